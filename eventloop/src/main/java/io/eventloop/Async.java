@@ -1,0 +1,545 @@
+package io.eventloop;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+
+/**
+ * asyncio's module-level functions: {@code sleep}, {@code gather}, {@code wait_for},
+ * {@code shield}, {@code wait}, {@code as_completed}, {@code to_thread}, and helpers for loops.
+ *
+ * <p>Functions that take no future use {@link EventLoop#current()}; the others use the loop of
+ * the futures they are given (which must all belong to one loop). Everything returns a
+ * {@link Future} that is already running ("hot"): nothing needs to be awaited to start.
+ *
+ * <p>Compared with {@code CompletableFuture.allOf} / {@code anyOf}: {@link #gather} keeps the
+ * values in argument order and cancels its children when cancelled; {@link #wait} returns the
+ * done and pending sets without cancelling anything; and the timeouts cancel and then wait for
+ * the cancelled operation to finish.
+ */
+public final class Async {
+    private Async() {
+    }
+
+    // ------------------------------------------------------------------ values and time
+
+    /** A future already completed with {@code value}, on the current loop. */
+    public static <T> Future<T> completed(T value) {
+        Future<T> f = new Future<>(EventLoop.current());
+        f.finish(Future.SUCCEEDED, value);
+        return f;
+    }
+
+    /** A future already failed with {@code error}, on the current loop. */
+    public static <T> Future<T> failed(Throwable error) {
+        Objects.requireNonNull(error, "error");
+        Future<T> f = new Future<>(EventLoop.current());
+        f.markRetrieved(); // it is handed straight to the caller: not a forgotten failure
+        f.finish(Future.FAILED, error);
+        return f;
+    }
+
+    /**
+     * A future that completes after {@code delay}: asyncio's {@code asyncio.sleep}. Cancelling it
+     * cancels its timer. A zero or negative delay is {@link #yieldNow()}.
+     */
+    public static Future<Void> sleep(Duration delay) {
+        return sleep(delay, null);
+    }
+
+    /** {@link #sleep(Duration)} that completes with {@code value}: {@code asyncio.sleep(d, result=v)}. */
+    public static <T> Future<T> sleep(Duration delay, T value) {
+        Objects.requireNonNull(delay, "delay");
+        EventLoop loop = EventLoop.current();
+        Sleep<T> sleep = new Sleep<>(loop, value);
+        long nanos = EventLoop.saturatedNanos(delay);
+        sleep.handle = nanos <= 0 ? loop.callSoon(sleep) : loop.callLater(delay, sleep);
+        return sleep;
+    }
+
+    /**
+     * A future that completes on the next loop iteration: asyncio's {@code await asyncio.sleep(0)}.
+     * Callbacks scheduled before it run before what is chained on it.
+     */
+    public static Future<Void> yieldNow() {
+        return sleep(Duration.ZERO, null);
+    }
+
+    private static final class Sleep<T> extends Future<T> implements Runnable {
+        private final T value;
+        Handle handle;
+
+        Sleep(EventLoop loop, T value) {
+            super(loop);
+            this.value = value;
+        }
+
+        @Override
+        public void run() {
+            finish(SUCCEEDED, value);
+        }
+
+        @Override
+        public boolean cancel(String message) {
+            if (!super.cancel(message)) {
+                return false;
+            }
+            handle.cancel();
+            return true;
+        }
+
+        @Override
+        public String toString() {
+            return "Future[sleep, " + describeState() + "]";
+        }
+    }
+
+    /**
+     * Runs blocking {@code work} on the current loop's default executor: asyncio's
+     * {@code asyncio.to_thread}. See {@link EventLoop#runInExecutor}.
+     */
+    public static <T> Future<T> toThread(Callable<T> work) {
+        return EventLoop.current().runInExecutor(null, work);
+    }
+
+    // ------------------------------------------------------------------ gather
+
+    /**
+     * A future of all the values, in argument order: asyncio's {@code gather}. The first failure
+     * (or cancellation) of a child fails the result at once while the other children keep
+     * running; cancelling the result cancels every child. With no argument, an empty list.
+     */
+    @SafeVarargs
+    public static <T> Future<List<T>> gather(Future<? extends T>... futures) {
+        return gather(Arrays.asList(futures));
+    }
+
+    /** {@link #gather(Future[])} over a collection. */
+    public static <T> Future<List<T>> gather(Collection<? extends Future<? extends T>> futures) {
+        Objects.requireNonNull(futures, "futures");
+        @SuppressWarnings("unchecked")
+        Gather<T, List<T>> g = new Gather<>(loopOf(futures), futures.toArray(new Future[0]), false);
+        return g;
+    }
+
+    /**
+     * Waits for every child and returns them, all done, in argument order: asyncio's
+     * {@code gather(..., return_exceptions=True)}. Read each outcome with
+     * {@link Future#result()}, {@link Future#exception()} or {@link Future#isCancelled()}.
+     * Cancelling the result cancels every child; it then ends cancelled once all are done.
+     */
+    @SafeVarargs
+    public static <T> Future<List<Future<T>>> gatherSettled(Future<T>... futures) {
+        return gatherSettled(Arrays.asList(futures));
+    }
+
+    /** {@link #gatherSettled(Future[])} over a collection. */
+    public static <T> Future<List<Future<T>>> gatherSettled(Collection<? extends Future<T>> futures) {
+        Objects.requireNonNull(futures, "futures");
+        @SuppressWarnings("unchecked")
+        Gather<T, List<Future<T>>> g = new Gather<>(loopOf(futures), futures.toArray(new Future[0]), true);
+        return g;
+    }
+
+    private static EventLoop loopOf(Collection<? extends Future<?>> futures) {
+        EventLoop loop = null;
+        for (Future<?> f : futures) {
+            Objects.requireNonNull(f, "futures contains null");
+            if (loop == null) {
+                loop = f.loop;
+            } else if (f.loop != loop) {
+                throw new IllegalArgumentException(f + " belongs to another event loop than the other futures");
+            }
+        }
+        loop = loop != null ? loop : EventLoop.current();
+        loop.checkThread("Async");
+        return loop;
+    }
+
+    /**
+     * The future {@code gather} and {@code gatherSettled} return. The value type is V: a list of
+     * values, or the list of children.
+     */
+    private static final class Gather<T, V> extends Future<V> {
+        private final Future<? extends T>[] children;
+        private final Object[] values;
+        private final boolean settled;
+        private int remaining;
+        private boolean cancelRequested;
+
+        Gather(EventLoop loop, Future<? extends T>[] children, boolean settled) {
+            super(loop);
+            this.children = children;
+            this.values = new Object[children.length];
+            this.settled = settled;
+            this.remaining = children.length;
+            if (children.length == 0) {
+                finish(SUCCEEDED, List.of());
+            }
+            for (int i = 0; i < children.length; i++) {
+                int index = i;
+                children[i].addListener(() -> childDone(index));
+            }
+        }
+
+        private void childDone(int index) {
+            if (isDone()) {
+                return;
+            }
+            Future<? extends T> child = children[index];
+            if (!settled) {
+                if (child.state() != SUCCEEDED) {
+                    // asyncio: the first failure, or a child's CancelledError, becomes the outer's
+                    // exception; the outer is itself cancelled only if it was asked to be.
+                    finish(cancelRequested && child.isCancelled() ? CANCELLED : FAILED, child.rawResult());
+                    return;
+                }
+                values[index] = child.rawResult();
+            }
+            if (--remaining == 0) {
+                if (cancelRequested) {
+                    finish(CANCELLED, new CancellationException("gather was cancelled"));
+                } else {
+                    finish(SUCCEEDED, settled ? List.of(children) : Collections.unmodifiableList(Arrays.asList(values)));
+                }
+            }
+        }
+
+        /** Cancels every child; refused (false) when none could be cancelled, e.g. all are done. */
+        @Override
+        public boolean cancel(String message) {
+            loop.checkThread("Future.cancel");
+            if (isDone()) {
+                return false;
+            }
+            boolean any = false;
+            for (Future<? extends T> child : children) {
+                any |= child.cancel(message);
+            }
+            cancelRequested |= any;
+            return any;
+        }
+
+        @Override
+        public String toString() {
+            return "Future[gather of " + children.length + ", " + describeState() + "]";
+        }
+    }
+
+    // ------------------------------------------------------------------ waitFor and shield
+
+    /**
+     * {@code inner}'s outcome, or a {@link TimeoutException} once {@code timeout} passes:
+     * asyncio's {@code wait_for}. On timeout it cancels {@code inner} and <em>waits until inner
+     * has finished</em> (its cleanup ran) before failing; the TimeoutException's cause is the
+     * CancellationException. If inner swallows the cancel and returns a value, that value is the
+     * result; if inner fails with another exception while being cancelled, that exception is.
+     * A zero or negative timeout cancels a pending inner at once (a task that has not started
+     * never starts). Cancelling the result cancels inner, and the result ends cancelled even if
+     * inner completes in the same iteration (python/cpython#86296). A null timeout waits forever.
+     */
+    public static <T> Future<T> waitFor(Future<T> inner, Duration timeout) {
+        Objects.requireNonNull(inner, "inner");
+        inner.loop.checkThread("Async.waitFor");
+        return new WaitFor<>(inner, timeout);
+    }
+
+    private static final class WaitFor<T> extends Future<T> implements Runnable {
+        private final Future<T> inner;
+        private TimerHandle timer;
+        private boolean timedOut;
+        private CancellationException cancelled;
+
+        WaitFor(Future<T> inner, Duration timeout) {
+            super(inner.loop);
+            this.inner = inner;
+            inner.addListener(this);
+            if (timeout != null) {
+                if (EventLoop.saturatedNanos(timeout) <= 0) {
+                    expire();
+                } else {
+                    timer = loop.callLater(timeout, this::expire);
+                }
+            }
+        }
+
+        private void expire() {
+            timer = null;
+            timedOut = true;
+            inner.cancel(); // refused if inner is already done: its outcome then wins
+        }
+
+        /** inner is done. */
+        @Override
+        public void run() {
+            if (timer != null) {
+                timer.cancel();
+                timer = null;
+            }
+            if (cancelled != null) {
+                finish(CANCELLED, cancelled);
+            } else if (timedOut && inner.isCancelled()) {
+                TimeoutException timeout = new TimeoutException("waitFor timed out");
+                timeout.initCause((Throwable) inner.rawResult());
+                finish(FAILED, timeout);
+            } else {
+                finish(inner.state(), inner.rawResult());
+            }
+        }
+
+        @Override
+        public boolean cancel(String message) {
+            loop.checkThread("Future.cancel");
+            if (isDone()) {
+                return false;
+            }
+            if (cancelled == null) {
+                cancelled = new CancellationException(message);
+            }
+            if (timer != null) {
+                timer.cancel();
+                timer = null;
+            }
+            inner.cancel(message);
+            return true;
+        }
+
+        @Override
+        public String toString() {
+            return "Future[waitFor " + inner + ", " + describeState() + "]";
+        }
+    }
+
+    /**
+     * Protects {@code inner} from cancellation: asyncio's {@code shield}. Cancelling the returned
+     * future cancels only it; inner runs on. Inner's outcome, cancellation included, passes
+     * through otherwise. A done inner is returned as it is.
+     */
+    public static <T> Future<T> shield(Future<T> inner) {
+        Objects.requireNonNull(inner, "inner");
+        inner.loop.checkThread("Async.shield");
+        if (inner.isDone()) {
+            return inner;
+        }
+        Future<T> outer = new Future<>(inner.loop);
+        inner.addListener(() -> outer.finish(inner.state(), inner.rawResult()));
+        return outer;
+    }
+
+    // ------------------------------------------------------------------ wait and asCompleted
+
+    /**
+     * Waits until {@code when} holds or {@code timeout} passes (null: no timeout), then returns
+     * the done and pending futures: asyncio's {@code wait}. Never cancels anything. Futures that
+     * are done but whose callbacks have not run yet count as done. A future given twice counts
+     * once.
+     *
+     * @throws IllegalArgumentException if {@code futures} is empty
+     */
+    public static <T> Future<WaitResult<T>> wait(Collection<? extends Future<T>> futures, ReturnWhen when,
+            Duration timeout) {
+        Objects.requireNonNull(futures, "futures");
+        Objects.requireNonNull(when, "when");
+        if (futures.isEmpty()) {
+            throw new IllegalArgumentException("wait() needs at least one future");
+        }
+        EventLoop loop = loopOf(futures);
+        return new Wait<>(loop, new LinkedHashSet<>(futures), when, timeout);
+    }
+
+    private static final class Wait<T> extends Future<WaitResult<T>> {
+        private final Set<Future<T>> futures;
+        private final ReturnWhen when;
+        private int remaining;
+        private TimerHandle timer;
+
+        Wait(EventLoop loop, Set<Future<T>> futures, ReturnWhen when, Duration timeout) {
+            super(loop);
+            this.futures = futures;
+            this.when = when;
+            this.remaining = futures.size();
+            for (Future<T> f : futures) {
+                f.addListener(() -> childDone(f));
+            }
+            if (timeout != null) {
+                timer = loop.callLater(timeout, this::settle);
+            }
+        }
+
+        private void childDone(Future<T> child) {
+            if (isDone()) {
+                return;
+            }
+            remaining--;
+            boolean failed = child.state() == FAILED;
+            if (remaining == 0 || when == ReturnWhen.FIRST_COMPLETED
+                    || (when == ReturnWhen.FIRST_EXCEPTION && failed)) {
+                settle();
+            }
+        }
+
+        private void settle() {
+            if (isDone()) {
+                return;
+            }
+            if (timer != null) {
+                timer.cancel();
+                timer = null;
+            }
+            Set<Future<T>> done = new LinkedHashSet<>();
+            Set<Future<T>> pending = new LinkedHashSet<>();
+            for (Future<T> f : futures) {
+                (f.isDone() ? done : pending).add(f);
+            }
+            finish(SUCCEEDED, new WaitResult<>(Collections.unmodifiableSet(done), Collections.unmodifiableSet(pending)));
+        }
+
+        @Override
+        public boolean cancel(String message) {
+            boolean cancelled = super.cancel(message);
+            if (cancelled && timer != null) {
+                timer.cancel();
+                timer = null;
+            }
+            return cancelled;
+        }
+    }
+
+    /** {@link #asCompleted(Collection, Duration)} with no timeout. */
+    public static <T> List<Future<T>> asCompleted(Collection<? extends Future<T>> futures) {
+        return asCompleted(futures, null);
+    }
+
+    /**
+     * Futures that complete in the order the given ones do: asyncio's {@code as_completed}. The
+     * i-th returned future takes the outcome of the i-th given future to finish. After
+     * {@code timeout} (null: none), those still pending fail with {@link TimeoutException}. A
+     * future given twice counts once.
+     */
+    public static <T> List<Future<T>> asCompleted(Collection<? extends Future<T>> futures, Duration timeout) {
+        Objects.requireNonNull(futures, "futures");
+        EventLoop loop = loopOf(futures);
+        Set<Future<T>> distinct = Collections.newSetFromMap(new IdentityHashMap<>());
+        List<Future<T>> inOrder = new ArrayList<>();
+        for (Future<T> f : futures) {
+            if (distinct.add(f)) {
+                inOrder.add(f);
+            }
+        }
+        List<Future<T>> results = new ArrayList<>(inOrder.size());
+        for (int i = 0; i < inOrder.size(); i++) {
+            results.add(new Future<>(loop));
+        }
+        int[] next = {0};
+        for (Future<T> f : inOrder) {
+            f.addListener(() -> {
+                if (next[0] < results.size()) {
+                    results.get(next[0]++).finish(f.state(), f.rawResult());
+                }
+            });
+        }
+        if (timeout != null) {
+            loop.callLater(timeout, () -> {
+                while (next[0] < results.size()) {
+                    results.get(next[0]++).finish(Future.FAILED, new TimeoutException("asCompleted timed out"));
+                }
+            });
+        }
+        return Collections.unmodifiableList(results);
+    }
+
+    // ------------------------------------------------------------------ loops
+
+    /**
+     * Runs {@code step} again and again while the future it returns completes with {@code true}:
+     * a {@code while} loop of awaits. The first step runs now. Each later step runs from the
+     * loop's ready queue, so a loop of a million steps uses constant stack. The result fails with
+     * the first failure of a step; cancelling it cancels the step in progress.
+     */
+    public static Future<Void> repeat(Supplier<? extends Future<Boolean>> step) {
+        Objects.requireNonNull(step, "step");
+        EventLoop loop = EventLoop.current();
+        loop.checkThread("Async.repeat");
+        Repeat r = new Repeat(loop, step);
+        r.next();
+        return r;
+    }
+
+    /**
+     * Awaits {@code body(item)} for each item in turn: {@code for x in items: await body(x)}.
+     * Stack-safe like {@link #repeat}.
+     */
+    public static <T> Future<Void> forEach(Iterable<? extends T> items, ThrowingFunction<? super T, ? extends Future<?>> body) {
+        Objects.requireNonNull(items, "items");
+        Objects.requireNonNull(body, "body");
+        Iterator<? extends T> it = items.iterator();
+        return repeat(() -> {
+            if (!it.hasNext()) {
+                return completed(false);
+            }
+            try {
+                return body.apply(it.next()).map(ignored -> true);
+            } catch (Exception e) {
+                return failed(e);
+            }
+        });
+    }
+
+    private static final class Repeat extends Waiting<Void> implements Runnable {
+        private final Supplier<? extends Future<Boolean>> step;
+
+        Repeat(EventLoop loop, Supplier<? extends Future<Boolean>> step) {
+            super(loop, loop.currentTask);
+            this.step = step;
+        }
+
+        void next() {
+            Future<Boolean> f;
+            try {
+                f = step.get();
+            } catch (Throwable t) {
+                stepThrew(t);
+                return;
+            }
+            await(f);
+        }
+
+        @Override
+        Runnable waker() {
+            return this;
+        }
+
+        @Override
+        public void run() {
+            wake();
+        }
+
+        @Override
+        void resume(byte state, Object result) {
+            if (state != SUCCEEDED) {
+                adopt(state, result);
+            } else if (Boolean.TRUE.equals(result)) {
+                next();
+            } else {
+                succeedStep(null);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "Future[repeat, " + describeState() + "]";
+        }
+    }
+}

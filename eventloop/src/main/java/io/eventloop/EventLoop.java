@@ -1,0 +1,1066 @@
+package io.eventloop;
+
+import io.eventloop.internal.TimerHeap;
+import java.io.IOException;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.jctools.queues.MessagePassingQueue;
+import org.jctools.queues.atomic.MpscUnboundedAtomicArrayQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A single-threaded event loop: asyncio's {@code BaseEventLoop} on a
+ * {@link java.nio.channels.Selector}.
+ *
+ * <p>One thread runs everything that touches loop state: ready callbacks, timers, socket
+ * readiness, and the continuations of every {@link Future} and {@link Task}. The heart is
+ * {@link #runOnce()}, one iteration, read top to bottom; {@code docs/architecture.md} draws the
+ * same phases.
+ *
+ * <p><b>Threading rule.</b> Everything here is confined to the loop thread (the thread running the
+ * loop, or, while it is not running, the thread that created or last ran it) except the one door
+ * from other threads: {@link #callSoonThreadsafe} and what is built on it ({@link #submit},
+ * executor results from {@link #runInExecutor}). A loop-affine call from another thread throws
+ * {@link IllegalStateException} naming that door.
+ *
+ * <p><b>Typical use.</b>
+ * <pre>{@code
+ * String s = EventLoop.run(() -> Async.sleep(Duration.ofSeconds(1)).map(v -> "hello"));
+ * }</pre>
+ * or, to keep a loop for a server, {@code new EventLoop()}, {@link #runForever()},
+ * {@link #stop()} and {@link #close()}.
+ *
+ * <p><b>Compared with asyncio:</b> the same names in Java case ({@code call_soon} is
+ * {@link #callSoon}); time is {@code long} nanoseconds; {@code run_coroutine_threadsafe} is
+ * {@link #submit}; live tasks are held strongly. <b>Compared with an
+ * {@code ExecutorService}:</b> one thread, never blocked by design, and callbacks scheduled
+ * from a callback run on the next iteration, after I/O has been polled.
+ */
+public final class EventLoop implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(EventLoop.class);
+
+    /** asyncio's {@code _MIN_SCHEDULED_TIMER_HANDLES}: below this, never compact the heap. */
+    private static final int MIN_TIMERS_TO_PURGE = 100;
+    /** Cross-thread callbacks moved to the ready queue per iteration: a bound, so producers cannot pin the loop. */
+    private static final int MAX_DRAIN = 4096;
+
+    /** The loop running on each thread. */
+    private static final ThreadLocal<EventLoop> RUNNING = new ThreadLocal<>();
+    /** The loop a thread created or ran last, for {@link #current()} outside a run. */
+    private static final ThreadLocal<EventLoop> THREAD_DEFAULT = new ThreadLocal<>();
+    private static final AtomicInteger EXECUTOR_THREADS = new AtomicInteger();
+
+    private final Options options;
+    private final Clock clock;
+    private final Poller poller;
+
+    /** Callbacks to run on the next {@link #runReady()}. Loop thread only. */
+    private final ArrayDeque<Runnable> ready = new ArrayDeque<>();
+    /** Timers by (deadline, sequence), cancelled ones included until purged. Loop thread only. */
+    private final TimerHeap<TimerHandle> timers = new TimerHeap<>();
+    /** Cancelled timers still in {@link #timers}. Loop thread only. */
+    private int cancelledTimers;
+    /** Callbacks from other threads. Any thread offers; the loop thread drains. */
+    private final MpscUnboundedAtomicArrayQueue<Runnable> inbox = new MpscUnboundedAtomicArrayQueue<>(1024);
+    private final MessagePassingQueue.Consumer<Runnable> toReady = ready::add;
+    /**
+     * True while the loop is in, or about to enter, a blocking select. Other threads wake the
+     * selector only when they flip it from true to false: at most one wakeup per sleep, however
+     * many threads submit (Netty's {@code nextWakeupNanos} idea, as a boolean).
+     */
+    private final AtomicBoolean sleeping = new AtomicBoolean();
+    private final Consumer<SelectionKey> dispatchKey = this::dispatch;
+
+    /** The loop thread: the runner while running, else the creator or last runner. Any thread reads. */
+    private volatile Thread thread;
+    private volatile boolean running;
+    private volatile boolean closed;
+    /** Set by {@link #stop()}; checked after each iteration. Loop thread only. */
+    private boolean stopping;
+
+    /** The task whose step is running, or null. Loop thread only; set by {@link Waiting#wake()}. */
+    Task<?> currentTask;
+    /** Head of the intrusive list of live tasks. Loop thread only. */
+    private Task<?> liveTasks;
+    private int liveTaskCount;
+    private long taskCounter;
+
+    /** Failed futures that had no listener when they failed; reported at close if still unread. */
+    private final ArrayList<Future<?>> unretrieved = new ArrayList<>();
+    private volatile ExceptionHandler exceptionHandler;
+    /** Created on first use by {@link #runInExecutor}. Loop thread only. */
+    private ThreadPoolExecutor defaultExecutor;
+
+    /** A loop with default {@link Options}. Not running until {@link #runForever()} or {@link #runUntilComplete}. */
+    public EventLoop() {
+        this(Options.defaults());
+    }
+
+    /** A loop with the given options. */
+    public EventLoop(Options options) {
+        this(options, Clock.SYSTEM, new NioPoller());
+    }
+
+    /** The seam for scheduler tests: fake time and a fake poller. */
+    EventLoop(Options options, Clock clock, Poller poller) {
+        this.options = Objects.requireNonNull(options, "options");
+        this.clock = clock;
+        this.poller = poller;
+        this.thread = Thread.currentThread();
+        THREAD_DEFAULT.set(this);
+    }
+
+    // ================================================================== entry points
+
+    /**
+     * Runs {@code main} on a new loop and returns its value: asyncio's {@code asyncio.run()}.
+     *
+     * <p>Creates a loop, runs {@code main} as a task named "main" until it is done, then cancels
+     * every task still pending and waits for them (reporting any that fail while cancelling to
+     * the exception handler), shuts down the default executor, and closes the loop.
+     *
+     * @return main's value
+     * @throws RuntimeException main's failure as it is when unchecked; a checked one wrapped in
+     *         {@link java.util.concurrent.CompletionException}; {@link java.util.concurrent.CancellationException}
+     *         if main was cancelled
+     * @throws IllegalStateException when called from a running loop
+     */
+    public static <T> T run(Supplier<? extends Future<T>> main) {
+        return run(Options.defaults(), main);
+    }
+
+    /** {@link #run(Supplier)} with options. */
+    public static <T> T run(Options options, Supplier<? extends Future<T>> main) {
+        Objects.requireNonNull(main, "main");
+        if (RUNNING.get() != null) {
+            throw new IllegalStateException("EventLoop.run() cannot be called from a running event loop;"
+                    + " inside the loop, use createTask or then(...)");
+        }
+        try (EventLoop loop = new EventLoop(options)) {
+            Task<T> task = loop.createTask("main", main);
+            try {
+                return loop.runUntilComplete(task);
+            } finally {
+                loop.cancelAllTasks();
+                loop.runUntilComplete(loop.shutdownDefaultExecutor(options.executorShutdownTimeout));
+            }
+        }
+    }
+
+    /**
+     * The loop running on this thread; when none is running, the loop this thread created or ran
+     * last, if it is not closed. asyncio's {@code get_running_loop()}, relaxed so that
+     * {@code new EventLoop()} followed by {@code loop.runUntilComplete(Async.sleep(...))} works.
+     *
+     * @throws IllegalStateException when this thread has no such loop
+     */
+    public static EventLoop current() {
+        EventLoop loop = RUNNING.get();
+        if (loop != null) {
+            return loop;
+        }
+        loop = THREAD_DEFAULT.get();
+        if (loop != null && !loop.closed) {
+            return loop;
+        }
+        throw new IllegalStateException("no event loop on thread '" + Thread.currentThread().getName()
+                + "'; start one with EventLoop.run(...) or new EventLoop()");
+    }
+
+    /**
+     * Runs the loop until {@code future} is done and returns its value: asyncio's
+     * {@code run_until_complete}.
+     *
+     * @throws IllegalArgumentException if the future belongs to another loop
+     * @throws IllegalStateException if the loop is closed, already running, another loop runs on
+     *         this thread, or the loop was stopped before the future completed (the future stays
+     *         pending; a later run can finish it)
+     * @throws RuntimeException the future's failure, as {@link Future#result()} throws it
+     */
+    public <T> T runUntilComplete(Future<T> future) {
+        Objects.requireNonNull(future, "future");
+        checkNotClosed("runUntilComplete");
+        if (future.loop != this) {
+            throw new IllegalArgumentException(future + " belongs to another event loop than " + this);
+        }
+        checkCanRun();
+        Stopper stopper = new Stopper();
+        future.onDone(stopper);
+        try {
+            runForever();
+        } finally {
+            stopper.active = false;
+            future.removeDoneCallback(stopper);
+        }
+        if (!future.isDone()) {
+            throw new IllegalStateException("Event loop stopped before Future completed: " + future);
+        }
+        return future.result();
+    }
+
+    /** Stops the loop when the future it watches is done, unless its run is over (bpo-22429). */
+    private final class Stopper implements Consumer<Future<?>> {
+        boolean active = true;
+
+        @Override
+        public void accept(Future<?> f) {
+            if (active) {
+                stop();
+            }
+        }
+    }
+
+    /**
+     * Runs iterations until {@link #stop()} is called: asyncio's {@code run_forever}. If
+     * {@code stop()} was called before, runs exactly one iteration, polling I/O without waiting.
+     *
+     * <p>An {@link Error} thrown by a callback ends the run and propagates; the loop is left
+     * consistent and can run again.
+     *
+     * @throws IllegalStateException if closed, already running, or another loop runs on this thread
+     */
+    public void runForever() {
+        checkNotClosed("runForever");
+        checkCanRun();
+        thread = Thread.currentThread();
+        running = true;
+        RUNNING.set(this);
+        THREAD_DEFAULT.set(this);
+        try {
+            do {
+                runOnce();
+            } while (!stopping);
+        } finally {
+            stopping = false;
+            running = false;
+            RUNNING.remove();
+        }
+    }
+
+    private void checkCanRun() {
+        if (running) {
+            throw new IllegalStateException(this + " is already running");
+        }
+        EventLoop other = RUNNING.get();
+        if (other != null) {
+            throw new IllegalStateException("cannot run " + this + " while " + other + " runs on this thread");
+        }
+    }
+
+    /**
+     * Asks the loop to stop after the current iteration. Loop thread only; from another thread
+     * use {@code loop.callSoonThreadsafe(loop::stop)}.
+     */
+    public void stop() {
+        checkThread("EventLoop.stop");
+        stopping = true;
+    }
+
+    /** Whether the loop is running (in {@link #runForever()} or {@link #runUntilComplete}). Any thread. */
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** Whether {@link #close()} was called. Any thread. */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** Whether the calling thread is the loop thread. */
+    public boolean inLoopThread() {
+        return thread == Thread.currentThread();
+    }
+
+    /**
+     * Closes the loop: reports tasks still pending ("Task was destroyed but it is pending") and
+     * failures nobody retrieved to the exception handler, drops every scheduled callback and
+     * timer, releases the selector and shuts the default executor down without waiting.
+     * Idempotent. After it, every scheduling call throws {@link IllegalStateException}.
+     *
+     * <p>May be called from any thread once the loop has stopped running.
+     *
+     * @throws IllegalStateException if the loop is running
+     */
+    @Override
+    public void close() {
+        if (running) {
+            throw new IllegalStateException("cannot close " + this + " while it is running; stop() it first");
+        }
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            reportUnretrieved();
+            for (Task<?> t = liveTasks; t != null; t = t.nextLive) {
+                callExceptionHandler(new ErrorContext("Task was destroyed but it is pending", null, null, t, t));
+            }
+        } finally {
+            liveTasks = null;
+            liveTaskCount = 0;
+            ready.clear();
+            timers.clear();
+            inbox.clear();
+            if (defaultExecutor != null) {
+                defaultExecutor.shutdown();
+            }
+            try {
+                poller.close();
+            } catch (IOException e) {
+                log.warn("closing the selector of {} failed", this, e);
+            }
+            if (THREAD_DEFAULT.get() == this) {
+                THREAD_DEFAULT.remove();
+            }
+        }
+    }
+
+    // ================================================================== the iteration
+
+    /**
+     * One iteration of the loop. This is the only place callbacks are called; everything else
+     * only adds them to the ready queue.
+     * <ol>
+     *   <li>Compute how long the poller may block: 0 if anything is ready (or a stop is pending),
+     *       until the earliest live timer if there is one, else until woken.</li>
+     *   <li>Poll: wait for I/O readiness; each ready channel queues its reader or writer.</li>
+     *   <li>Queue the timers that are due, then the callbacks other threads sent.</li>
+     *   <li>Run exactly the callbacks that are ready now. What they schedule waits for the next
+     *       iteration, after I/O has been polled again: nothing can starve I/O.</li>
+     * </ol>
+     */
+    void runOnce() {
+        long timeoutMillis = selectTimeout();   // 1
+        poll(timeoutMillis);                    // 2
+        queueDueTimers();                       // 3
+        drainInbox();                           // 3
+        runReady();                             // 4
+    }
+
+    /** Phase 1. Also drops cancelled timers from the top of the heap, or compacts it. */
+    private long selectTimeout() {
+        if (cancelledTimers > MIN_TIMERS_TO_PURGE && cancelledTimers * 2 > timers.size()) {
+            timers.removeIf(t -> {
+                boolean drop = t.isCancelled();
+                t.scheduled &= !drop;
+                return drop;
+            });
+            cancelledTimers = 0;
+        } else {
+            for (int n = timers.size(); n > 0 && timers.peek().isCancelled(); n--) {
+                timers.poll().scheduled = false;
+                cancelledTimers--;
+            }
+        }
+        if (!ready.isEmpty() || stopping) {
+            return 0;
+        }
+        if (timers.isEmpty()) {
+            return -1;
+        }
+        long remaining = saturatedSubtract(timers.peekDeadline(), clock.nanoTime());
+        // Round up: a sub-millisecond timer must not turn into select(0)-spinning.
+        return remaining <= 0 ? 0 : (remaining - 1) / 1_000_000 + 1;
+    }
+
+    /** Phase 2. */
+    private void poll(long timeoutMillis) {
+        if (timeoutMillis != 0) {
+            sleeping.set(true);
+            if (!inbox.isEmpty()) {
+                timeoutMillis = 0; // a submission raced in before we announced the sleep
+            }
+        }
+        try {
+            poller.select(timeoutMillis, dispatchKey);
+        } catch (IOException e) {
+            callExceptionHandler(ErrorContext.of("polling for I/O failed", e));
+        } finally {
+            sleeping.set(false);
+        }
+        if (Thread.interrupted()) {
+            // An interrupt would make every later select return at once and spin the loop.
+            // The loop is stopped with stop(), not interrupts (as in Netty's NioEventLoop).
+            log.debug("{}: the loop thread was interrupted; the interrupt is cleared", this);
+        }
+    }
+
+    /** Phase 2, per ready key: queue the reader and/or the writer; they run in phase 4. */
+    private void dispatch(SelectionKey key) {
+        IoHandlers io = (IoHandlers) key.attachment();
+        int ops;
+        try {
+            ops = key.readyOps();
+        } catch (java.nio.channels.CancelledKeyException e) {
+            return;
+        }
+        if ((ops & (SelectionKey.OP_READ | SelectionKey.OP_ACCEPT)) != 0 && io.reader != null) {
+            ready.add(io.reader);
+        }
+        if ((ops & (SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT)) != 0 && io.writer != null) {
+            ready.add(io.writer);
+        }
+    }
+
+    /** Phase 3a. The clock is read once: a timer due later in this phase waits for the next. */
+    private void queueDueTimers() {
+        if (timers.isEmpty()) {
+            return;
+        }
+        long now = clock.nanoTime();
+        for (int n = timers.size(); n > 0 && timers.peekDeadline() <= now; n--) {
+            TimerHandle t = timers.poll();
+            t.scheduled = false;
+            if (t.isCancelled()) {
+                cancelledTimers--;
+            } else {
+                ready.add(t);
+            }
+        }
+    }
+
+    /** Phase 3b. */
+    private void drainInbox() {
+        inbox.drain(toReady, MAX_DRAIN);
+    }
+
+    /** Phase 4: run the snapshot. An exception goes to the handler; an {@link Error} ends the run. */
+    private void runReady() {
+        for (int n = ready.size(); n > 0; n--) {
+            Runnable callback = ready.poll();
+            try {
+                callback.run();
+            } catch (Exception e) {
+                Handle handle = callback instanceof Handle h ? h : null;
+                callExceptionHandler(new ErrorContext("Exception in callback " + callback, e, handle, null, null));
+            }
+        }
+    }
+
+    // ================================================================== scheduling
+
+    /**
+     * Schedules {@code callback} to run on the next iteration, after the callbacks already
+     * scheduled: asyncio's {@code call_soon}. Loop thread only.
+     *
+     * @throws IllegalStateException if the loop is closed or this is not the loop thread
+     */
+    public Handle callSoon(Runnable callback) {
+        Objects.requireNonNull(callback, "callback");
+        checkThread("EventLoop.callSoon");
+        checkNotClosed("callSoon");
+        Handle h = new Handle(callback);
+        ready.add(h);
+        return h;
+    }
+
+    /**
+     * Schedules {@code callback} to run once {@code delay} has passed: asyncio's
+     * {@code call_later}. A negative delay is legal and means "already due"; timers with earlier
+     * deadlines still run first. A huge delay saturates instead of overflowing. Timers with the
+     * same deadline run in the order they were scheduled. Loop thread only.
+     */
+    public TimerHandle callLater(Duration delay, Runnable callback) {
+        Objects.requireNonNull(delay, "delay");
+        Objects.requireNonNull(callback, "callback");
+        checkThread("EventLoop.callLater");
+        return callAt(saturatedAdd(time(), saturatedNanos(delay)), callback);
+    }
+
+    /**
+     * Schedules {@code callback} at {@code deadlineNanos} on the {@link #time()} scale: asyncio's
+     * {@code call_at}. Loop thread only.
+     */
+    public TimerHandle callAt(long deadlineNanos, Runnable callback) {
+        Objects.requireNonNull(callback, "callback");
+        checkThread("EventLoop.callAt");
+        checkNotClosed("callAt");
+        TimerHandle t = new TimerHandle(this, deadlineNanos, callback);
+        t.scheduled = true;
+        timers.add(deadlineNanos, t);
+        return t;
+    }
+
+    /** The loop's clock: monotonic nanoseconds ({@link System#nanoTime()}), the scale of {@link #callAt}. */
+    public long time() {
+        return clock.nanoTime();
+    }
+
+    /**
+     * Schedules {@code callback} from any thread: the door into the loop, asyncio's
+     * {@code call_soon_threadsafe}. Wakes the loop if it is blocked in select. Called on the loop
+     * thread it is {@link #callSoon} (same FIFO order).
+     *
+     * @throws IllegalStateException if the loop is closed: the callback will never run, so the
+     *         caller learns it instead of losing it silently
+     */
+    public Handle callSoonThreadsafe(Runnable callback) {
+        Objects.requireNonNull(callback, "callback");
+        Handle h = new Handle(callback);
+        if (inLoopThread()) {
+            checkNotClosed("callSoonThreadsafe");
+            ready.add(h);
+        } else if (!offer(h)) {
+            throw closedError("callSoonThreadsafe");
+        }
+        return h;
+    }
+
+    /** {@link #callSoonThreadsafe} that returns false instead of throwing when the loop is closed. */
+    boolean callSoonThreadsafeIfOpen(Runnable callback) {
+        if (inLoopThread()) {
+            if (closed) {
+                return false;
+            }
+            ready.add(callback);
+            return true;
+        }
+        return offer(callback);
+    }
+
+    private boolean offer(Runnable callback) {
+        if (closed) {
+            return false;
+        }
+        inbox.offer(callback);
+        if (closed) {
+            return false; // close() won the race and dropped the inbox: it will never run
+        }
+        if (sleeping.get() && sleeping.compareAndSet(true, false)) {
+            poller.wakeup();
+        }
+        return true;
+    }
+
+    /**
+     * Runs {@code coroutine} as a task on this loop, from any thread: asyncio's
+     * {@code run_coroutine_threadsafe}. The returned {@link CompletableFuture} completes with the
+     * task's outcome; cancelling it (for example after a timed-out {@code get}) cancels the task.
+     * Its blocking methods throw on the loop thread instead of deadlocking.
+     *
+     * @throws IllegalStateException if the loop is closed
+     */
+    public <T> CompletableFuture<T> submit(Supplier<? extends Future<T>> coroutine) {
+        Objects.requireNonNull(coroutine, "coroutine");
+        LoopCompletableFuture<T> cf = new LoopCompletableFuture<>(this);
+        callSoonThreadsafe(() -> {
+            if (cf.isDone()) {
+                return; // cancelled before it reached the loop: never start
+            }
+            Task<T> task;
+            try {
+                task = createTask(coroutine);
+            } catch (RuntimeException e) {
+                cf.completeExceptionally(e);
+                return;
+            }
+            cf.follow(task);
+        });
+        return cf;
+    }
+
+    /** A new pending future bound to this loop: asyncio's {@code create_future}. */
+    public <T> Future<T> createFuture() {
+        return new Future<>(this);
+    }
+
+    /** {@link #createTask(String, Supplier)} with the default name "Task-N". */
+    public <T> Task<T> createTask(Supplier<? extends Future<T>> body) {
+        return createTask(null, body);
+    }
+
+    /**
+     * Wraps {@code body} in a task that starts on the next iteration: asyncio's
+     * {@code create_task}. The loop holds the task until it is done.
+     *
+     * @param name the task's name, or null for "Task-N"
+     * @throws IllegalStateException if the loop is closed or this is not the loop thread
+     */
+    public <T> Task<T> createTask(String name, Supplier<? extends Future<T>> body) {
+        Objects.requireNonNull(body, "body");
+        checkThread("EventLoop.createTask");
+        checkNotClosed("createTask");
+        Task<T> task = new Task<>(this, ++taskCounter, name, body);
+        task.nextLive = liveTasks;
+        if (liveTasks != null) {
+            liveTasks.previousLive = task;
+        }
+        liveTasks = task;
+        liveTaskCount++;
+        task.start();
+        return task;
+    }
+
+    /** The tasks that are not done yet, in no particular order: asyncio's {@code all_tasks}. */
+    public List<Task<?>> allTasks() {
+        checkThread("EventLoop.allTasks");
+        List<Task<?>> all = new ArrayList<>(liveTaskCount);
+        for (Task<?> t = liveTasks; t != null; t = t.nextLive) {
+            all.add(t);
+        }
+        return all;
+    }
+
+    /** The task whose step is running, or null outside any task: asyncio's {@code current_task}. */
+    public Task<?> currentTask() {
+        checkThread("EventLoop.currentTask");
+        return currentTask;
+    }
+
+    // ================================================================== readiness
+
+    /**
+     * Calls {@code callback} on the loop whenever {@code channel} is readable (or, for a server
+     * channel, has a connection to accept), until {@link #removeReader}: asyncio's
+     * {@code add_reader}. Replaces a previous reader of the channel.
+     *
+     * @throws IllegalArgumentException if the channel is blocking, closed, or cannot be read
+     */
+    public void addReader(SelectableChannel channel, Runnable callback) {
+        int op = (channel.validOps() & SelectionKey.OP_ACCEPT) != 0 ? SelectionKey.OP_ACCEPT : SelectionKey.OP_READ;
+        addHandler(channel, callback, op, true, "addReader");
+    }
+
+    /**
+     * Calls {@code callback} on the loop whenever {@code channel} is writable (for a socket still
+     * connecting: when the connect completes), until {@link #removeWriter}: asyncio's
+     * {@code add_writer}.
+     *
+     * @throws IllegalArgumentException if the channel is blocking, closed, or cannot be written
+     */
+    public void addWriter(SelectableChannel channel, Runnable callback) {
+        int op = channel instanceof SocketChannel sc && sc.isConnectionPending()
+                ? SelectionKey.OP_CONNECT : SelectionKey.OP_WRITE;
+        addHandler(channel, callback, op, false, "addWriter");
+    }
+
+    /** Stops watching {@code channel} for reading. @return whether a reader was registered */
+    public boolean removeReader(SelectableChannel channel) {
+        return removeHandler(channel, true, "removeReader");
+    }
+
+    /** Stops watching {@code channel} for writing. @return whether a writer was registered */
+    public boolean removeWriter(SelectableChannel channel) {
+        return removeHandler(channel, false, "removeWriter");
+    }
+
+    /** What a selection key is attached to: the two callbacks of one channel. */
+    private static final class IoHandlers {
+        Handle reader;
+        Handle writer;
+    }
+
+    private void addHandler(SelectableChannel channel, Runnable callback, int op, boolean read, String method) {
+        Objects.requireNonNull(channel, "channel");
+        Objects.requireNonNull(callback, "callback");
+        checkThread("EventLoop." + method);
+        checkNotClosed(method);
+        if ((channel.validOps() & op) == 0) {
+            throw new IllegalArgumentException(method + ": " + channel + " does not support this operation");
+        }
+        if (channel.isBlocking()) {
+            throw new IllegalArgumentException(method + ": " + channel
+                    + " is in blocking mode; call configureBlocking(false) first");
+        }
+        Handle handle = new Handle(callback);
+        SelectionKey key = poller.keyFor(channel);
+        try {
+            if (key == null) {
+                IoHandlers io = new IoHandlers();
+                setHandler(io, read, handle);
+                poller.register(channel, op, io);
+                return;
+            }
+            IoHandlers io = (IoHandlers) key.attachment();
+            Handle old = read ? io.reader : io.writer;
+            if (old != null) {
+                old.cancel();
+            }
+            setHandler(io, read, handle);
+            int keep = read ? (key.interestOps() & ~(SelectionKey.OP_READ | SelectionKey.OP_ACCEPT))
+                    : (key.interestOps() & ~(SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT));
+            key.interestOps(keep | op);
+        } catch (java.nio.channels.ClosedChannelException | java.nio.channels.CancelledKeyException e) {
+            throw new IllegalArgumentException(method + ": " + channel + " is closed", e);
+        }
+    }
+
+    private static void setHandler(IoHandlers io, boolean read, Handle handle) {
+        if (read) {
+            io.reader = handle;
+        } else {
+            io.writer = handle;
+        }
+    }
+
+    private boolean removeHandler(SelectableChannel channel, boolean read, String method) {
+        Objects.requireNonNull(channel, "channel");
+        if (closed) {
+            return false;
+        }
+        checkThread("EventLoop." + method);
+        SelectionKey key = poller.keyFor(channel);
+        if (key == null) {
+            return false;
+        }
+        IoHandlers io = (IoHandlers) key.attachment();
+        Handle old = read ? io.reader : io.writer;
+        if (old == null) {
+            return false;
+        }
+        old.cancel(); // a dispatch already queued for this iteration must not run
+        setHandler(io, read, null);
+        if (key.isValid()) {
+            int drop = read ? (SelectionKey.OP_READ | SelectionKey.OP_ACCEPT) : (SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT);
+            // interestOps(0) rather than key.cancel(): a cancelled key lingers until the next select
+            key.interestOps(key.interestOps() & ~drop);
+        }
+        return true;
+    }
+
+    /** Channels registered with the poller (cancelled keys not yet flushed included). Loop thread only. */
+    int registeredChannels() {
+        return poller.registeredCount();
+    }
+
+    // ================================================================== executor bridge
+
+    /**
+     * Runs blocking {@code work} on {@code executor} (null: the default executor) and returns a
+     * future that completes on the loop: asyncio's {@code run_in_executor}.
+     *
+     * <p>Cancelling the future before the work starts means it never starts; while it runs, its
+     * thread is interrupted and the future is cancelled at once. The work's outcome crosses back
+     * only through {@link #callSoonThreadsafe}; if the loop has closed meanwhile, it is dropped.
+     *
+     * <p>The default executor has at most {@code min(32, cores + 4)} daemon threads (asyncio's
+     * sizing) and an unbounded queue; {@link #run(Supplier)} shuts it down.
+     */
+    public <T> Future<T> runInExecutor(Executor executor, Callable<T> work) {
+        Objects.requireNonNull(work, "work");
+        checkThread("EventLoop.runInExecutor");
+        checkNotClosed("runInExecutor");
+        Executor target = executor != null ? executor : defaultExecutor();
+        ExecutorCall<T> call = new ExecutorCall<>(this, work);
+        try {
+            target.execute(call);
+        } catch (RejectedExecutionException e) {
+            call.result.fail(e);
+        }
+        return call.result;
+    }
+
+    /**
+     * Shuts the default executor down and completes once its threads have finished, or after
+     * {@code timeout} with a warning: asyncio's {@code shutdown_default_executor}.
+     */
+    public Future<Void> shutdownDefaultExecutor(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("timeout must not be negative: " + timeout);
+        }
+        checkThread("EventLoop.shutdownDefaultExecutor");
+        checkNotClosed("shutdownDefaultExecutor");
+        Future<Void> done = createFuture();
+        ThreadPoolExecutor executor = defaultExecutor;
+        if (executor == null) {
+            done.complete(null);
+            return done;
+        }
+        executor.shutdown();
+        Thread waiter = new Thread(() -> {
+            boolean terminated;
+            try {
+                terminated = executor.awaitTermination(saturatedNanos(timeout), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                terminated = false;
+            }
+            if (!terminated) {
+                log.warn("the default executor of {} did not finish within {}", this, timeout);
+            }
+            callSoonThreadsafeIfOpen(() -> done.complete(null));
+        }, "eventloop-executor-shutdown");
+        waiter.setDaemon(true);
+        waiter.start();
+        return done;
+    }
+
+    private Executor defaultExecutor() {
+        if (defaultExecutor == null) {
+            int threads = Math.min(32, Runtime.getRuntime().availableProcessors() + 4);
+            defaultExecutor = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
+                    new LinkedBlockingQueue<>(), r -> {
+                        Thread t = new Thread(r, "eventloop-executor-" + EXECUTOR_THREADS.incrementAndGet());
+                        t.setDaemon(true);
+                        return t;
+                    });
+            defaultExecutor.allowCoreThreadTimeOut(true);
+        }
+        return defaultExecutor;
+    }
+
+    /** The default executor if it was created, for tests. */
+    ExecutorService defaultExecutorIfCreated() {
+        return defaultExecutor;
+    }
+
+    /** Blocking work on an executor; its outcome is carried back to {@link #result} on the loop. */
+    private static final class ExecutorCall<T> extends FutureTask<T> {
+        final EventLoop loop;
+        final Future<T> result;
+
+        ExecutorCall(EventLoop loop, Callable<T> work) {
+            super(work);
+            this.loop = loop;
+            this.result = new Future<>(loop) {
+                @Override
+                public boolean cancel(String message) {
+                    boolean cancelled = super.cancel(message);
+                    if (cancelled) {
+                        ExecutorCall.this.cancel(true); // not started: never starts; running: interrupted
+                    }
+                    return cancelled;
+                }
+            };
+        }
+
+        @Override
+        protected void done() {
+            if (!isCancelled()) {
+                loop.callSoonThreadsafeIfOpen(this::transfer);
+            }
+        }
+
+        private void transfer() {
+            try {
+                result.complete(get());
+            } catch (ExecutionException e) {
+                result.fail(e.getCause());
+            } catch (InterruptedException | java.util.concurrent.CancellationException e) {
+                result.cancel();
+            }
+        }
+    }
+
+    // ================================================================== errors
+
+    /**
+     * Sets the handler for errors that have nowhere else to go; null restores the default, which
+     * logs through SLF4J. asyncio's {@code set_exception_handler}.
+     */
+    public void setExceptionHandler(ExceptionHandler handler) {
+        this.exceptionHandler = handler;
+    }
+
+    /**
+     * Passes {@code context} to the exception handler: asyncio's {@code call_exception_handler}.
+     * If the handler throws, that is logged ("Unhandled error in exception handler") and the loop
+     * goes on.
+     */
+    public void callExceptionHandler(ErrorContext context) {
+        Objects.requireNonNull(context, "context");
+        ExceptionHandler handler = exceptionHandler;
+        if (handler == null) {
+            log.error("{}", context, context.exception());
+            return;
+        }
+        try {
+            handler.handle(this, context);
+        } catch (Exception e) {
+            log.error("Unhandled error in exception handler while handling: {}", context, e);
+        }
+    }
+
+    void unretrievedFailure(Future<?> future) {
+        unretrieved.add(future);
+        if (unretrieved.size() >= 1024) {
+            reportUnretrieved(); // a bound, so a server that drops failures cannot grow this list
+        }
+    }
+
+    private void reportUnretrieved() {
+        for (Future<?> f : unretrieved) {
+            if (!f.isRetrieved()) {
+                f.markRetrieved();
+                Task<?> task = f instanceof Task<?> t ? t : null;
+                String what = task != null ? "Task" : "Future";
+                callExceptionHandler(new ErrorContext(what + " exception was never retrieved",
+                        (Throwable) f.rawResult(), null, f, task));
+            }
+        }
+        unretrieved.clear();
+    }
+
+    /** Cancels every live task and runs until they are done (the end of {@link #run}). */
+    private void cancelAllTasks() {
+        List<Task<?>> leftovers = allTasks();
+        if (leftovers.isEmpty()) {
+            return;
+        }
+        for (Task<?> t : leftovers) {
+            t.cancel();
+        }
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        List<Future<Object>> all = (List) leftovers;
+        runUntilComplete(Async.gatherSettled(all));
+        for (Task<?> t : leftovers) {
+            if (t.state() == Future.FAILED) {
+                callExceptionHandler(new ErrorContext("unhandled exception during EventLoop.run() shutdown",
+                        (Throwable) t.rawResult(), null, t, t));
+            }
+        }
+    }
+
+    // ================================================================== internals
+
+    /** Adds an internal callback to the ready queue. */
+    void schedule(Runnable callback) {
+        checkNotClosed("schedule a callback");
+        ready.add(callback);
+    }
+
+    void timerCancelled() {
+        cancelledTimers++;
+    }
+
+    void taskFinished(Task<?> task) {
+        Task<?> prev = task.previousLive;
+        Task<?> next = task.nextLive;
+        if (prev != null) {
+            prev.nextLive = next;
+        } else if (liveTasks == task) {
+            liveTasks = next;
+        } else {
+            return; // not linked (the loop closed)
+        }
+        if (next != null) {
+            next.previousLive = prev;
+        }
+        task.previousLive = null;
+        task.nextLive = null;
+        liveTaskCount--;
+    }
+
+    /**
+     * Throws unless called on the loop thread.
+     *
+     * @param method what was called, for the message
+     */
+    void checkThread(String method) {
+        Thread t = thread;
+        if (t != Thread.currentThread()) {
+            throw new IllegalStateException(method + " called from thread '" + Thread.currentThread().getName()
+                    + "', but " + this + " belongs to thread '" + t.getName()
+                    + "'; from other threads use EventLoop.callSoonThreadsafe or EventLoop.submit");
+        }
+    }
+
+    private void checkNotClosed(String method) {
+        if (closed) {
+            throw closedError(method);
+        }
+    }
+
+    private IllegalStateException closedError(String method) {
+        return new IllegalStateException(method + ": " + this + " is closed");
+    }
+
+    /** Number of timers in the heap, cancelled ones included. For tests. */
+    int timerCount() {
+        return timers.size();
+    }
+
+    /** Callbacks waiting in the ready queue. For tests. */
+    int readyCount() {
+        return ready.size();
+    }
+
+    static long saturatedNanos(Duration d) {
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException e) {
+            return d.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE;
+        }
+    }
+
+    static long saturatedAdd(long a, long b) {
+        long r = a + b;
+        if (((a ^ r) & (b ^ r)) < 0) {
+            return a < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
+        }
+        return r;
+    }
+
+    static long saturatedSubtract(long a, long b) {
+        long r = a - b;
+        if (((a ^ b) & (a ^ r)) < 0) {
+            return a < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
+        }
+        return r;
+    }
+
+    @Override
+    public String toString() {
+        return "EventLoop@" + Integer.toHexString(System.identityHashCode(this))
+                + (closed ? "[closed]" : running ? "[running]" : "[idle]");
+    }
+
+    /**
+     * Settings of a loop; immutable, each setter returns a copy.
+     *
+     * <pre>{@code new EventLoop(EventLoop.Options.defaults().executorShutdownTimeout(Duration.ofSeconds(5)))}</pre>
+     */
+    public static final class Options {
+        private static final Options DEFAULTS = new Options(Duration.ofSeconds(300));
+
+        private final Duration executorShutdownTimeout;
+
+        private Options(Duration executorShutdownTimeout) {
+            this.executorShutdownTimeout = executorShutdownTimeout;
+        }
+
+        /** The defaults: a 300 s executor shutdown timeout, as asyncio's {@code asyncio.run}. */
+        public static Options defaults() {
+            return DEFAULTS;
+        }
+
+        /**
+         * How long {@link EventLoop#run(Supplier)} waits for the default executor's threads.
+         *
+         * @throws IllegalArgumentException if negative
+         */
+        public Options executorShutdownTimeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "timeout");
+            if (timeout.isNegative()) {
+                throw new IllegalArgumentException("executorShutdownTimeout must not be negative: " + timeout);
+            }
+            return new Options(timeout);
+        }
+
+        /** How long {@link EventLoop#run(Supplier)} waits for the default executor's threads. */
+        public Duration executorShutdownTimeout() {
+            return executorShutdownTimeout;
+        }
+    }
+}

@@ -1,0 +1,407 @@
+package io.eventloop;
+
+import java.util.ArrayList;
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * The result of an operation that has not finished yet, bound to one {@link EventLoop}:
+ * asyncio's {@code Future}, in continuation-passing style.
+ *
+ * <pre>
+ *              complete(v)
+ *   PENDING ──────────────&gt; SUCCEEDED
+ *      │     fail(e)
+ *      ├──────────────────&gt; FAILED
+ *      │     cancel(msg)
+ *      └──────────────────&gt; CANCELLED
+ * </pre>
+ * A future leaves {@code PENDING} once; {@link #complete}, {@link #fail} and {@link #cancel()}
+ * on a done future return {@code false} and change nothing.
+ *
+ * <p><b>Continuations.</b> {@link #map}, {@link #then}, {@link #recover} and {@link #ensure} each
+ * return a new future that waits on this one: {@code then} is what {@code await} is in asyncio,
+ * {@code recover} is {@code except}, {@code ensure} is {@code finally}. Every continuation and every
+ * {@link #onDone} callback runs through the loop's ready queue on a later iteration, never inline
+ * inside {@code complete}; so chains of any length never grow the stack, and a callback always sees
+ * a consistent world.
+ *
+ * <p><b>Cancellation.</b> Cancelling a derived future cancels what it is waiting on right now,
+ * which may itself be derived; so a cancel reaches the innermost sleep, read or lock wait, and
+ * comes back out as a {@link CancellationException} through every continuation, which may catch it
+ * with {@code recover(CancellationException.class, ...)} and go on, as in asyncio.
+ *
+ * <p><b>Threads.</b> A future belongs to its loop's thread: every mutating call from another
+ * thread throws {@link IllegalStateException}. From other threads use
+ * {@link EventLoop#callSoonThreadsafe} or {@link #toCompletableFuture()}.
+ *
+ * <p><b>Compared with {@code CompletableFuture}:</b> one thread, so no races and no
+ * {@code *Async} variants; callbacks are always deferred to the loop (a {@code CompletableFuture}
+ * runs them inline in whichever thread completes it); cancellation travels down the chain to the
+ * operation being waited on (a {@code CompletableFuture} cancel only affects itself); and there
+ * is no blocking {@code get()}: waiting is {@link #then}.
+ *
+ * @param <T> the value type
+ */
+public class Future<T> {
+    static final byte PENDING = 0;
+    static final byte SUCCEEDED = 1;
+    static final byte FAILED = 2;
+    static final byte CANCELLED = 3;
+
+    /** The loop this future belongs to. */
+    final EventLoop loop;
+    /** PENDING, SUCCEEDED, FAILED or CANCELLED. Loop thread only. */
+    private byte state;
+    /** Whether someone looked at the outcome (result(), exception(), a callback). Loop thread only. */
+    private boolean retrieved;
+    /** The value, the failure, or the {@link CancellationException}. Loop thread only. */
+    private Object result;
+    /** Done-callbacks: null, one Runnable, or an ArrayList of them (most futures have 0 or 1). */
+    private Object listeners;
+
+    Future(EventLoop loop) {
+        this.loop = Objects.requireNonNull(loop, "loop");
+    }
+
+    /** The loop this future belongs to; asyncio's {@code get_loop()}. */
+    public final EventLoop loop() {
+        return loop;
+    }
+
+    /** Whether the future is no longer pending: it has a value, a failure, or was cancelled. */
+    public final boolean isDone() {
+        return state != PENDING;
+    }
+
+    /** Whether the future was cancelled. A future that failed with a CancellationException is not. */
+    public final boolean isCancelled() {
+        return state == CANCELLED;
+    }
+
+    /**
+     * The value.
+     *
+     * @return the value the future completed with
+     * @throws IllegalStateException if the future is still pending
+     * @throws CancellationException if it was cancelled
+     * @throws CompletionException wrapping the failure when that is a checked exception;
+     *         an unchecked failure is thrown as it is (the same instance)
+     */
+    @SuppressWarnings("unchecked")
+    public final T result() {
+        switch (state) {
+            case SUCCEEDED:
+                return (T) result;
+            case PENDING:
+                throw new IllegalStateException("result() of a pending future: " + this
+                        + "; wait for it with then(...) or onDone(...)");
+            default:
+                retrieved = true;
+                Throwable t = (Throwable) result;
+                if (t instanceof RuntimeException r) {
+                    throw r;
+                }
+                if (t instanceof Error e) {
+                    throw e;
+                }
+                throw new CompletionException(t);
+        }
+    }
+
+    /**
+     * The failure, or {@code null} if the future completed with a value.
+     *
+     * @throws IllegalStateException if the future is still pending
+     * @throws CancellationException if it was cancelled
+     */
+    public final Throwable exception() {
+        switch (state) {
+            case SUCCEEDED:
+                return null;
+            case PENDING:
+                throw new IllegalStateException("exception() of a pending future: " + this);
+            case CANCELLED:
+                retrieved = true;
+                throw (CancellationException) result;
+            default:
+                retrieved = true;
+                return (Throwable) result;
+        }
+    }
+
+    /**
+     * Completes the future with {@code value} and schedules its callbacks.
+     *
+     * @return {@code false}, changing nothing, if the future was already done
+     * @throws IllegalStateException when called from a thread other than the loop's
+     */
+    public boolean complete(T value) {
+        loop.checkThread("Future.complete");
+        return finish(SUCCEEDED, value);
+    }
+
+    /**
+     * Fails the future with {@code error} and schedules its callbacks.
+     *
+     * @return {@code false}, changing nothing, if the future was already done
+     * @throws NullPointerException if {@code error} is null
+     * @throws IllegalStateException when called from a thread other than the loop's
+     */
+    public boolean fail(Throwable error) {
+        Objects.requireNonNull(error, "error");
+        loop.checkThread("Future.fail");
+        return finish(FAILED, error);
+    }
+
+    /**
+     * Cancels the future: same as {@code cancel(null)}.
+     *
+     * @return {@code false} if the future was already done
+     */
+    public final boolean cancel() {
+        return cancel(null);
+    }
+
+    /**
+     * Cancels the future. A plain future becomes cancelled at once; a derived future or a task
+     * passes the cancel on to what it waits on and ends cancelled when the resulting
+     * {@link CancellationException}, carrying {@code message}, comes back out (unless a
+     * continuation catches it).
+     *
+     * @param message carried by the {@link CancellationException}; may be null
+     * @return {@code false} if the future was already done, {@code true} if the cancel was
+     *         taken (asyncio's {@code cancel()} return value)
+     */
+    public boolean cancel(String message) {
+        loop.checkThread("Future.cancel");
+        return finish(CANCELLED, new CancellationException(message));
+    }
+
+    /**
+     * Registers {@code callback} to run with this future once it is done. The callback runs on a
+     * later loop iteration through the ready queue, never inline; callbacks run in registration
+     * order. If the future is already done the callback is scheduled at once.
+     *
+     * <p>An exception thrown by the callback goes to the loop's exception handler.
+     *
+     * @return this future
+     */
+    public final Future<T> onDone(Consumer<? super Future<T>> callback) {
+        Objects.requireNonNull(callback, "callback");
+        loop.checkThread("Future.onDone");
+        addListener(new DoneCallback<>(this, callback));
+        return this;
+    }
+
+    /**
+     * Removes every registration of {@code callback} that has not been scheduled yet.
+     *
+     * @return how many were removed
+     */
+    public final int removeDoneCallback(Consumer<? super Future<T>> callback) {
+        loop.checkThread("Future.removeDoneCallback");
+        if (listeners == null) {
+            return 0;
+        }
+        if (!(listeners instanceof ArrayList<?>)) {
+            if (listeners instanceof DoneCallback<?> d && d.callback.equals(callback)) {
+                listeners = null;
+                return 1;
+            }
+            return 0;
+        }
+        @SuppressWarnings("unchecked")
+        ArrayList<Runnable> list = (ArrayList<Runnable>) listeners;
+        int before = list.size();
+        list.removeIf(r -> r instanceof DoneCallback<?> d && d.callback.equals(callback));
+        return before - list.size();
+    }
+
+    /**
+     * A future of {@code fn(value)}: asyncio's {@code x = await f; return fn(x)}. A failure or
+     * cancellation of this future passes through without calling {@code fn}; a throw from
+     * {@code fn} fails the result.
+     */
+    public final <R> Future<R> map(ThrowingFunction<? super T, ? extends R> fn) {
+        Objects.requireNonNull(fn, "fn");
+        loop.checkThread("Future.map");
+        return new Chain<>(this, Chain.MAP, fn, null, null);
+    }
+
+    /**
+     * A future of the future {@code fn(value)} returns: asyncio's
+     * {@code x = await f; return await fn(x)}. This is the "await" of the continuation model.
+     * Cancelling the result cancels whichever of the two futures it is waiting on.
+     */
+    public final <R> Future<R> then(ThrowingFunction<? super T, ? extends Future<R>> fn) {
+        Objects.requireNonNull(fn, "fn");
+        loop.checkThread("Future.then");
+        return new Chain<>(this, Chain.THEN, fn, null, null);
+    }
+
+    /**
+     * Handles a failure of type {@code type}: asyncio's {@code except X as e: return await fn(e)}.
+     * A value, or a failure of another type, passes through. Cancellation is caught only when
+     * asked for by name: {@code recover(CancellationException.class, ...)} catches it, while
+     * {@code recover(Exception.class, ...)} and {@code recover(Throwable.class, ...)} do not
+     * (as Python's {@code except Exception} does not catch {@code CancelledError}), so a broad
+     * handler cannot swallow a cancel by accident.
+     */
+    public final <X extends Throwable> Future<T> recover(Class<X> type,
+            ThrowingFunction<? super X, ? extends Future<T>> fn) {
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(fn, "fn");
+        loop.checkThread("Future.recover");
+        return new Chain<>(this, Chain.RECOVER, fn, type, null);
+    }
+
+    /**
+     * Runs {@code cleanup} however this future ends, then ends the same way: asyncio's
+     * {@code finally:}. If the cleanup throws, its exception wins.
+     */
+    public final Future<T> ensure(Runnable cleanup) {
+        Objects.requireNonNull(cleanup, "cleanup");
+        loop.checkThread("Future.ensure");
+        return new Chain<>(this, Chain.ENSURE, null, null, cleanup);
+    }
+
+    /**
+     * Waits for the future {@code cleanup} returns however this future ends, then ends the same
+     * way: asyncio's {@code finally: await cleanup()}. If the cleanup fails or is cancelled, that
+     * outcome wins.
+     */
+    public final Future<T> ensure(Supplier<? extends Future<?>> cleanup) {
+        Objects.requireNonNull(cleanup, "cleanup");
+        loop.checkThread("Future.ensure");
+        return new Chain<>(this, Chain.ENSURE, null, null, cleanup);
+    }
+
+    /**
+     * A {@link CompletableFuture} that completes, on the loop thread, the way this future does:
+     * the door for code on other threads. Cancelling it from another thread cancels this future
+     * on the loop. Its blocking {@code get()} and {@code join()} throw
+     * {@link IllegalStateException} when called on the loop thread, where they would deadlock.
+     */
+    public final CompletableFuture<T> toCompletableFuture() {
+        loop.checkThread("Future.toCompletableFuture");
+        LoopCompletableFuture<T> cf = new LoopCompletableFuture<>(loop);
+        cf.follow(this);
+        return cf;
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    byte state() {
+        return state;
+    }
+
+    /** The value or throwable, without marking the outcome as retrieved. */
+    Object rawResult() {
+        return result;
+    }
+
+    /**
+     * Leaves PENDING. The one place a future's state changes.
+     *
+     * @return false if already done
+     */
+    final boolean finish(byte newState, Object newResult) {
+        if (state != PENDING) {
+            return false;
+        }
+        state = newState;
+        result = newResult;
+        Object ls = listeners;
+        listeners = null;
+        if (ls instanceof ArrayList<?> list) {
+            for (Object r : list) {
+                loop.schedule((Runnable) r);
+            }
+        } else if (ls != null) {
+            loop.schedule((Runnable) ls);
+        } else if (newState == FAILED && !retrieved) {
+            loop.unretrievedFailure(this);
+        }
+        finished();
+        return true;
+    }
+
+    /** Hook for subclasses that must react to leaving PENDING (a task leaves the live set). */
+    void finished() {
+    }
+
+    /**
+     * Adds a done-listener; schedules it at once if the future is done. Having a listener
+     * counts as looking at the outcome.
+     */
+    final void addListener(Runnable listener) {
+        retrieved = true;
+        if (state != PENDING) {
+            loop.schedule(listener);
+        } else if (listeners == null) {
+            listeners = listener;
+        } else if (listeners instanceof ArrayList<?>) {
+            @SuppressWarnings("unchecked")
+            ArrayList<Runnable> list = (ArrayList<Runnable>) listeners;
+            list.add(listener);
+        } else {
+            ArrayList<Runnable> list = new ArrayList<>(4);
+            list.add((Runnable) listeners);
+            list.add(listener);
+            listeners = list;
+        }
+    }
+
+    /** Whether a failure was looked at; the loop reports the ones that were not. */
+    final boolean isRetrieved() {
+        return retrieved;
+    }
+
+    final void markRetrieved() {
+        retrieved = true;
+    }
+
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + "[" + describeState() + "]";
+    }
+
+    final String describeState() {
+        switch (state) {
+            case PENDING:
+                return "pending";
+            case SUCCEEDED:
+                return "result=" + result;
+            case CANCELLED:
+                return "cancelled";
+            default:
+                return "exception=" + result;
+        }
+    }
+
+    /** A user callback registered with {@link #onDone}. */
+    private static final class DoneCallback<T> implements Runnable {
+        final Future<T> future;
+        final Consumer<? super Future<T>> callback;
+
+        DoneCallback(Future<T> future, Consumer<? super Future<T>> callback) {
+            this.future = future;
+            this.callback = callback;
+        }
+
+        @Override
+        public void run() {
+            callback.accept(future);
+        }
+
+        @Override
+        public String toString() {
+            return "onDone " + callback + " of " + future;
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package io.eventloop;
+
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The {@link CompletableFuture} handed to other threads ({@link EventLoop#submit},
+ * {@link Future#toCompletableFuture()}). Its blocking methods refuse to run on the loop thread,
+ * where waiting for the loop would wait forever (Netty's {@code BlockingOperationException},
+ * netty/netty#782): failing fast names the mistake instead of hanging the server.
+ */
+final class LoopCompletableFuture<T> extends CompletableFuture<T> {
+    private final EventLoop loop;
+
+    LoopCompletableFuture(EventLoop loop) {
+        this.loop = loop;
+    }
+
+    /** Completes this the way {@code source} ends; a cancel of this cancels {@code source}. Loop thread. */
+    void follow(Future<T> source) {
+        source.onDone(f -> {
+            if (f.isCancelled()) {
+                cancel(false);
+            } else if (f.state() == Future.FAILED) {
+                f.markRetrieved();
+                completeExceptionally((Throwable) f.rawResult());
+            } else {
+                complete(f.result());
+            }
+        });
+        whenComplete((v, e) -> {
+            if (e instanceof CancellationException) {
+                // cancelled from another thread: cancel on the loop (a no-op if already done)
+                loop.callSoonThreadsafeIfOpen(source::cancel);
+            }
+        });
+    }
+
+    private void checkNotLoopThread(String method) {
+        if (loop.inLoopThread()) {
+            throw new IllegalStateException(method + " on the event loop thread would block the loop"
+                    + " that has to complete it (deadlock); on the loop, wait with Future.then(...) instead");
+        }
+    }
+
+    @Override
+    public T get() throws InterruptedException, ExecutionException {
+        checkNotLoopThread("CompletableFuture.get()");
+        return super.get();
+    }
+
+    @Override
+    public T get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
+        checkNotLoopThread("CompletableFuture.get(timeout)");
+        return super.get(timeout, unit);
+    }
+
+    @Override
+    public T join() {
+        checkNotLoopThread("CompletableFuture.join()");
+        return super.join();
+    }
+
+    @Override
+    public <U> CompletableFuture<U> newIncompleteFuture() {
+        return new LoopCompletableFuture<>(loop);
+    }
+}

@@ -1,0 +1,153 @@
+package io.eventloop;
+
+import java.util.function.Supplier;
+
+/**
+ * A named unit of concurrent work on the loop: asyncio's {@code Task}.
+ *
+ * <p>Calling an async method in this library starts it at once (a "hot" future), so a task is
+ * not needed to make something run. It adds what asyncio tasks add:
+ * <ul>
+ *   <li>a {@link #name()};</li>
+ *   <li>a deferred start: the body runs on a later loop iteration, not inside
+ *       {@link EventLoop#createTask};</li>
+ *   <li>tracking: the loop holds every live task strongly (see {@link EventLoop#allTasks()}), so
+ *       a fire-and-forget task cannot be garbage-collected mid-run the way asyncio's weakly held
+ *       tasks can (python/cpython#91887), and a task still pending at close is reported;</li>
+ *   <li>{@link EventLoop#currentTask()} inside its body and every continuation created while it
+ *       runs;</li>
+ *   <li>{@link #cancelling()} / {@link #uncancel()}, the cancel-request count timeout scopes use;</li>
+ *   <li>a report to the exception handler if it fails and nobody ever looks at the failure.</li>
+ * </ul>
+ * A task's outcome is its body's: {@link #complete} and {@link #fail} throw
+ * {@link IllegalStateException}. Cancelling a task cancels the future its body is waiting on;
+ * cancelling it before it starts means the body never runs.
+ *
+ * <p>Compared with a {@code CompletableFuture} from {@code supplyAsync}: the body runs on the loop
+ * thread, not a pool, and a cancel reaches the operation it is waiting on.
+ *
+ * @param <T> the value type
+ */
+public class Task<T> extends Waiting<T> {
+    /** The given name, or null for the default "Task-" + id (built only when asked for). */
+    private final String name;
+    private final long id;
+    /** The body, until the first step takes it. Loop thread only. */
+    private Supplier<? extends Future<T>> body;
+    /** Cancel requests not yet uncancelled; asyncio's {@code _num_cancels_requested}. */
+    private int cancelRequests;
+    /** The loop's intrusive list of live tasks. Loop thread only. */
+    Task<?> previousLive;
+    Task<?> nextLive;
+    private final Runnable step = this::wake;
+
+    Task(EventLoop loop, long id, String name, Supplier<? extends Future<T>> body) {
+        super(loop, null);
+        this.owner = this;
+        this.id = id;
+        this.name = name;
+        this.body = body;
+    }
+
+    /** The task's name: the one given to {@link EventLoop#createTask(String, Supplier)}, or "Task-N". */
+    public final String name() {
+        return name != null ? name : "Task-" + id;
+    }
+
+    /** How many cancel requests are pending: asyncio's {@code Task.cancelling()}. */
+    public final int cancelling() {
+        return cancelRequests;
+    }
+
+    /**
+     * Withdraws one cancel request and returns how many remain: asyncio's {@code Task.uncancel()}.
+     * A timeout scope calls it when it turns its own cancel into a {@code TimeoutException}; it
+     * does not undo a cancellation already delivered.
+     */
+    public final int uncancel() {
+        loop.checkThread("Task.uncancel");
+        if (cancelRequests > 0) {
+            cancelRequests--;
+        }
+        return cancelRequests;
+    }
+
+    /**
+     * Not allowed: a task's outcome is its body's.
+     *
+     * @throws IllegalStateException always
+     */
+    @Override
+    public final boolean complete(T value) {
+        throw new IllegalStateException("complete() on " + this + ": a task ends with its body's outcome;"
+                + " cancel it, or complete the future its body waits on");
+    }
+
+    /**
+     * Not allowed: a task's outcome is its body's.
+     *
+     * @throws IllegalStateException always
+     */
+    @Override
+    public final boolean fail(Throwable error) {
+        throw new IllegalStateException("fail() on " + this + ": a task ends with its body's outcome;"
+                + " cancel it, or fail the future its body waits on");
+    }
+
+    @Override
+    void cancelRequested() {
+        cancelRequests++;
+    }
+
+    @Override
+    Runnable waker() {
+        return step;
+    }
+
+    /** Schedules the first step. */
+    final void start() {
+        loop.schedule(step);
+    }
+
+    @Override
+    void resume(byte state, Object result) {
+        Supplier<? extends Future<T>> b = body;
+        if (b == null) {
+            adopt(state, result);
+            return;
+        }
+        body = null;
+        if (state == CANCELLED) {
+            adopt(state, result); // cancelled before it started: the body never runs
+            return;
+        }
+        Future<T> f;
+        try {
+            f = b.get();
+        } catch (Throwable t) {
+            stepThrew(t);
+            return;
+        }
+        await(f);
+    }
+
+    @Override
+    void finished() {
+        loop.taskFinished(this);
+    }
+
+    /** Whether the body has not started yet. */
+    final boolean notStarted() {
+        return body != null;
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("Task[").append(name()).append(", ").append(describeState());
+        Future<?> w = awaited();
+        if (w != null) {
+            sb.append(", waiting on ").append(w);
+        }
+        return sb.append(']').toString();
+    }
+}

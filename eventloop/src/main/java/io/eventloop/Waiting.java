@@ -1,0 +1,153 @@
+package io.eventloop;
+
+import java.util.concurrent.CancellationException;
+
+/**
+ * A future that gets its outcome by waiting on one other future at a time and then running a
+ * step: what a coroutine suspended at an {@code await} is in asyncio. {@link Chain} (map, then,
+ * recover, ensure) and {@link Task} are the two kinds.
+ *
+ * <p>This class holds the cancellation rule of the whole library, asyncio's
+ * {@code Task.cancel} / {@code _must_cancel}:
+ * <ol>
+ *   <li>A cancel while waiting cancels the awaited future; its {@link CancellationException} then
+ *       arrives here like any other outcome, and the step decides (a {@code recover} may catch it).</li>
+ *   <li>If the awaited future can no longer be cancelled (it is done, its callback not yet run) or
+ *       nothing is awaited (the step is running), the cancel is remembered ({@code mustCancel}):
+ *       the step sees a {@code CancellationException} instead of the awaited outcome, the next
+ *       future the step waits on is cancelled at once, and a step that finishes with a value ends
+ *       cancelled instead.</li>
+ * </ol>
+ * Rule 2 is what lets a lock, semaphore or queue that has already woken a waiter learn that the
+ * waiter was cancelled before it resumed, and pass the wake-up on.
+ */
+abstract class Waiting<T> extends Future<T> {
+    /** The task whose continuation this is, made current while a step runs; may be null. A task owns itself. */
+    Task<?> owner;
+    /** What this future waits on now; null while a step runs, before a task starts, or when done. */
+    private Future<?> awaited;
+    /** A cancel that could not be passed on yet (rule 2), or null. */
+    private CancellationException mustCancel;
+
+    Waiting(EventLoop loop, Task<?> owner) {
+        super(loop);
+        this.owner = owner;
+    }
+
+    /** The object registered as a listener on awaited futures; it calls {@link #wake()}. */
+    abstract Runnable waker();
+
+    /**
+     * Runs the next step with the outcome of what was awaited.
+     *
+     * @param state SUCCEEDED, FAILED or CANCELLED (a failure with a CancellationException
+     *              arrives as CANCELLED)
+     * @param result the value, the failure, or the CancellationException
+     */
+    abstract void resume(byte state, Object result);
+
+    /** Starts waiting on {@code next}; {@link #resume} runs once it is done. */
+    final void await(Future<?> next) {
+        if (next == null) {
+            failStep(new NullPointerException("a continuation returned null instead of a Future"));
+        } else if (next.loop != loop) {
+            failStep(new IllegalStateException("awaited " + next + " belongs to another event loop than " + this));
+        } else if (next == this) {
+            failStep(new IllegalStateException(this + " cannot await itself"));
+        } else {
+            awaited = next;
+            if (mustCancel != null && next.cancel(mustCancel.getMessage())) {
+                mustCancel = null;
+            }
+            next.addListener(waker());
+        }
+    }
+
+    /** Called through {@link #waker()} by the loop once the awaited future is done. */
+    final void wake() {
+        if (isDone()) {
+            return;
+        }
+        Future<?> done = awaited;
+        awaited = null;
+        Task<?> previous = loop.currentTask;
+        loop.currentTask = owner;
+        try {
+            CancellationException cancel = mustCancel;
+            if (cancel != null) {
+                mustCancel = null;
+                resume(CANCELLED, cancel);
+            } else if (done == null) {
+                resume(SUCCEEDED, null);
+            } else {
+                byte s = done.state();
+                Object r = done.rawResult();
+                resume(s == FAILED && r instanceof CancellationException ? CANCELLED : s, r);
+            }
+        } finally {
+            loop.currentTask = previous;
+        }
+    }
+
+    @Override
+    public boolean cancel(String message) {
+        loop.checkThread("Future.cancel");
+        if (isDone()) {
+            return false;
+        }
+        cancelRequested();
+        Future<?> f = awaited;
+        if (f != null && f.cancel(message)) {
+            return true;
+        }
+        mustCancel = new CancellationException(message);
+        return true;
+    }
+
+    /** Hook: a cancel was requested (a task counts them). */
+    void cancelRequested() {
+    }
+
+    /** What this future waits on right now, or null. */
+    final Future<?> awaited() {
+        return awaited;
+    }
+
+    /** Ends with a value a step produced, unless a cancel is pending (rule 2). */
+    final void succeedStep(T value) {
+        CancellationException cancel = mustCancel;
+        if (cancel != null) {
+            mustCancel = null;
+            finish(CANCELLED, cancel);
+        } else {
+            finish(SUCCEEDED, value);
+        }
+    }
+
+    /** Ends with a failure; a CancellationException makes this future cancelled. */
+    final void failStep(Throwable error) {
+        mustCancel = null;
+        finish(error instanceof CancellationException ? CANCELLED : FAILED, error);
+    }
+
+    /**
+     * A step threw: fail with it. An {@link Error} is also rethrown so that it stops the loop
+     * run, as a {@code BaseException} escapes asyncio's loop.
+     */
+    final void stepThrew(Throwable error) {
+        failStep(error);
+        if (error instanceof Error e) {
+            throw e;
+        }
+    }
+
+    /** Ends the way an awaited future ended. */
+    @SuppressWarnings("unchecked")
+    final void adopt(byte state, Object result) {
+        if (state == SUCCEEDED) {
+            succeedStep((T) result);
+        } else {
+            failStep((Throwable) result);
+        }
+    }
+}
