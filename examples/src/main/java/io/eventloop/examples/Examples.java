@@ -1,0 +1,43 @@
+package io.eventloop.examples;
+
+import java.lang.reflect.Method;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The launcher behind {@code ./run}: {@code ./run} lists the examples, {@code ./run NAME [args]}
+ * runs one.
+ */
+public final class Examples {
+    /** name → (class, one-line description), in the order {@code ./run} lists them. */
+    private static final Map<String, String[]> EXAMPLES = new LinkedHashMap<>();
+
+    static {
+        add("hello", Hello.class, "the tiniest coroutine: sleep one second, return a greeting");
+        add("sync-vs-async", SyncVsAsync.class, "five one-second jobs: about 5 s one after another, about 1 s gathered");
+    }
+
+    private Examples() {
+    }
+
+    private static void add(String name, Class<?> type, String description) {
+        EXAMPLES.put(name, new String[] {type.getName(), description});
+    }
+
+    /** Lists the examples, or runs the one named by {@code args[0]} with the remaining arguments. */
+    public static void main(String[] args) throws Exception {
+        if (args.length == 0) {
+            System.out.println("usage: ./run NAME [args]   examples:");
+            EXAMPLES.forEach((name, e) -> System.out.printf("  %-16s %s%n", name, e[1]));
+            return;
+        }
+        String[] example = EXAMPLES.get(args[0]);
+        if (example == null) {
+            System.err.println("no example named '" + args[0] + "'; ./run lists them");
+            System.exit(2);
+        }
+        Method main = Class.forName(example[0]).getMethod("main", String[].class);
+        main.invoke(null, (Object) Arrays.copyOfRange(args, 1, args.length));
+    }
+}

@@ -1,0 +1,30 @@
+package io.eventloop.examples;
+
+import io.eventloop.Async;
+import io.eventloop.EventLoop;
+import io.eventloop.Future;
+import java.time.Duration;
+
+/**
+ * The tiniest coroutine. Python:
+ * <pre>
+ * async def hello():
+ *     await asyncio.sleep(1)
+ *     return "Hello, asyncio!"
+ *
+ * print(asyncio.run(hello()))
+ * </pre>
+ */
+public final class Hello {
+    private Hello() {
+    }
+
+    static Future<String> hello() {
+        return Async.sleep(Duration.ofSeconds(1)).map(v -> "Hello, eventloop!");
+    }
+
+    public static void main(String[] args) {
+        String result = EventLoop.run(Hello::hello);
+        System.out.println(result);
+    }
+}
