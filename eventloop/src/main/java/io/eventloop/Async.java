@@ -443,15 +443,19 @@ public final class Async {
             results.add(new Future<>(loop));
         }
         int[] next = {0};
+        TimerHandle[] timer = {null};
         for (Future<T> f : inOrder) {
             f.addListener(() -> {
                 if (next[0] < results.size()) {
                     results.get(next[0]++).finish(f.state(), f.rawResult());
+                    if (next[0] == results.size() && timer[0] != null) {
+                        timer[0].cancel();
+                    }
                 }
             });
         }
         if (timeout != null) {
-            loop.callLater(timeout, () -> {
+            timer[0] = loop.callLater(timeout, () -> {
                 while (next[0] < results.size()) {
                     results.get(next[0]++).finish(Future.FAILED, new TimeoutException("asCompleted timed out"));
                 }

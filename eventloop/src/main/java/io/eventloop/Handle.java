@@ -36,8 +36,8 @@ public class Handle implements Runnable {
      */
     @Override
     public void run() {
-        Runnable cb = callback;
-        if (cb != null && !cancelled) {
+        Runnable cb = callback; // null once cancelled
+        if (cb != null) {
             cb.run();
         }
     }
