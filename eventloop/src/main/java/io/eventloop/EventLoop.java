@@ -360,7 +360,7 @@ public final class EventLoop implements AutoCloseable {
 
     /** Phase 1. Also drops cancelled timers from the top of the heap, or compacts it. */
     private long selectTimeout() {
-        if (cancelledTimers > MIN_TIMERS_TO_PURGE && cancelledTimers * 2 > timers.size()) {
+        if (timers.size() > MIN_TIMERS_TO_PURGE && cancelledTimers * 2 > timers.size()) {
             timers.removeIf(t -> {
                 boolean drop = t.isCancelled();
                 t.scheduled &= !drop;
