@@ -638,6 +638,7 @@ public final class EventLoop implements AutoCloseable {
      * @throws IllegalArgumentException if the channel is blocking, closed, or cannot be read
      */
     public void addReader(SelectableChannel channel, Runnable callback) {
+        Objects.requireNonNull(channel, "channel");
         int op = (channel.validOps() & SelectionKey.OP_ACCEPT) != 0 ? SelectionKey.OP_ACCEPT : SelectionKey.OP_READ;
         addHandler(channel, callback, op, true, "addReader");
     }
@@ -650,6 +651,7 @@ public final class EventLoop implements AutoCloseable {
      * @throws IllegalArgumentException if the channel is blocking, closed, or cannot be written
      */
     public void addWriter(SelectableChannel channel, Runnable callback) {
+        Objects.requireNonNull(channel, "channel");
         int op = channel instanceof SocketChannel sc && sc.isConnectionPending()
                 ? SelectionKey.OP_CONNECT : SelectionKey.OP_WRITE;
         addHandler(channel, callback, op, false, "addWriter");
