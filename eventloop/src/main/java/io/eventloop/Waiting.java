@@ -89,19 +89,32 @@ abstract class Waiting<T> extends Future<T> {
         }
     }
 
+    /**
+     * Applies rule 1 down the chain of waiting futures, then rule 2 where it stops. A loop, not a
+     * recursive {@code awaited.cancel()}: a recursive async function a million levels deep is a
+     * chain a million {@code Waiting}s long, and cancelling it must not overflow the stack. Final
+     * so that this loop may step into an awaited {@code Waiting} instead of calling its cancel;
+     * subclasses react through {@link #cancelRequested()}.
+     */
     @Override
-    public boolean cancel(String message) {
+    public final boolean cancel(String message) {
         loop.checkThread("Future.cancel");
         if (isDone()) {
             return false;
         }
-        cancelRequested();
-        Future<?> f = awaited;
-        if (f != null && f.cancel(message)) {
+        Waiting<?> w = this;
+        while (true) {
+            w.cancelRequested();
+            Future<?> f = w.awaited;
+            if (f instanceof Waiting<?> inner && !inner.isDone()) {
+                w = inner; // inner takes the cancel, so w has nothing more to do
+                continue;
+            }
+            if (f == null || !f.cancel(message)) {
+                w.mustCancel = new CancellationException(message);
+            }
             return true;
         }
-        mustCancel = new CancellationException(message);
-        return true;
     }
 
     /** Hook: a cancel was requested (a task counts them). */
