@@ -277,8 +277,9 @@ public final class Async {
 
         private void expire() {
             timer = null;
-            timedOut = true;
-            inner.cancel(); // refused if inner is already done: its outcome then wins
+            // Refused if inner is already done: its outcome then wins, a cancellation included
+            // (asyncio's wait_for returns fut.result() for a done future whatever the timeout).
+            timedOut = inner.cancel();
         }
 
         /** inner is done. */

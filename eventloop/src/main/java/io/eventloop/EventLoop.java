@@ -445,6 +445,19 @@ public final class EventLoop implements AutoCloseable {
         inbox.drain(toReady, MAX_DRAIN);
     }
 
+    /**
+     * Adds a callback on the loop thread, after the callbacks other threads sent before it:
+     * callSoon and callSoonThreadsafe keep one FIFO order, as they share asyncio's one ready deque
+     * (test_events::test_call_soon_threadsafe). Appending straight to {@link #ready} would let a
+     * later callSoon overtake a callback still waiting in the inbox for phase 3.
+     */
+    private void addReady(Runnable callback) {
+        if (!inbox.isEmpty()) {
+            drainInbox();
+        }
+        ready.add(callback);
+    }
+
     /** Phase 4: run the snapshot. An exception goes to the handler; an {@link Error} ends the run. */
     private void runReady() {
         for (int n = ready.size(); n > 0; n--) {
@@ -471,7 +484,7 @@ public final class EventLoop implements AutoCloseable {
         checkThread("EventLoop.callSoon");
         checkNotClosed("callSoon");
         Handle h = new Handle(callback);
-        ready.add(h);
+        addReady(h);
         return h;
     }
 
@@ -520,7 +533,7 @@ public final class EventLoop implements AutoCloseable {
         Handle h = new Handle(callback);
         if (inLoopThread()) {
             checkNotClosed("callSoonThreadsafe");
-            ready.add(h);
+            addReady(h);
         } else if (!offer(h)) {
             throw closedError("callSoonThreadsafe");
         }
@@ -533,7 +546,7 @@ public final class EventLoop implements AutoCloseable {
             if (closed) {
                 return false;
             }
-            ready.add(callback);
+            addReady(callback);
             return true;
         }
         return offer(callback);
@@ -939,7 +952,7 @@ public final class EventLoop implements AutoCloseable {
     /** Adds an internal callback to the ready queue. */
     void schedule(Runnable callback) {
         checkNotClosed("schedule a callback");
-        ready.add(callback);
+        addReady(callback);
     }
 
     void timerCancelled() {
