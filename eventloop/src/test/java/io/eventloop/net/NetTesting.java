@@ -20,6 +20,14 @@ final class NetTesting {
         return loop.runUntilComplete(Async.waitFor(f, HANG_GUARD));
     }
 
+    /** Runs the loop until {@code f} is done and returns its failure (null if it succeeded). */
+    static Throwable failure(EventLoop loop, Future<?> f) {
+        Future<Object> done = loop.createFuture();
+        f.onDone(x -> done.complete(null));
+        await(loop, done);
+        return f.exception();
+    }
+
     /** Runs {@code n} iterations. */
     static void iterate(EventLoop loop, int n) {
         for (int i = 0; i < n; i++) {
