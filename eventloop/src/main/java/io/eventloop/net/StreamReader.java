@@ -248,7 +248,7 @@ public final class StreamReader {
             if (length > limit) {
                 discard(length + 1);
                 return NetSupport.failed(loop, new LimitOverrunException(
-                        "Separator is found, but chunk is longer than limit", length));
+                        "Separator is found, but chunk is longer than limit", length, true));
             }
             String line = decodeLine(length);
             discard(length + 1);
@@ -257,7 +257,7 @@ public final class StreamReader {
         if (size > limit) {
             discard(size);
             return NetSupport.failed(loop, new LimitOverrunException(
-                    "Separator is not found, and chunk exceed the limit", size));
+                    "Separator is not found, and chunk exceed the limit", size, false));
         }
         if (eof) {
             if (size == 0) {
@@ -304,7 +304,7 @@ public final class StreamReader {
             int length = i - start;
             if (length > limit) {
                 return NetSupport.failed(loop, new LimitOverrunException(
-                        "Separator is found, but chunk is longer than limit", length));
+                        "Separator is found, but chunk is longer than limit", length, true));
             }
             return NetSupport.completed(loop, take(length + separator.length));
         }
@@ -313,7 +313,7 @@ public final class StreamReader {
         int next = Math.max(0, size + 1 - separator.length);
         if (next > limit) {
             return NetSupport.failed(loop, new LimitOverrunException(
-                    "Separator is not found, and chunk exceed the limit", next));
+                    "Separator is not found, and chunk exceed the limit", next, false));
         }
         if (eof) {
             return NetSupport.failed(loop, new IncompleteReadException(take(size), null));

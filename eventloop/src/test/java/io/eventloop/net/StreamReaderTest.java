@@ -126,10 +126,12 @@ class StreamReaderTest {
         LimitOverrunException found = (LimitOverrunException) NetTesting.failure(loop, r.readUntil(b("!")));
         assertTrue(found.getMessage().contains("is found"), found.getMessage());
         assertEquals(5, found.consumed());
+        assertTrue(found.separatorFound());
         assertEquals(6, r.buffered());
         StreamReader r2 = reader(3, "aaaaa");
         LimitOverrunException notFound = (LimitOverrunException) NetTesting.failure(loop, r2.readUntil(b("!")));
         assertTrue(notFound.getMessage().contains("not found"), notFound.getMessage());
+        assertFalse(notFound.separatorFound());
         assertEquals(5, r2.buffered());
     }
 
