@@ -89,6 +89,8 @@ public final class ChatServer {
     /** Every connection, nickname or not. Loop thread only. */
     private final Set<Client> clients = new LinkedHashSet<>();
     private boolean shuttingDown;
+    /** During a shutdown: completed once every handler has run its leave(). */
+    private Future<Void> allLeft;
     private final Future<Void> finished;
 
     private ChatServer(EventLoop loop, Config config) {
@@ -303,6 +305,9 @@ public final class ChatServer {
 
     private void leave(Client c) {
         clients.remove(c);
+        if (allLeft != null && clients.isEmpty()) {
+            allLeft.complete(null);
+        }
         if (c.nick != null && byNick.get(c.nick) == c) {
             byNick.remove(c.nick);
             broadcast(c, "* " + c.nick + " left" + (c.leaveReason != null ? " (" + c.leaveReason + ")" : ""));
@@ -328,6 +333,10 @@ public final class ChatServer {
             return finished;
         }
         shuttingDown = true;
+        allLeft = loop.createFuture();
+        if (clients.isEmpty()) {
+            allLeft.complete(null);
+        }
         log.info("shutting down: telling {} client(s)", clients.size());
         server.close();
         byte[] bye = "* the server is shutting down, bye\n".getBytes(StandardCharsets.UTF_8);
@@ -344,6 +353,7 @@ public final class ChatServer {
                     server.abortClients();
                     return server.waitClosed();
                 })
+                .then(v -> allLeft) // every handler has said goodbye to the others
                 .onDone(f -> {
                     log.info("chat server stopped");
                     finished.complete(null);
