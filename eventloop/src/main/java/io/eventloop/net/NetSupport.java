@@ -30,6 +30,13 @@ final class NetSupport {
         return f;
     }
 
+    /** A future that completes on the next iteration of {@code loop}: asyncio's {@code await sleep(0)}. */
+    static Future<Void> nextIteration(EventLoop loop) {
+        Future<Void> f = loop.createFuture();
+        loop.callSoon(() -> f.complete(null));
+        return f;
+    }
+
     /** Closes {@code c}, ignoring a failure: used on paths that already report a better error. */
     static void closeQuietly(Closeable c) {
         if (c == null) {

@@ -21,9 +21,24 @@ final class Resolver {
     private Resolver() {
     }
 
-    /** Whether {@code host} is a numeric IPv4 or IPv6 address (IPv6 possibly in brackets). */
+    /**
+     * Whether {@code host} is a numeric IPv4 or IPv6 address (IPv6 possibly in brackets). A
+     * dotted quad with an octet above 255 is not: {@link InetAddress#getByName} would look it up
+     * as a name, on the loop thread.
+     */
     static boolean isLiteral(String host) {
-        return IPV4.matcher(host).matches() || host.indexOf(':') >= 0;
+        if (host.indexOf(':') >= 0) {
+            return true; // getByName parses or rejects an IPv6 literal without a lookup
+        }
+        if (!IPV4.matcher(host).matches()) {
+            return false;
+        }
+        for (String octet : host.split("\\.")) {
+            if (Integer.parseInt(octet) > 255) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -1,6 +1,5 @@
 package io.eventloop.net;
 
-import io.eventloop.Async;
 import io.eventloop.EventLoop;
 import io.eventloop.Future;
 import java.net.InetSocketAddress;
@@ -82,7 +81,7 @@ public final class StreamWriter {
         if (transport.isClosing() && !protocol.isLost()) {
             // Let connectionLost arrive first (it comes on the next iteration), so a
             // write-then-drain loop on a closed connection sees the error (asyncio's sleep(0) here).
-            return Async.yieldNow().then(v -> protocol.drainHelper(drained));
+            return NetSupport.nextIteration(transport.loop()).then(v -> protocol.drainHelper(drained));
         }
         return protocol.drainHelper(drained);
     }

@@ -39,6 +39,7 @@ final class NoLeaks implements BeforeEachCallback, AfterEachCallback {
                     java.nio.channels.Selector sel = java.nio.channels.Selector.open()) {
                 s.bind(new java.net.InetSocketAddress(host, 0));
                 c.connect(s.getLocalAddress());
+                sel.selectNow();
             } catch (IOException e) {
                 // IPv6 may be missing; the IPv4 round is what matters
             }

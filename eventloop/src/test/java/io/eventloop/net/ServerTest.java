@@ -101,6 +101,7 @@ class ServerTest {
             return channel.accept();
         };
         try (Socket client = new Socket("127.0.0.1", server.port())) { // completes in the kernel's backlog
+            assertTrue(client.isConnected());
             Recorder peer = peer(0);
             assertEquals(2, errors.size(), errors::toString);
             for (ErrorContext c : errors) {
@@ -125,6 +126,7 @@ class ServerTest {
         int[] calls = {0};
         server.acceptor = channel -> ++calls[0] == 1 ? null : channel.accept();
         try (Socket client = new Socket("127.0.0.1", server.port())) {
+            assertTrue(client.isConnected());
             Recorder peer = peer(0);
             assertTrue(errors.isEmpty(), errors::toString);
             assertTrue(server.isServing());
@@ -177,6 +179,7 @@ class ServerTest {
     void abortClientsDropsWhatTheyBuffered() throws Exception {
         Server server = server();
         try (Socket client = new Socket("127.0.0.1", server.port())) {
+            assertTrue(client.isConnected());
             Recorder peer = peer(0);
             peer.transport.setWriteBufferLimits(Integer.MAX_VALUE);
             peer.transport.write(new byte[8 << 20]);

@@ -75,7 +75,7 @@ public final class EchoProtocolServer {
                     server.closeClients();
                     return server.waitClosed();
                 }, 5);
-                return server.serveForever();
+                return server.serveForever().then(v -> server.waitClosed()); // until every connection is gone
             });
         });
     }

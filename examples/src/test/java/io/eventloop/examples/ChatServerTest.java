@@ -274,6 +274,7 @@ class ChatServerTest {
         int port = start(config);
         try (LineClient one = new LineClient(port); LineClient two = LineClient.join(port, "two")) {
             one.expect("* welcome");
+            assertTrue(two.socket.isConnected());
             try (LineClient three = new LineClient(port)) {
                 assertEquals("* the server is full (2 clients), try again later", three.line());
                 assertNull(three.line());

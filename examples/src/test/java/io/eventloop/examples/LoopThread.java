@@ -32,8 +32,12 @@ final class LoopThread implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         loop.callSoonThreadsafe(loop::stop);
-        thread.join(TimeUnit.SECONDS.toMillis(30));
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
