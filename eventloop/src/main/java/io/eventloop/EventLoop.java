@@ -1,9 +1,22 @@
 package io.eventloop;
 
+import io.eventloop.internal.IoHandler;
+import io.eventloop.internal.LoopAccess;
 import io.eventloop.internal.TimerHeap;
+import io.eventloop.net.Connection;
+import io.eventloop.net.Net;
+import io.eventloop.net.Protocol;
+import io.eventloop.net.Server;
+import io.eventloop.net.StreamReader;
+import io.eventloop.net.StreamWriter;
+import io.eventloop.net.Transport;
 import java.io.IOException;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -22,6 +35,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.jctools.queues.MessagePassingQueue;
@@ -70,6 +84,12 @@ public final class EventLoop implements AutoCloseable {
     /** The loop a thread created or ran last, for {@link #current()} outside a run. */
     private static final ThreadLocal<EventLoop> THREAD_DEFAULT = new ThreadLocal<>();
     private static final AtomicInteger EXECUTOR_THREADS = new AtomicInteger();
+    /** Size of the loop-wide buffer every transport reads into. */
+    private static final int READ_BUFFER_SIZE = 64 * 1024;
+
+    static {
+        LoopAccess.install(new NetBridge());
+    }
 
     private final Options options;
     private final Clock clock;
@@ -111,6 +131,12 @@ public final class EventLoop implements AutoCloseable {
     private volatile ExceptionHandler exceptionHandler;
     /** Created on first use by {@link #runInExecutor}. Loop thread only. */
     private ThreadPoolExecutor defaultExecutor;
+    /**
+     * The one direct buffer every transport of this loop reads into, created on first use: one
+     * loop thread reads one socket at a time, so one buffer serves them all (64 KiB, instead of
+     * a buffer per connection). Loop thread only.
+     */
+    private ByteBuffer readBuffer;
 
     /** A loop with default {@link Options}. Not running until {@link #runForever()} or {@link #runUntilComplete}. */
     public EventLoop() {
@@ -408,7 +434,12 @@ public final class EventLoop implements AutoCloseable {
 
     /** Phase 2, per ready key: queue the reader and/or the writer; they run in phase 4. */
     private void dispatch(SelectionKey key) {
-        IoHandlers io = (IoHandlers) key.attachment();
+        Object attachment = key.attachment();
+        if (attachment instanceof IoHandler handler) {
+            ready.add(handler); // a transport: it reads key.readyOps() itself when it runs
+            return;
+        }
+        IoHandlers io = (IoHandlers) attachment;
         int ops;
         try {
             ops = key.readyOps();
@@ -707,7 +738,9 @@ public final class EventLoop implements AutoCloseable {
                 poller.register(channel, op, io);
                 return;
             }
-            IoHandlers io = (IoHandlers) key.attachment();
+            if (!(key.attachment() instanceof IoHandlers io)) {
+                throw new IllegalArgumentException(method + ": " + channel + " is driven by a transport or server");
+            }
             Handle old = read ? io.reader : io.writer;
             if (old != null) {
                 old.cancel();
@@ -736,10 +769,9 @@ public final class EventLoop implements AutoCloseable {
         }
         checkThread("EventLoop." + method);
         SelectionKey key = poller.keyFor(channel);
-        if (key == null) {
+        if (key == null || !(key.attachment() instanceof IoHandlers io)) {
             return false;
         }
-        IoHandlers io = (IoHandlers) key.attachment();
         Handle old = read ? io.reader : io.writer;
         if (old == null) {
             return false;
@@ -757,6 +789,134 @@ public final class EventLoop implements AutoCloseable {
     /** Channels registered with the poller (cancelled keys not yet flushed included). Loop thread only. */
     int registeredChannels() {
         return poller.registeredCount();
+    }
+
+    /** The reader or writer handle {@link #addReader} / {@link #addWriter} registered, or null. */
+    private Handle handlerOf(SelectableChannel channel, boolean read) {
+        SelectionKey key = poller.keyFor(channel);
+        if (key == null || !(key.attachment() instanceof IoHandlers io)) {
+            return null;
+        }
+        return read ? io.reader : io.writer;
+    }
+
+    /** What {@code io.eventloop.net} may reach of the loop: see {@link LoopAccess}. */
+    private static final class NetBridge implements LoopAccess.Bridge {
+        @Override
+        public SelectionKey register(EventLoop loop, SelectableChannel channel, int ops, IoHandler handler)
+                throws ClosedChannelException {
+            loop.checkThread("register a channel");
+            loop.checkNotClosed("register a channel");
+            if (loop.poller.keyFor(channel) != null) {
+                throw new IllegalArgumentException(channel + " is already registered with " + loop);
+            }
+            SelectionKey key = loop.poller.register(channel, ops, handler);
+            handler.setKey(key);
+            return key;
+        }
+
+        @Override
+        public ByteBuffer readBuffer(EventLoop loop) {
+            ByteBuffer b = loop.readBuffer;
+            if (b == null) {
+                b = loop.readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_SIZE);
+            }
+            return b;
+        }
+
+        @Override
+        public int registeredChannels(EventLoop loop) {
+            return loop.registeredChannels();
+        }
+
+        @Override
+        public Handle reader(EventLoop loop, SelectableChannel channel) {
+            return loop.handlerOf(channel, true);
+        }
+
+        @Override
+        public Handle writer(EventLoop loop, SelectableChannel channel) {
+            return loop.handlerOf(channel, false);
+        }
+
+        @Override
+        public void checkThread(EventLoop loop, String method) {
+            loop.checkThread(method);
+        }
+    }
+
+    // ================================================================== networking (io.eventloop.net)
+
+    /**
+     * Listens on {@code host}:{@code port}, serving each connection with a new protocol from
+     * {@code protocolFactory}: asyncio's {@code loop.create_server()}. See
+     * {@link Net#createServer(EventLoop, Supplier, String, int)}.
+     */
+    public Future<Server> createServer(Supplier<? extends Protocol> protocolFactory, String host, int port) {
+        return Net.createServer(this, protocolFactory, host, port);
+    }
+
+    /**
+     * Connects to {@code host}:{@code port} with a protocol from {@code protocolFactory}: asyncio's
+     * {@code loop.create_connection()}, with a 30 s connect timeout. See
+     * {@link Net#createConnection(EventLoop, Supplier, String, int)}.
+     */
+    public Future<Transport> createConnection(Supplier<? extends Protocol> protocolFactory, String host, int port) {
+        return Net.createConnection(this, protocolFactory, host, port);
+    }
+
+    /** {@link #createConnection(Supplier, String, int)} with a connect timeout (null: none). */
+    public Future<Transport> createConnection(Supplier<? extends Protocol> protocolFactory, String host, int port,
+            Duration connectTimeout) {
+        return Net.createConnection(this, protocolFactory, host, port, connectTimeout);
+    }
+
+    /**
+     * Serves each connection with {@code handler(reader, writer)}, run as a task; the connection
+     * closes when the handler's future completes: asyncio's {@code asyncio.start_server()}. See
+     * {@link Net#startServer(EventLoop, BiFunction, String, int)}.
+     */
+    public Future<Server> startServer(BiFunction<StreamReader, StreamWriter, ? extends Future<?>> handler,
+            String host, int port) {
+        return Net.startServer(this, handler, host, port);
+    }
+
+    /**
+     * Connects and returns the reader and writer: asyncio's {@code asyncio.open_connection()}. See
+     * {@link Net#openConnection(EventLoop, String, int)}.
+     */
+    public Future<Connection> openConnection(String host, int port) {
+        return Net.openConnection(this, host, port);
+    }
+
+    /** Accepts a connection on a non-blocking channel: asyncio's {@code loop.sock_accept()}. */
+    public Future<SocketChannel> sockAccept(ServerSocketChannel channel) {
+        return Net.sockAccept(this, channel);
+    }
+
+    /** Connects a non-blocking channel: asyncio's {@code loop.sock_connect()}. */
+    public Future<Void> sockConnect(SocketChannel channel, SocketAddress address) {
+        return Net.sockConnect(this, channel, address);
+    }
+
+    /** Reads up to {@code maxBytes} (empty at EOF): asyncio's {@code loop.sock_recv()}. */
+    public Future<byte[]> sockRecv(SocketChannel channel, int maxBytes) {
+        return Net.sockRecv(this, channel, maxBytes);
+    }
+
+    /** Reads into {@code dst} (-1 at EOF): asyncio's {@code loop.sock_recv_into()}. */
+    public Future<Integer> sockRecvInto(SocketChannel channel, ByteBuffer dst) {
+        return Net.sockRecvInto(this, channel, dst);
+    }
+
+    /** Sends every remaining byte of {@code data}: asyncio's {@code loop.sock_sendall()}. */
+    public Future<Void> sockSendAll(SocketChannel channel, ByteBuffer data) {
+        return Net.sockSendAll(this, channel, data);
+    }
+
+    /** Sends all of {@code data}: asyncio's {@code loop.sock_sendall()}. */
+    public Future<Void> sockSendAll(SocketChannel channel, byte[] data) {
+        return Net.sockSendAll(this, channel, data);
     }
 
     // ================================================================== executor bridge

@@ -16,6 +16,9 @@ public final class Examples {
     static {
         add("hello", Hello.class, "the tiniest coroutine: sleep one second, return a greeting");
         add("sync-vs-async", SyncVsAsync.class, "five one-second jobs: about 5 s one after another, about 1 s gathered");
+        add("chat", ChatServer.class, "chat server for nc/telnet users (port 6667): nicknames, /nick /who /me /quit /help");
+        add("echo", EchoServer.class, "echo server on streams: read, write, drain (port 8888)");
+        add("echo-protocol", EchoProtocolServer.class, "echo server on transports and protocols, with flow control (port 8889)");
     }
 
     private Examples() {

@@ -1,0 +1,69 @@
+package io.eventloop.internal;
+
+import io.eventloop.EventLoop;
+import io.eventloop.Handle;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+
+/**
+ * The few loop internals {@code io.eventloop.net} needs, handed over by {@link EventLoop} when
+ * its class initialises (the JDK's "shared secrets" idea). Not API: public only because Java
+ * packages cannot share package-private types.
+ */
+public final class LoopAccess {
+    /** What the loop exposes to the networking package. Every method is for the loop thread only. */
+    public interface Bridge {
+        /**
+         * Registers {@code channel} with the loop's selector for {@code ops}, attached to
+         * {@code handler}, and gives the handler its key.
+         *
+         * @throws IllegalArgumentException if the channel is already registered with this loop
+         */
+        SelectionKey register(EventLoop loop, SelectableChannel channel, int ops, IoHandler handler)
+                throws ClosedChannelException;
+
+        /** The loop-wide direct buffer every transport of {@code loop} reads into. */
+        ByteBuffer readBuffer(EventLoop loop);
+
+        /** Channels registered with the loop's selector, cancelled keys not yet flushed included. */
+        int registeredChannels(EventLoop loop);
+
+        /** The reader {@link EventLoop#addReader} registered for {@code channel}, or {@code null}. */
+        Handle reader(EventLoop loop, SelectableChannel channel);
+
+        /** The writer {@link EventLoop#addWriter} registered for {@code channel}, or {@code null}. */
+        Handle writer(EventLoop loop, SelectableChannel channel);
+
+        /** Throws {@link IllegalStateException} unless called on the loop's thread. */
+        void checkThread(EventLoop loop, String method);
+    }
+
+    private static volatile Bridge bridge;
+
+    private LoopAccess() {
+    }
+
+    /** Called once, by {@link EventLoop}'s static initialiser. */
+    public static void install(Bridge b) {
+        if (bridge != null) {
+            throw new IllegalStateException("the loop bridge is already installed");
+        }
+        bridge = b;
+    }
+
+    /** The bridge; initialises {@link EventLoop} first if nothing has yet. */
+    public static Bridge bridge() {
+        Bridge b = bridge;
+        if (b == null) {
+            try {
+                Class.forName(EventLoop.class.getName(), true, LoopAccess.class.getClassLoader());
+            } catch (ClassNotFoundException e) {
+                throw new IllegalStateException(e);
+            }
+            b = bridge;
+        }
+        return b;
+    }
+}

@@ -1,0 +1,30 @@
+package io.eventloop.net;
+
+/**
+ * Both halves of a stream connection, what {@link io.eventloop.EventLoop#openConnection} gives:
+ * asyncio's {@code reader, writer = await asyncio.open_connection(...)} as one value.
+ */
+public final class Connection {
+    private final StreamReader reader;
+    private final StreamWriter writer;
+
+    Connection(StreamReader reader, StreamWriter writer) {
+        this.reader = reader;
+        this.writer = writer;
+    }
+
+    /** The reading half. */
+    public StreamReader reader() {
+        return reader;
+    }
+
+    /** The writing half. */
+    public StreamWriter writer() {
+        return writer;
+    }
+
+    @Override
+    public String toString() {
+        return "Connection[" + writer.transport() + "]";
+    }
+}

@@ -1,0 +1,332 @@
+package io.eventloop.net;
+
+import static io.eventloop.net.NetSupport.LOOP;
+
+import io.eventloop.EventLoop;
+import io.eventloop.Future;
+import io.eventloop.Handle;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ConnectionPendingException;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.BiFunction;
+import java.util.function.Supplier;
+
+/**
+ * The networking operations of a loop, as static functions: {@link EventLoop}'s
+ * {@code createServer}, {@code createConnection}, {@code startServer}, {@code openConnection} and
+ * {@code sock*} methods delegate here, and the overloads with more parameters (backlog, reader
+ * limit, connect timeout) live here only.
+ *
+ * <p>Every function must be called on the loop's thread and returns a future that is already
+ * running. Compared with asyncio: the same functions, with the loop as first argument instead of
+ * the receiver; {@code create_connection} returns the transport (its protocol is
+ * {@link Transport#protocol()}), and {@code open_connection} returns one {@link Connection}.
+ */
+public final class Net {
+    /**
+     * The connect timeout when none is given: 30 s (Netty's {@code CONNECT_TIMEOUT_MILLIS}
+     * default). asyncio has none, leaving it to the kernel (about two minutes on Linux).
+     */
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(30);
+
+    private Net() {
+    }
+
+    // ------------------------------------------------------------------ transports and protocols
+
+    /**
+     * Listens on {@code host}:{@code port} and serves each accepted connection with a new protocol
+     * from {@code protocolFactory}: asyncio's {@code loop.create_server()}. A null or empty host
+     * listens on every interface; a name is resolved on the default executor and every address
+     * it resolves to is listened on; port 0 picks a free port ({@link Server#port()}). The future
+     * fails with a {@link java.net.BindException} if the address is in use, leaving no socket
+     * open.
+     */
+    public static Future<Server> createServer(EventLoop loop, Supplier<? extends Protocol> protocolFactory,
+            String host, int port) {
+        return createServer(loop, protocolFactory, host, port, Server.DEFAULT_BACKLOG);
+    }
+
+    /** {@link #createServer(EventLoop, Supplier, String, int)} with a listen backlog (default 100). */
+    public static Future<Server> createServer(EventLoop loop, Supplier<? extends Protocol> protocolFactory,
+            String host, int port, int backlog) {
+        return Server.create(loop, protocolFactory, host, port, backlog);
+    }
+
+    /**
+     * Connects to {@code host}:{@code port} and runs a protocol from {@code protocolFactory} on the
+     * connection: asyncio's {@code loop.create_connection()}. The host is resolved on the default
+     * executor unless it is a numeric address; each address is tried in turn. The future fails
+     * with {@link java.net.ConnectException} when refused and with
+     * {@link java.net.SocketTimeoutException} after {@link #DEFAULT_CONNECT_TIMEOUT}; cancelling it
+     * abandons the attempt. However it fails, no socket is left open, and the protocol is made
+     * only once connected.
+     */
+    public static Future<Transport> createConnection(EventLoop loop, Supplier<? extends Protocol> protocolFactory,
+            String host, int port) {
+        return createConnection(loop, protocolFactory, host, port, DEFAULT_CONNECT_TIMEOUT);
+    }
+
+    /**
+     * {@link #createConnection(EventLoop, Supplier, String, int)} with a connect timeout (null: none,
+     * the kernel's own applies). The timeout covers the name lookup and every address tried.
+     */
+    public static Future<Transport> createConnection(EventLoop loop, Supplier<? extends Protocol> protocolFactory,
+            String host, int port, Duration connectTimeout) {
+        return Connector.connect(loop, protocolFactory, host, port, connectTimeout);
+    }
+
+    // ------------------------------------------------------------------ streams
+
+    /**
+     * Serves each connection with {@code handler(reader, writer)}: asyncio's
+     * {@code asyncio.start_server()}. The handler runs as a task; when its future completes the
+     * connection is closed (after flushing what was written); if it fails, the failure is reported
+     * once to the loop's exception handler and only that connection is closed. A handler that
+     * returns {@code null} keeps the connection open until its writer is closed (a "callback"
+     * handler that started its own work).
+     */
+    public static Future<Server> startServer(EventLoop loop,
+            BiFunction<StreamReader, StreamWriter, ? extends Future<?>> handler, String host, int port) {
+        return startServer(loop, handler, host, port, StreamReader.DEFAULT_LIMIT);
+    }
+
+    /** {@link #startServer(EventLoop, BiFunction, String, int)} with each reader's limit. */
+    public static Future<Server> startServer(EventLoop loop,
+            BiFunction<StreamReader, StreamWriter, ? extends Future<?>> handler, String host, int port, int limit) {
+        Objects.requireNonNull(handler, "handler");
+        if (limit <= 0) {
+            throw new IllegalArgumentException("limit must be positive: " + limit);
+        }
+        BiFunction<StreamReader, StreamWriter, Future<?>> nullable = (r, w) -> {
+            Future<?> f = handler.apply(r, w);
+            if (f == null) {
+                return w.waitClosed().recover(Exception.class, e -> NetSupport.completed(loop, null));
+            }
+            return f;
+        };
+        return createServer(loop, () -> new StreamProtocol(loop, new StreamReader(loop, limit), nullable), host, port);
+    }
+
+    /**
+     * Connects and returns the stream pair: asyncio's {@code asyncio.open_connection()}. Fails as
+     * {@link #createConnection(EventLoop, Supplier, String, int)} does.
+     */
+    public static Future<Connection> openConnection(EventLoop loop, String host, int port) {
+        return openConnection(loop, host, port, StreamReader.DEFAULT_LIMIT, DEFAULT_CONNECT_TIMEOUT);
+    }
+
+    /** {@link #openConnection(EventLoop, String, int)} with the reader's limit and a connect timeout (null: none). */
+    public static Future<Connection> openConnection(EventLoop loop, String host, int port, int limit,
+            Duration connectTimeout) {
+        StreamReader reader = new StreamReader(loop, limit);
+        return createConnection(loop, () -> new StreamProtocol(loop, reader, null), host, port, connectTimeout)
+                .map(t -> new Connection(reader, ((StreamProtocol) t.protocol()).writer()));
+    }
+
+    // ------------------------------------------------------------------ raw channels
+
+    /**
+     * Accepts a connection: asyncio's {@code loop.sock_accept()}. Waits for one if none is pending.
+     * The accepted channel is in non-blocking mode. Cancelling the future leaves any pending
+     * connection to the next accept.
+     *
+     * @throws IllegalArgumentException if {@code channel} is in blocking mode
+     */
+    public static Future<SocketChannel> sockAccept(EventLoop loop, ServerSocketChannel channel) {
+        checkRaw(loop, channel, "sockAccept");
+        Future<SocketChannel> f = loop.createFuture();
+        Runnable attempt = () -> {
+            if (f.isDone()) {
+                return; // cancelled: leave the connection to the next accept
+            }
+            try {
+                SocketChannel c = channel.accept();
+                if (c != null) {
+                    c.configureBlocking(false);
+                    f.complete(c);
+                }
+            } catch (IOException e) {
+                f.fail(e);
+            }
+        };
+        attempt.run();
+        if (!f.isDone()) {
+            waitReadable(loop, channel, f, attempt);
+        }
+        return f;
+    }
+
+    /**
+     * Connects {@code channel} to {@code address}: asyncio's {@code loop.sock_connect()}. An
+     * unresolved address is resolved on the default executor first. Cancelling leaves the
+     * connect in progress, and a later {@code sockConnect} of the same channel to the same
+     * address takes it up: a cancelled connect can be retried (bpo-30064). Close the channel to
+     * abandon it.
+     *
+     * @throws IllegalArgumentException if {@code channel} is in blocking mode
+     */
+    public static Future<Void> sockConnect(EventLoop loop, SocketChannel channel, SocketAddress address) {
+        checkRaw(loop, channel, "sockConnect");
+        Objects.requireNonNull(address, "address");
+        if (address instanceof InetSocketAddress isa && isa.isUnresolved()) {
+            return Resolver.resolve(loop, isa.getHostString(), isa.getPort())
+                    .then(all -> sockConnect(loop, channel, first(all)));
+        }
+        Future<Void> f = loop.createFuture();
+        try {
+            if (channel.isConnectionPending()) {
+                SocketAddress pending = channel.getRemoteAddress();
+                if (!address.equals(pending)) {
+                    throw new ConnectionPendingException();
+                }
+            } else if (channel.connect(address)) {
+                f.complete(null);
+                return f;
+            }
+        } catch (IOException | RuntimeException e) {
+            f.fail(e);
+            return f;
+        }
+        Runnable attempt = () -> {
+            if (f.isDone()) {
+                return;
+            }
+            try {
+                if (channel.finishConnect()) {
+                    f.complete(null);
+                }
+            } catch (IOException e) {
+                f.fail(e);
+            }
+        };
+        waitWritable(loop, channel, f, attempt);
+        return f;
+    }
+
+    private static InetSocketAddress first(List<InetSocketAddress> all) throws IOException {
+        if (all.isEmpty()) {
+            throw new IOException("no address");
+        }
+        return all.get(0);
+    }
+
+    /**
+     * Reads up to {@code maxBytes}: asyncio's {@code loop.sock_recv()}. Waits until some bytes
+     * are there; an empty array means EOF. Cancelling consumes nothing: the next read gets the
+     * bytes.
+     */
+    public static Future<byte[]> sockRecv(EventLoop loop, SocketChannel channel, int maxBytes) {
+        if (maxBytes < 0) {
+            throw new IllegalArgumentException("maxBytes must not be negative: " + maxBytes);
+        }
+        ByteBuffer dst = ByteBuffer.allocate(maxBytes);
+        return sockRecvInto(loop, channel, dst).map(n -> n <= 0 ? new byte[0] : Arrays.copyOf(dst.array(), n));
+    }
+
+    /**
+     * Reads into {@code dst}: asyncio's {@code loop.sock_recv_into()}. Completes with the number of
+     * bytes read, -1 at EOF; waits until some bytes are there. Cancelling consumes nothing.
+     */
+    public static Future<Integer> sockRecvInto(EventLoop loop, SocketChannel channel, ByteBuffer dst) {
+        checkRaw(loop, channel, "sockRecv");
+        Objects.requireNonNull(dst, "dst");
+        Future<Integer> f = loop.createFuture();
+        Runnable attempt = () -> {
+            if (f.isDone()) {
+                return; // cancelled: the bytes stay in the socket for the next read
+            }
+            try {
+                int n = channel.read(dst);
+                if (n != 0 || !dst.hasRemaining()) {
+                    f.complete(n);
+                }
+            } catch (IOException e) {
+                f.fail(e);
+            }
+        };
+        attempt.run();
+        if (!f.isDone()) {
+            waitReadable(loop, channel, f, attempt);
+        }
+        return f;
+    }
+
+    /**
+     * Sends every remaining byte of {@code data}: asyncio's {@code loop.sock_sendall()}. Do not
+     * touch {@code data} until the future is done. If cancelled part-way, nothing more of
+     * {@code data} is sent, so the next send's bytes are not interleaved with the rest of it.
+     */
+    public static Future<Void> sockSendAll(EventLoop loop, SocketChannel channel, ByteBuffer data) {
+        checkRaw(loop, channel, "sockSendAll");
+        Objects.requireNonNull(data, "data");
+        Future<Void> f = loop.createFuture();
+        Runnable attempt = () -> {
+            if (f.isDone()) {
+                return; // cancelled: send nothing more
+            }
+            try {
+                while (data.hasRemaining()) {
+                    if (channel.write(data) == 0) {
+                        return; // the socket is full: wait to be writable
+                    }
+                }
+                f.complete(null);
+            } catch (IOException e) {
+                f.fail(e);
+            }
+        };
+        attempt.run();
+        if (!f.isDone()) {
+            waitWritable(loop, channel, f, attempt);
+        }
+        return f;
+    }
+
+    /** {@link #sockSendAll(EventLoop, SocketChannel, ByteBuffer)} of an array. */
+    public static Future<Void> sockSendAll(EventLoop loop, SocketChannel channel, byte[] data) {
+        return sockSendAll(loop, channel, ByteBuffer.wrap(data));
+    }
+
+    private static void checkRaw(EventLoop loop, SelectableChannel channel, String method) {
+        Objects.requireNonNull(loop, "loop");
+        Objects.requireNonNull(channel, "channel");
+        NetSupport.checkThread(loop, "EventLoop." + method);
+        if (channel.isBlocking()) {
+            throw new IllegalArgumentException(method + ": the channel must be non-blocking: " + channel);
+        }
+    }
+
+    /**
+     * Runs {@code attempt} whenever {@code channel} is readable until {@code f} is done, then stops
+     * watching, unless another operation has taken the channel's reader over meanwhile.
+     */
+    private static void waitReadable(EventLoop loop, SelectableChannel channel, Future<?> f, Runnable attempt) {
+        loop.addReader(channel, attempt);
+        Handle mine = LOOP.reader(loop, channel);
+        f.onDone(done -> {
+            if (LOOP.reader(loop, channel) == mine && channel.isOpen()) {
+                loop.removeReader(channel);
+            }
+        });
+    }
+
+    private static void waitWritable(EventLoop loop, SelectableChannel channel, Future<?> f, Runnable attempt) {
+        loop.addWriter(channel, attempt);
+        Handle mine = LOOP.writer(loop, channel);
+        f.onDone(done -> {
+            if (LOOP.writer(loop, channel) == mine && channel.isOpen()) {
+                loop.removeWriter(channel);
+            }
+        });
+    }
+}

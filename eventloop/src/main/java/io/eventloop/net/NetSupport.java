@@ -1,0 +1,55 @@
+package io.eventloop.net;
+
+import io.eventloop.ErrorContext;
+import io.eventloop.EventLoop;
+import io.eventloop.Future;
+import io.eventloop.internal.LoopAccess;
+import java.io.Closeable;
+import java.io.IOException;
+
+/** Small helpers shared by the networking classes. Loop thread only. */
+final class NetSupport {
+    static final LoopAccess.Bridge LOOP = LoopAccess.bridge();
+
+    private NetSupport() {
+    }
+
+    static void checkThread(EventLoop loop, String method) {
+        LOOP.checkThread(loop, method);
+    }
+
+    static <T> Future<T> completed(EventLoop loop, T value) {
+        Future<T> f = loop.createFuture();
+        f.complete(value);
+        return f;
+    }
+
+    static <T> Future<T> failed(EventLoop loop, Throwable error) {
+        Future<T> f = loop.createFuture();
+        f.fail(error);
+        return f;
+    }
+
+    /** A future that completes on the next iteration of {@code loop}: asyncio's {@code await sleep(0)}. */
+    static Future<Void> nextIteration(EventLoop loop) {
+        Future<Void> f = loop.createFuture();
+        loop.callSoon(() -> f.complete(null));
+        return f;
+    }
+
+    /** Closes {@code c}, ignoring a failure: used on paths that already report a better error. */
+    static void closeQuietly(Closeable c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (IOException e) {
+            // the channel is unusable either way; the caller reports the error that led here
+        }
+    }
+
+    static void report(EventLoop loop, String message, Throwable error) {
+        loop.callExceptionHandler(ErrorContext.of(message, error));
+    }
+}

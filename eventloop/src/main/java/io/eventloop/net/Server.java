@@ -1,0 +1,378 @@
+package io.eventloop.net;
+
+import static io.eventloop.net.NetSupport.LOOP;
+
+import io.eventloop.EventLoop;
+import io.eventloop.Future;
+import io.eventloop.TimerHandle;
+import io.eventloop.internal.IoHandler;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Listening sockets and the connections they accepted: asyncio's {@code asyncio.Server}, what
+ * {@link EventLoop#createServer} and {@link EventLoop#startServer} return.
+ *
+ * <pre>
+ *   SERVING ──close()──&gt; CLOSED (no listening socket) ──last connection gone──&gt; waitClosed() completes
+ * </pre>
+ *
+ * <p><b>Accepting.</b> Each readiness of a listening socket accepts at most {@code backlog}
+ * connections (asyncio's bound), so a flood of connects cannot keep the loop from everything
+ * else. If {@code accept()} fails (typically "Too many open files", EMFILE/ENFILE), the error is
+ * reported to the exception handler, the listening socket stays open but stops asking for
+ * readiness, and accepting resumes after one second (asyncio's {@code ACCEPT_RETRY_DELAY}):
+ * the loop does not spin on a ready socket it cannot accept from (netty/netty#1578,
+ * joyent/libuv#690).
+ *
+ * <p><b>Closing.</b> {@link #close()} closes the listening sockets at once (the descriptors are
+ * released by the loop's next select, before any continuation runs) and leaves the accepted
+ * connections alone, as asyncio does; {@link #closeClients()} and {@link #abortClients()} deal
+ * with those (asyncio 3.13). {@link #waitClosed()} completes once the server is closed and every
+ * connection it accepted is gone.
+ *
+ * <p>Loop thread only. Compared with Netty's {@code ServerBootstrap}: one listening socket per
+ * resolved address, accepted connections served by the same loop, no child group.
+ */
+public final class Server implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Server.class);
+    /** asyncio's default listen backlog, also the most connections accepted per readiness. */
+    public static final int DEFAULT_BACKLOG = 100;
+    /** asyncio's {@code ACCEPT_RETRY_DELAY}. */
+    static final Duration DEFAULT_ACCEPT_RETRY_DELAY = Duration.ofSeconds(1);
+
+    /** How a connection is taken from a listening socket; a seam so tests can act out EMFILE. */
+    interface Acceptor {
+        SocketChannel accept(ServerSocketChannel channel) throws IOException;
+    }
+
+    private final EventLoop loop;
+    private final Supplier<? extends Protocol> factory;
+    private final int backlog;
+    private final List<Listener> listeners = new ArrayList<>();
+    /** What the listening sockets were bound to; kept after close. */
+    private List<InetSocketAddress> boundAddresses = List.of();
+    // Loop thread only:
+    private boolean closed;
+    /** Head of the intrusive list of live connections accepted here. */
+    private SocketTransport connections;
+    private int connectionCount;
+    private List<Future<Void>> closeWaiters;
+    private List<Future<Void>> serveForeverWaiters;
+    /** Package-private seams for tests. */
+    Acceptor acceptor = ServerSocketChannel::accept;
+    Duration acceptRetryDelay = DEFAULT_ACCEPT_RETRY_DELAY;
+
+    private Server(EventLoop loop, Supplier<? extends Protocol> factory, int backlog) {
+        this.loop = loop;
+        this.factory = factory;
+        this.backlog = backlog;
+    }
+
+    /** See {@link Net#createServer(EventLoop, Supplier, String, int, int)}. */
+    static Future<Server> create(EventLoop loop, Supplier<? extends Protocol> factory, String host, int port,
+            int backlog) {
+        Objects.requireNonNull(loop, "loop");
+        Objects.requireNonNull(factory, "protocolFactory");
+        NetSupport.checkThread(loop, "EventLoop.createServer");
+        if (backlog <= 0) {
+            throw new IllegalArgumentException("backlog must be positive: " + backlog);
+        }
+        return Resolver.resolve(loop, host, port).map(addresses -> {
+            Server server = new Server(loop, factory, backlog);
+            server.bind(addresses, port);
+            return server;
+        });
+    }
+
+    /** Binds a listening socket per address (all on one port) and starts accepting; on failure closes them all. */
+    private void bind(List<InetSocketAddress> addresses, int port) throws IOException {
+        int boundPort = port;
+        try {
+            for (InetSocketAddress address : addresses) {
+                ServerSocketChannel ch = ServerSocketChannel.open();
+                Listener listener = new Listener(ch);
+                listeners.add(listener);
+                ch.setOption(StandardSocketOptions.SO_REUSEADDR, true); // as asyncio on POSIX: restart without TIME_WAIT trouble
+                ch.configureBlocking(false);
+                ch.bind(boundPort == address.getPort() ? address : new InetSocketAddress(address.getAddress(), boundPort),
+                        backlog);
+                if (boundPort == 0) {
+                    boundPort = ((InetSocketAddress) ch.getLocalAddress()).getPort(); // the others share it
+                }
+            }
+            List<InetSocketAddress> bound = new ArrayList<>();
+            for (Listener listener : listeners) {
+                bound.add((InetSocketAddress) listener.channel.getLocalAddress());
+                LOOP.register(loop, listener.channel, SelectionKey.OP_ACCEPT, listener);
+            }
+            boundAddresses = Collections.unmodifiableList(bound);
+        } catch (IOException | RuntimeException e) {
+            for (Listener listener : listeners) {
+                NetSupport.closeQuietly(listener.channel); // EADDRINUSE and friends leave no socket behind
+            }
+            listeners.clear();
+            throw e;
+        }
+        log.debug("{} listening", this);
+    }
+
+    /** A listening socket: the {@link IoHandler} of its key. */
+    private final class Listener extends IoHandler {
+        final ServerSocketChannel channel;
+        TimerHandle retry;
+
+        Listener(ServerSocketChannel channel) {
+            this.channel = channel;
+        }
+
+        /** OP_ACCEPT: accept up to {@code backlog} connections. */
+        @Override
+        public void run() {
+            for (int i = 0; i < backlog && !closed; i++) {
+                SocketChannel c;
+                try {
+                    c = acceptor.accept(channel);
+                } catch (IOException e) {
+                    acceptFailed(e);
+                    return;
+                }
+                if (c == null) {
+                    return; // nothing left to accept (EAGAIN): not an error
+                }
+                accepted(c);
+            }
+        }
+
+        /** Stop asking for readiness, report, try again after a delay: never spin on EMFILE. */
+        private void acceptFailed(IOException e) {
+            if (closed) {
+                return;
+            }
+            SelectionKey key = key();
+            if (key.isValid()) {
+                key.interestOps(0);
+            }
+            NetSupport.report(loop, "accept() failed on " + Server.this + "; not accepting for "
+                    + acceptRetryDelay.toMillis() + " ms (the listening socket stays open)", e);
+            retry = loop.callLater(acceptRetryDelay, this::resume);
+        }
+
+        private void resume() {
+            retry = null;
+            SelectionKey key = key();
+            if (!closed && key.isValid()) {
+                key.interestOps(SelectionKey.OP_ACCEPT);
+            }
+        }
+
+        void close() {
+            if (retry != null) {
+                retry.cancel();
+                retry = null;
+            }
+            NetSupport.closeQuietly(channel);
+        }
+    }
+
+    /** A connection was accepted: configure it, make its protocol and transport, start it. */
+    private void accepted(SocketChannel c) {
+        Protocol protocol;
+        SocketTransport transport;
+        try {
+            c.configureBlocking(false);
+            c.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        } catch (IOException e) {
+            NetSupport.closeQuietly(c); // the peer is already gone
+            log.debug("{}: dropping an accepted connection", this, e);
+            return;
+        }
+        try {
+            protocol = Objects.requireNonNull(factory.get(), "the protocol factory returned null");
+            transport = new SocketTransport(loop, c, protocol, this);
+            LOOP.register(loop, c, 0, transport);
+        } catch (Exception e) {
+            NetSupport.closeQuietly(c);
+            NetSupport.report(loop, "could not set up an accepted connection on " + this, e);
+            return;
+        }
+        attach(transport);
+        transport.start();
+    }
+
+    private void attach(SocketTransport t) {
+        t.nextInServer = connections;
+        if (connections != null) {
+            connections.previousInServer = t;
+        }
+        connections = t;
+        connectionCount++;
+    }
+
+    /** Called by a transport once its protocol has been told the connection is lost. */
+    void detach(SocketTransport t) {
+        SocketTransport prev = t.previousInServer;
+        SocketTransport next = t.nextInServer;
+        if (prev != null) {
+            prev.nextInServer = next;
+        } else if (connections == t) {
+            connections = next;
+        } else {
+            return; // not linked
+        }
+        if (next != null) {
+            next.previousInServer = prev;
+        }
+        t.previousInServer = null;
+        t.nextInServer = null;
+        connectionCount--;
+        wakeCloseWaiters();
+    }
+
+    // ------------------------------------------------------------------ API
+
+    /** The port the server listens (or listened) on, the same for every address. */
+    public int port() {
+        return boundAddresses.isEmpty() ? -1 : boundAddresses.get(0).getPort();
+    }
+
+    /** The addresses the server listens (or listened) on: asyncio's {@code [s.getsockname() for s in server.sockets]}. */
+    public List<InetSocketAddress> addresses() {
+        return boundAddresses;
+    }
+
+    /** Whether the server still accepts connections: asyncio's {@code is_serving()}. */
+    public boolean isServing() {
+        return !closed;
+    }
+
+    /** Connections accepted here that are not closed yet. */
+    public int connectionCount() {
+        return connectionCount;
+    }
+
+    /** The loop this server belongs to. */
+    public EventLoop loop() {
+        return loop;
+    }
+
+    /**
+     * Stops listening: closes the listening sockets (connects are refused from the next
+     * iteration on) and leaves accepted connections open. Completes {@link #serveForever()}.
+     * Idempotent. asyncio's {@code Server.close()}.
+     */
+    @Override
+    public void close() {
+        NetSupport.checkThread(loop, "Server.close");
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (Listener l : listeners) {
+            l.close();
+        }
+        if (serveForeverWaiters != null) {
+            List<Future<Void>> waiters = serveForeverWaiters;
+            serveForeverWaiters = null;
+            for (Future<Void> f : waiters) {
+                f.complete(null);
+            }
+        }
+        log.debug("{} closed", this);
+        wakeCloseWaiters();
+    }
+
+    /** Closes every accepted connection gracefully (each flushes what it has buffered). */
+    public void closeClients() {
+        NetSupport.checkThread(loop, "Server.closeClients");
+        for (SocketTransport t : liveConnections()) {
+            t.close();
+        }
+    }
+
+    /** Aborts every accepted connection, dropping what they have buffered. */
+    public void abortClients() {
+        NetSupport.checkThread(loop, "Server.abortClients");
+        for (SocketTransport t : liveConnections()) {
+            t.abort();
+        }
+    }
+
+    private List<SocketTransport> liveConnections() {
+        List<SocketTransport> all = new ArrayList<>(connectionCount);
+        for (SocketTransport t = connections; t != null; t = t.nextInServer) {
+            all.add(t);
+        }
+        return all;
+    }
+
+    /**
+     * Completes once the server is closed and every connection it accepted is gone: asyncio
+     * 3.12's {@code wait_closed()}.
+     */
+    public Future<Void> waitClosed() {
+        NetSupport.checkThread(loop, "Server.waitClosed");
+        Future<Void> f = loop.createFuture();
+        if (closed && connectionCount == 0) {
+            f.complete(null);
+            return f;
+        }
+        if (closeWaiters == null) {
+            closeWaiters = new ArrayList<>(2);
+        }
+        closeWaiters.add(f);
+        return f;
+    }
+
+    private void wakeCloseWaiters() {
+        if (closed && connectionCount == 0 && closeWaiters != null) {
+            List<Future<Void>> waiters = closeWaiters;
+            closeWaiters = null;
+            for (Future<Void> f : waiters) {
+                f.complete(null);
+            }
+        }
+    }
+
+    /**
+     * A future that completes when the server is closed; cancelling it closes the server:
+     * asyncio's {@code serve_forever()}, in continuation style.
+     *
+     * @throws IllegalStateException if the server is already closed
+     */
+    public Future<Void> serveForever() {
+        NetSupport.checkThread(loop, "Server.serveForever");
+        if (closed) {
+            throw new IllegalStateException(this + " is closed");
+        }
+        Future<Void> f = loop.createFuture();
+        f.onDone(done -> {
+            if (done.isCancelled()) {
+                close();
+            }
+        });
+        if (serveForeverWaiters == null) {
+            serveForeverWaiters = new ArrayList<>(1);
+        }
+        serveForeverWaiters.add(f);
+        return f;
+    }
+
+    @Override
+    public String toString() {
+        return "Server[" + boundAddresses + (closed ? ", closed" : ", serving")
+                + ", connections=" + connectionCount + "]";
+    }
+}

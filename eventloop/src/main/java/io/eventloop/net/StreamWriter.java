@@ -1,0 +1,142 @@
+package io.eventloop.net;
+
+import io.eventloop.EventLoop;
+import io.eventloop.Future;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+
+/**
+ * The writing half of a stream connection: asyncio's {@code asyncio.StreamWriter}.
+ *
+ * <p>{@link #write} never waits: it hands the bytes to the transport, which sends what the socket
+ * takes and buffers the rest. {@link #drain()} is the backpressure point: it completes at once
+ * while the buffer is under its high-water mark (64 KiB by default; it returns the same completed
+ * future, so it costs nothing), and otherwise waits until the buffer is down to the low-water mark
+ * (16 KiB). The pattern, as in asyncio:
+ * <pre>{@code
+ * writer.write(chunk);
+ * return writer.drain().then(v -> nextChunk());   // await writer.drain()
+ * }</pre>
+ * A producer that never drains grows the buffer without bound; one that drains cannot outrun its
+ * peer by more than the high-water mark.
+ *
+ * <p>Once the connection is lost, {@link #drain()} fails with the cause (an
+ * {@link java.io.IOException} such as a connection reset) or a
+ * {@link java.nio.channels.ClosedChannelException}, so a write-and-drain loop ends instead of
+ * spinning (bpo-25441). Writing after {@link #close()} throws {@link IllegalStateException}.
+ *
+ * <p>Loop thread only. Compared with an {@code OutputStream}: {@code write} never blocks and
+ * {@code drain} is the only place a writer waits.
+ */
+public final class StreamWriter {
+    private final Transport transport;
+    private final StreamProtocol protocol;
+    private final StreamReader reader;
+    /** What drain returns while not paused: one completed future, reused. */
+    private final Future<Void> drained;
+
+    StreamWriter(Transport transport, StreamProtocol protocol, StreamReader reader) {
+        this.transport = transport;
+        this.protocol = protocol;
+        this.reader = reader;
+        this.drained = NetSupport.completed(transport.loop(), null);
+    }
+
+    /** Writes {@code data}; see the class comment. @throws IllegalStateException after close() or writeEof() */
+    public void write(byte[] data) {
+        transport.write(data);
+    }
+
+    /** Writes {@code data}'s remaining bytes, leaving its position as it is. */
+    public void write(ByteBuffer data) {
+        transport.write(data);
+    }
+
+    /** Writes {@code text} as UTF-8. */
+    public void write(String text) {
+        transport.write(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Writes each array in turn: asyncio's {@code writelines()}; drain afterwards as after a write. */
+    public void writeLines(Iterable<byte[]> lines) {
+        Objects.requireNonNull(lines, "lines");
+        for (byte[] line : lines) {
+            transport.write(line);
+        }
+    }
+
+    /**
+     * Completes when it is fine to write more: at once below the high-water mark, else when the
+     * buffer has drained to the low-water mark. Fails if the connection is lost (or was lost
+     * already), or with the reader's exception. Any number of callers may wait at once.
+     */
+    public Future<Void> drain() {
+        NetSupport.checkThread(transport.loop(), "StreamWriter.drain");
+        Throwable error = reader.exception();
+        if (error != null) {
+            return NetSupport.failed(transport.loop(), error);
+        }
+        if (transport.isClosing() && !protocol.isLost()) {
+            // Let connectionLost arrive first (it comes on the next iteration), so a
+            // write-then-drain loop on a closed connection sees the error (asyncio's sleep(0) here).
+            return NetSupport.nextIteration(transport.loop()).then(v -> protocol.drainHelper(drained));
+        }
+        return protocol.drainHelper(drained);
+    }
+
+    /** Half-closes: the peer reads EOF once the buffer is flushed; reading goes on. */
+    public void writeEof() {
+        transport.writeEof();
+    }
+
+    /** Whether {@link #writeEof()} is supported: true for TCP. */
+    public boolean canWriteEof() {
+        return transport.canWriteEof();
+    }
+
+    /** Closes the connection once the buffer is flushed. Idempotent. */
+    public void close() {
+        transport.close();
+    }
+
+    /** Whether the connection is closing or closed. */
+    public boolean isClosing() {
+        return transport.isClosing();
+    }
+
+    /**
+     * Completes once the connection is closed; fails with the cause if it was lost to an error:
+     * asyncio's {@code wait_closed()}.
+     */
+    public Future<Void> waitClosed() {
+        NetSupport.checkThread(transport.loop(), "StreamWriter.waitClosed");
+        return protocol.closed();
+    }
+
+    /** The transport underneath: water marks, socket options, abort. */
+    public Transport transport() {
+        return transport;
+    }
+
+    /** The peer's address. */
+    public InetSocketAddress remoteAddress() {
+        return transport.remoteAddress();
+    }
+
+    /** The local address. */
+    public InetSocketAddress localAddress() {
+        return transport.localAddress();
+    }
+
+    /** The loop this writer belongs to. */
+    public EventLoop loop() {
+        return transport.loop();
+    }
+
+    @Override
+    public String toString() {
+        return "StreamWriter[" + transport + "]";
+    }
+}

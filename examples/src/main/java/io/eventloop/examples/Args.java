@@ -1,0 +1,85 @@
+package io.eventloop.examples;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Command-line options of the example servers: {@code --name value} or {@code --name=value}.
+ * Every server takes {@code --host} (default 127.0.0.1) and {@code --port} (0 picks a free port).
+ */
+final class Args {
+    private final Map<String, String> values = new LinkedHashMap<>();
+    private final String usage;
+
+    private Args(String usage) {
+        this.usage = usage;
+    }
+
+    /**
+     * Parses {@code args} against {@code defaults}, given as name, value, name, value...; an
+     * unknown option or a missing value prints the usage and exits with status 2.
+     */
+    static Args parse(String[] args, String usage, String... defaults) {
+        Args a = new Args(usage);
+        for (int i = 0; i + 1 < defaults.length; i += 2) {
+            a.values.put(defaults[i], defaults[i + 1]);
+        }
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.equals("-h") || arg.equals("--help")) {
+                System.out.println(a.usageText());
+                System.exit(0);
+            }
+            if (!arg.startsWith("--")) {
+                a.fail("unexpected argument: " + arg);
+            }
+            String name = arg.substring(2);
+            String value;
+            int eq = name.indexOf('=');
+            if (eq >= 0) {
+                value = name.substring(eq + 1);
+                name = name.substring(0, eq);
+            } else if (i + 1 < args.length) {
+                value = args[++i];
+            } else {
+                a.fail("missing value for --" + name);
+                return a;
+            }
+            if (!a.values.containsKey(name)) {
+                a.fail("unknown option --" + name);
+            }
+            a.values.put(name, value);
+        }
+        return a;
+    }
+
+    String get(String name) {
+        return values.get(name);
+    }
+
+    int intValue(String name) {
+        try {
+            return Integer.parseInt(values.get(name));
+        } catch (NumberFormatException e) {
+            fail("--" + name + " needs a number, got " + values.get(name));
+            return 0;
+        }
+    }
+
+    private String usageText() {
+        StringBuilder sb = new StringBuilder("usage: ").append(usage).append("\noptions (default):");
+        values.forEach((k, v) -> sb.append("\n  --").append(k).append(" (").append(v).append(')'));
+        return sb.toString();
+    }
+
+    private void fail(String message) {
+        System.err.println(message);
+        System.err.println(usageText());
+        System.exit(2);
+    }
+
+    /** {@code host:port}, with an IPv6 literal in brackets. */
+    static String hostPort(String host, int port) {
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+    }
+}

@@ -1,0 +1,82 @@
+package io.eventloop.examples;
+
+import io.eventloop.EventLoop;
+import io.eventloop.Future;
+import io.eventloop.net.Protocol;
+import io.eventloop.net.Server;
+import io.eventloop.net.Transport;
+import java.nio.ByteBuffer;
+
+/**
+ * An echo server on the transport/protocol layer: the fast path (no allocation per request, no
+ * interest change while the peer keeps up). Python:
+ * <pre>
+ * class Echo(asyncio.Protocol):
+ *     def connection_made(self, transport):
+ *         self.transport = transport
+ *     def data_received(self, data):
+ *         self.transport.write(data)
+ *     def pause_writing(self):
+ *         self.transport.pause_reading()
+ *     def resume_writing(self):
+ *         self.transport.resume_reading()
+ *
+ * server = await loop.create_server(Echo, host, port)
+ * </pre>
+ * The two flow-control methods are what keeps a peer that sends without reading from growing the
+ * server's memory: once the write buffer passes its high-water mark the server stops reading
+ * from that peer until the buffer drains.
+ *
+ * <p>{@code ./run echo-protocol [--host 127.0.0.1] [--port 8889]}.
+ */
+public final class EchoProtocolServer {
+    private EchoProtocolServer() {
+    }
+
+    /** The protocol: one instance per connection. */
+    static final class Echo implements Protocol {
+        private Transport transport;
+
+        @Override
+        public void connectionMade(Transport t) {
+            transport = t;
+        }
+
+        @Override
+        public void dataReceived(ByteBuffer data) {
+            transport.write(data); // straight to the socket; buffered only if the socket is full
+        }
+
+        @Override
+        public void pauseWriting() {
+            transport.pauseReading();
+        }
+
+        @Override
+        public void resumeWriting() {
+            transport.resumeReading();
+        }
+    }
+
+    /** Starts the server on {@code loop}. */
+    static Future<Server> start(EventLoop loop, String host, int port) {
+        return loop.createServer(Echo::new, host, port);
+    }
+
+    public static void main(String[] args) {
+        Args a = Args.parse(args, "./run echo-protocol [options]", "host", "127.0.0.1", "port", "8889");
+        String host = a.get("host");
+        EventLoop.run(() -> {
+            EventLoop loop = EventLoop.current();
+            return start(loop, host, a.intValue("port")).then(server -> {
+                System.out.println("listening on " + Args.hostPort(host, server.port()));
+                Shutdown.onExit(loop, () -> {
+                    server.close();
+                    server.closeClients();
+                    return server.waitClosed();
+                }, 5);
+                return server.serveForever().then(v -> server.waitClosed()); // until every connection is gone
+            });
+        });
+    }
+}

@@ -1,0 +1,44 @@
+package io.eventloop.examples;
+
+import io.eventloop.EventLoop;
+import io.eventloop.Future;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Graceful shutdown on Ctrl-C for the example servers: a JVM shutdown hook that asks the loop,
+ * through {@link EventLoop#callSoonThreadsafe}, to run {@code shutdown} and waits (at most
+ * {@code seconds}) until the future it returns is done. A JVM hook, because the loop's own
+ * signal handling is not part of this example set; asyncio programs do the same with
+ * {@code loop.add_signal_handler(SIGINT, ...)}.
+ */
+final class Shutdown {
+    private static final Logger log = LoggerFactory.getLogger(Shutdown.class);
+
+    private Shutdown() {
+    }
+
+    /** Installs the hook; returns it so a test can remove it. */
+    static Thread onExit(EventLoop loop, Supplier<? extends Future<?>> shutdown, int seconds) {
+        Thread hook = new Thread(() -> {
+            CountDownLatch done = new CountDownLatch(1);
+            try {
+                loop.callSoonThreadsafe(() -> shutdown.get().onDone(f -> done.countDown()));
+            } catch (IllegalStateException closed) {
+                return; // the loop is already closed: the program ended on its own
+            }
+            try {
+                if (!done.await(seconds, TimeUnit.SECONDS)) {
+                    log.warn("shutdown did not finish within {} s", seconds);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        return hook;
+    }
+}

@@ -1,0 +1,298 @@
+package io.eventloop.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class ChatServerTest {
+    private LoopThread server;
+    private ChatServer chat;
+
+    private int start(ChatServer.Config config) throws Exception {
+        config.port = 0;
+        server = new LoopThread("chat-loop");
+        chat = server.call(() -> ChatServer.start(server.loop, config));
+        return chat.port();
+    }
+
+    private int start() throws Exception {
+        return start(new ChatServer.Config());
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (server != null) {
+            server.call(() -> chat.shutdown());
+            server.close();
+        }
+    }
+
+    @Test
+    void clientsJoinTalkRenameAndLeave() throws Exception {
+        int port = start();
+        try (LineClient alice = LineClient.join(port, "alice"); LineClient bob = new LineClient(port)) {
+            bob.expect("* welcome");
+            bob.send("bad nick!");
+            bob.expect("* a nickname is");
+            bob.send("alice");
+            bob.expect("* alice is taken");
+            bob.send("bob");
+            assertEquals("* hello bob! 2 online: alice, bob. /help lists the commands.", bob.expect("* hello"));
+            alice.expect("* bob joined");
+            alice.send("hi bob");
+            assertEquals("<alice> hi bob", bob.line());
+            bob.send("/nick robert");
+            assertEquals("* bob is now known as robert", bob.line());
+            assertEquals("* bob is now known as robert", alice.line());
+            bob.send("/me waves");
+            assertEquals("* robert waves", alice.line());
+            alice.send("/who");
+            assertEquals("* 2 online: alice, robert", alice.line());
+            alice.send("/frobnicate");
+            assertTrue(alice.line().startsWith("* unknown command /frobnicate"));
+            alice.send("/help");
+            assertEquals("* commands:", alice.line());
+            alice.expect("*   /help");
+            alice.send("/quit see you");
+            assertEquals("* bye", alice.line());
+            assertNull(alice.line(), "the server closed alice's connection");
+            assertEquals("* alice left (see you)", bob.line());
+        }
+    }
+
+    @Test
+    void hundredsOfClientsEachReceiveEveryMessageInPerSenderOrder() throws Exception {
+        int port = start();
+        int clients = 200;
+        int messages = 5;
+        List<LineClient> all = new ArrayList<>();
+        try {
+            for (int i = 0; i < clients; i++) {
+                all.add(LineClient.join(port, "u" + i));
+            }
+            CountDownLatch done = new CountDownLatch(clients);
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            List<Thread> readers = new ArrayList<>();
+            for (int i = 0; i < clients; i++) {
+                LineClient me = all.get(i);
+                String myNick = "u" + i;
+                Thread t = new Thread(() -> {
+                    try {
+                        Map<String, Integer> last = new HashMap<>();
+                        int got = 0;
+                        while (got < (clients - 1) * messages) {
+                            String line = me.line();
+                            if (line == null) {
+                                throw new AssertionError(myNick + ": EOF after " + got + " messages");
+                            }
+                            if (line.startsWith("*")) {
+                                continue; // join notices of later clients
+                            }
+                            // "<u7> message 3"
+                            String sender = line.substring(1, line.indexOf('>'));
+                            int k = Integer.parseInt(line.substring(line.lastIndexOf(' ') + 1));
+                            if (sender.equals(myNick)) {
+                                throw new AssertionError(myNick + " received its own message");
+                            }
+                            int expected = last.getOrDefault(sender, -1) + 1;
+                            if (k != expected) {
+                                throw new AssertionError(myNick + ": from " + sender + " got " + k + ", expected " + expected);
+                            }
+                            last.put(sender, k);
+                            got++;
+                        }
+                    } catch (Throwable e) {
+                        failure.compareAndSet(null, e);
+                    } finally {
+                        done.countDown();
+                    }
+                }, "chat-reader-" + i);
+                t.start();
+                readers.add(t);
+            }
+            for (int k = 0; k < messages; k++) {
+                for (LineClient c : all) {
+                    c.send("message " + k);
+                }
+            }
+            assertTrue(done.await(120, TimeUnit.SECONDS), "hang guard");
+            if (failure.get() != null) {
+                throw new AssertionError(failure.get());
+            }
+            for (Thread t : readers) {
+                t.join();
+            }
+        } finally {
+            for (LineClient c : all) {
+                c.close();
+            }
+        }
+    }
+
+    @Test
+    void aClientThatNeverReadsIsCutOffWhileTheOthersKeepReceiving() throws Exception {
+        ChatServer.Config config = new ChatServer.Config();
+        config.maxPendingBytes = 64 * 1024;
+        int port = start(config);
+        String padding = "x".repeat(500);
+        try (LineClient sender = LineClient.join(port, "sender");
+                LineClient good = LineClient.join(port, "good");
+                LineClient bad = new LineClient(port, 4096)) {
+            bad.expect("* welcome");
+            bad.send("bad");
+            bad.expect("* hello bad!");
+            good.expect("* bad joined");
+            sender.expect("* good joined");
+            sender.expect("* bad joined");
+            // from now on bad never reads
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            java.util.concurrent.atomic.AtomicBoolean cutOff = new java.util.concurrent.atomic.AtomicBoolean();
+            int[] received = {0};
+            Thread reader = new Thread(() -> {
+                try {
+                    while (true) {
+                        String line = good.line();
+                        if (line == null) {
+                            throw new AssertionError("good got EOF");
+                        }
+                        if (line.equals("* bad left (too slow to read)")) {
+                            cutOff.set(true);
+                        } else if (line.startsWith("<sender> last ")) {
+                            assertEquals(Integer.parseInt(line.substring("<sender> last ".length())), received[0]);
+                            return;
+                        } else if (line.startsWith("<sender> ")) {
+                            int k = Integer.parseInt(line.substring(line.lastIndexOf(' ') + 1));
+                            if (k != received[0]) {
+                                throw new AssertionError("good: got line " + k + ", expected " + received[0]);
+                            }
+                            received[0]++;
+                        }
+                    }
+                } catch (Throwable e) {
+                    failure.set(e);
+                }
+            });
+            reader.start();
+            // The kernel buffers megabytes for bad before the server holds any: send until it is cut off.
+            int sent = 0;
+            while (!cutOff.get() && failure.get() == null) {
+                sender.send(padding + " " + sent++);
+                if (sent == 400_000) {
+                    throw new AssertionError("200 MB sent and bad was not cut off");
+                }
+            }
+            for (int i = 0; i < 100; i++) {
+                sender.send(padding + " " + sent++); // the others keep receiving after the cut-off
+            }
+            sender.send("last " + sent);
+            reader.join(TimeUnit.SECONDS.toMillis(120));
+            if (failure.get() != null) {
+                throw new AssertionError(failure.get());
+            }
+            assertEquals(sent, received[0], "good received every line, in order");
+            drainToEnd(bad.socket); // what the server had sent before, then the end
+        }
+    }
+
+    /** Reads until EOF or reset: the server's side is gone. */
+    private static void drainToEnd(Socket s) throws IOException {
+        byte[] buf = new byte[1 << 16];
+        try {
+            while (s.getInputStream().read(buf) >= 0) {
+                // discard
+            }
+        } catch (java.net.SocketException reset) {
+            // an abort may show as a reset
+        }
+    }
+
+    @Test
+    void aMebibyteLineWithoutNewlineGetsOneErrorAndTheServerStaysHealthy() throws Exception {
+        int port = start();
+        try (LineClient a = LineClient.join(port, "a"); LineClient b = LineClient.join(port, "b")) {
+            a.expect("* b joined");
+            byte[] huge = new byte[1 << 20];
+            Arrays.fill(huge, (byte) 'x');
+            Thread writer = new Thread(() -> {
+                try {
+                    a.sendRaw(huge);
+                    a.sendRaw("\nafter\n".getBytes(StandardCharsets.US_ASCII));
+                } catch (IOException e) {
+                    throw new AssertionError(e);
+                }
+            });
+            writer.start();
+            assertEquals("<a> after", b.line(), "only the line after the long one reaches b");
+            writer.join(TimeUnit.SECONDS.toMillis(60));
+            a.send("/who");
+            List<String> toA = new ArrayList<>();
+            String line;
+            while (!(line = a.line()).startsWith("* 2 online")) {
+                toA.add(line);
+            }
+            assertEquals(List.of("* line too long (the limit is 2048 bytes); it was dropped"), toA);
+            try (LineClient c = LineClient.join(port, "c")) {
+                c.send("still here");
+                assertEquals("* c joined", b.line());
+                assertEquals("<c> still here", b.line());
+            }
+        }
+    }
+
+    @Test
+    void anIdleClientIsDisconnected() throws Exception {
+        ChatServer.Config config = new ChatServer.Config();
+        config.idleTimeout = Duration.ofMillis(300);
+        int port = start(config);
+        try (LineClient quiet = LineClient.join(port, "quiet")) {
+            assertEquals("* idle for 300 ms, bye", quiet.line());
+            assertNull(quiet.line());
+        }
+    }
+
+    @Test
+    void clientsBeyondTheMaximumAreTurnedAway() throws Exception {
+        ChatServer.Config config = new ChatServer.Config();
+        config.maxClients = 2;
+        int port = start(config);
+        try (LineClient one = new LineClient(port); LineClient two = LineClient.join(port, "two")) {
+            one.expect("* welcome");
+            assertTrue(two.socket.isConnected());
+            try (LineClient three = new LineClient(port)) {
+                assertEquals("* the server is full (2 clients), try again later", three.line());
+                assertNull(three.line());
+            }
+        }
+    }
+
+    @Test
+    void shutdownTellsEveryClientFlushesAndCloses() throws Exception {
+        int port = start();
+        try (LineClient a = LineClient.join(port, "a"); LineClient b = LineClient.join(port, "b")) {
+            a.expect("* b joined");
+            server.call(() -> chat.shutdown());
+            assertEquals("* the server is shutting down, bye", a.line());
+            assertNull(a.line());
+            assertEquals("* the server is shutting down, bye", b.line());
+            assertNull(b.line());
+            assertThrows(ConnectException.class, () -> new Socket("127.0.0.1", port).close());
+        }
+    }
+}
