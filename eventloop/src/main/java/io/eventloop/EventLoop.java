@@ -553,8 +553,8 @@ public final class EventLoop implements AutoCloseable {
 
     /**
      * Schedules {@code callback} from any thread: the door into the loop, asyncio's
-     * {@code call_soon_threadsafe}. Wakes the loop if it is blocked in select. Called on the loop
-     * thread it is {@link #callSoon} (same FIFO order).
+     * {@code call_soon_threadsafe}. Wakes the loop if it is blocked in select. It keeps FIFO order
+     * with {@link #callSoon} on the loop thread: what was sent first runs first.
      *
      * @throws IllegalStateException if the loop is closed: the callback will never run, so the
      *         caller learns it instead of losing it silently
@@ -562,10 +562,7 @@ public final class EventLoop implements AutoCloseable {
     public Handle callSoonThreadsafe(Runnable callback) {
         Objects.requireNonNull(callback, "callback");
         Handle h = new Handle(callback);
-        if (inLoopThread()) {
-            checkNotClosed("callSoonThreadsafe");
-            addReady(h);
-        } else if (!offer(h)) {
+        if (!offer(h)) {
             throw closedError("callSoonThreadsafe");
         }
         return h;
@@ -573,16 +570,16 @@ public final class EventLoop implements AutoCloseable {
 
     /** {@link #callSoonThreadsafe} that returns false instead of throwing when the loop is closed. */
     boolean callSoonThreadsafeIfOpen(Runnable callback) {
-        if (inLoopThread()) {
-            if (closed) {
-                return false;
-            }
-            addReady(callback);
-            return true;
-        }
         return offer(callback);
     }
 
+    /**
+     * The door: every callback from {@link #callSoonThreadsafe} goes through the inbox, even on the
+     * loop thread. A thread that created the loop but hands it to another thread to run cannot tell
+     * whether that thread has started yet, so appending to {@link #ready} from it would race with the
+     * loop; the inbox is safe from anywhere, and {@link #addReady} keeps the FIFO order with
+     * {@link #callSoon}.
+     */
     private boolean offer(Runnable callback) {
         if (closed) {
             return false;

@@ -8,8 +8,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The {@link CompletableFuture} handed to other threads ({@link EventLoop#submit},
- * {@link Future#toCompletableFuture()}). Its blocking methods refuse to run on the loop thread,
- * where waiting for the loop would wait forever (Netty's {@code BlockingOperationException},
+ * {@link Future#toCompletableFuture()}). Its blocking methods refuse to run on the thread the loop
+ * is running on, where waiting for the loop would wait forever (Netty's {@code BlockingOperationException},
  * netty/netty#782): failing fast names the mistake instead of hanging the server.
  */
 final class LoopCompletableFuture<T> extends CompletableFuture<T> {
@@ -40,7 +40,7 @@ final class LoopCompletableFuture<T> extends CompletableFuture<T> {
     }
 
     private void checkNotLoopThread(String method) {
-        if (loop.inLoopThread()) {
+        if (loop.isRunning() && loop.inLoopThread()) {
             throw new IllegalStateException(method + " on the event loop thread would block the loop"
                     + " that has to complete it (deadlock); on the loop, wait with Future.then(...) instead");
         }

@@ -160,6 +160,25 @@ class ThreadBridgeTest {
     // ------------------------------------------------------------------ K.100
 
     @Test
+    void aLoopCreatedHereAndRunOnAnotherThreadAcceptsSubmissionsAtOnce() throws Exception {
+        // The embedding pattern: create the loop, hand it to a thread, submit right away. The
+        // creating thread must not be mistaken for the loop thread while the runner starts.
+        for (int round = 0; round < 50; round++) {
+            EventLoop loop = new EventLoop();
+            Thread runner = new Thread(loop::runForever, "runner-" + round);
+            runner.start();
+            try {
+                CompletableFuture<Integer> answer = loop.submit(() -> Async.completed(42));
+                assertEquals(42, answer.get(10, TimeUnit.SECONDS));
+            } finally {
+                loop.callSoonThreadsafe(loop::stop);
+                runner.join(10_000);
+                loop.close();
+            }
+        }
+    }
+
+    @Test
     void callSoonThreadsafeWakesALoopBlockedInSelectWithNoTimers() throws Exception {
         WatchedPoller poller = new WatchedPoller();
         try (LoopThread lt = new LoopThread(poller)) {
@@ -553,13 +572,15 @@ class ThreadBridgeTest {
     }
 
     @Test
-    void blockingCallsOnTheLoopsOwnThreadThrowEvenBetweenRuns() {
+    void blockingCallsBetweenRunsAreAllowedBecauseAnotherThreadMayRunTheLoop() {
+        // The creating thread is not the loop thread in any useful sense once it hands the loop to
+        // a runner: refusing here would break "create, start a runner thread, submit, get".
         try (FakeLoop f = new FakeLoop()) {
             CompletableFuture<String> cf = f.loop.<String>createFuture().toCompletableFuture();
-            cf.cancel(false); // done: a mistaken check would return at once instead of hanging
+            cf.cancel(false); // done, so the calls return instead of waiting
 
-            assertThrowsExactly(IllegalStateException.class, cf::join);
-            assertThrowsExactly(IllegalStateException.class, cf::get);
+            assertThrowsExactly(CancellationException.class, cf::join);
+            assertThrowsExactly(CancellationException.class, cf::get);
         }
     }
 
