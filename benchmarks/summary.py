@@ -21,7 +21,10 @@ PAIRS = [
      "ContinuationBenchmark.nettyPromiseListener"),
     ("future + onDone vs promise + listener", "ContinuationBenchmark.eventloopOnDone",
      "ContinuationBenchmark.nettyPromiseListener"),
-    ("timers, 100k pending", "TimerBenchmark.eventloopTimers", "TimerBenchmark.nettyTimers"),
+    ("timers, 100k pending, 50% cancelled", "TimerBenchmark.eventloopTimers[cancelled=50000]",
+     "TimerBenchmark.nettyTimers[cancelled=50000]"),
+    ("timers, 100k pending, 90% cancelled", "TimerBenchmark.eventloopTimers[cancelled=90000]",
+     "TimerBenchmark.nettyTimers[cancelled=90000]"),
     ("cross-thread throughput, 1 producer", "CrossThreadBenchmark.eventloopThroughput1Producer",
      "CrossThreadBenchmark.nettyThroughput1Producer"),
     ("cross-thread throughput, 3 producers", "CrossThreadBenchmark.eventloopThroughput3Producers",
@@ -34,7 +37,7 @@ PAIRS = [
 RATIO_TARGETS = [
     (1.5, ["callSoon chained", "callSoon fan-out"]),
     (1.0, ["cross-thread throughput, 1 producer", "cross-thread throughput, 3 producers"]),
-    (2.0, ["timers, 100k pending"]),
+    (2.0, ["timers, 100k pending, 50% cancelled", "timers, 100k pending, 90% cancelled"]),
 ]
 
 PENDING_TASK_TARGET = 200.0
@@ -45,9 +48,13 @@ def load(path):
         return json.load(f)
 
 
-def short(name):
-    parts = name.split(".")
-    return parts[-2] + "." + parts[-1]
+def short(result):
+    parts = result["benchmark"].split(".")
+    name = parts[-2] + "." + parts[-1]
+    params = result.get("params")
+    if params:
+        name += "[" + ",".join(f"{k}={v}" for k, v in sorted(params.items())) + "]"
+    return name
 
 
 def iterations(metric):
@@ -56,7 +63,7 @@ def iterations(metric):
 
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else "benchmarks/target/results"
-    results = {short(r["benchmark"]): r for r in load(os.path.join(out, "jmh.json"))}
+    results = {short(r): r for r in load(os.path.join(out, "jmh.json"))}
 
     machine = os.path.join(out, "machine.txt")
     if os.path.exists(machine):
