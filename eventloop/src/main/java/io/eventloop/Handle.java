@@ -10,8 +10,13 @@ package io.eventloop;
  * result: it only runs or doesn't.
  */
 public class Handle implements Runnable {
-    /** The callback; {@code null} once cancelled. Written by any thread, read by the loop. */
-    private volatile Runnable callback;
+    /**
+     * The callback; {@code null} once cancelled. A plain field: a volatile one would put a fence
+     * in every handle's constructor, the cost of each callSoon (docs/benchmarks.md). A cancel from
+     * another thread is published by {@link #cancelled}, which {@link #run()} reads first.
+     */
+    private Runnable callback;
+    /** Written by any thread; never written in the constructor, so creating a handle is fence-free. */
     private volatile boolean cancelled;
 
     Handle(Runnable callback) {
@@ -22,8 +27,8 @@ public class Handle implements Runnable {
      * Prevents the callback from running if it has not run yet. Idempotent.
      */
     public void cancel() {
-        cancelled = true;
         callback = null;
+        cancelled = true;
     }
 
     /** Whether {@link #cancel()} was called. */
@@ -36,7 +41,10 @@ public class Handle implements Runnable {
      */
     @Override
     public void run() {
-        Runnable cb = callback; // null once cancelled
+        if (cancelled) {
+            return;
+        }
+        Runnable cb = callback;
         if (cb != null) {
             cb.run();
         }
@@ -44,12 +52,11 @@ public class Handle implements Runnable {
 
     /** The callback, or {@code null} once cancelled. */
     Runnable callback() {
-        return callback;
+        return cancelled ? null : callback;
     }
 
     @Override
     public String toString() {
-        Runnable cb = callback;
-        return getClass().getSimpleName() + "[" + (cancelled ? "cancelled" : String.valueOf(cb)) + "]";
+        return getClass().getSimpleName() + "[" + (cancelled ? "cancelled" : String.valueOf(callback)) + "]";
     }
 }
