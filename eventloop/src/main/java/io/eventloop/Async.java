@@ -248,7 +248,9 @@ public final class Async {
      * result; if inner fails with another exception while being cancelled, that exception is.
      * A zero or negative timeout cancels a pending inner at once (a task that has not started
      * never starts). Cancelling the result cancels inner, and the result ends cancelled even if
-     * inner completes in the same iteration (python/cpython#86296). A null timeout waits forever.
+     * inner completes in the same iteration (python/cpython#86296); a value inner completed with
+     * is then {@linkplain Future#retract() retracted}, so {@code waitFor(queue.get(), d)} loses no
+     * item to that race. A null timeout waits forever.
      */
     public static <T> Future<T> waitFor(Future<T> inner, Duration timeout) {
         Objects.requireNonNull(inner, "inner");
@@ -289,6 +291,9 @@ public final class Async {
                 timer = null;
             }
             if (cancelled != null) {
+                if (inner.state() == SUCCEEDED) {
+                    inner.retract(); // the value will not be delivered: a lock or item goes back
+                }
                 finish(CANCELLED, cancelled);
             } else if (timedOut && inner.isCancelled()) {
                 TimeoutException timeout = new TimeoutException("waitFor timed out");

@@ -19,7 +19,9 @@ import java.util.concurrent.CancellationException;
  *       cancelled instead.</li>
  * </ol>
  * Rule 2 is what lets a lock, semaphore or queue that has already woken a waiter learn that the
- * waiter was cancelled before it resumed, and pass the wake-up on.
+ * waiter was cancelled before it resumed, and pass the wake-up on: when the step is about to see
+ * the cancellation instead of a value, the awaited future is asked to {@link Future#retract()}
+ * it first (a lock grant passes the lock on, a queue item goes back to the queue).
  */
 abstract class Waiting<T> extends Future<T> {
     /** The task whose continuation this is, made current while a step runs; may be null. A task owns itself. */
@@ -75,8 +77,14 @@ abstract class Waiting<T> extends Future<T> {
         try {
             CancellationException cancel = mustCancel;
             if (cancel != null) {
-                mustCancel = null;
-                resume(CANCELLED, cancel);
+                if (done != null && done.state() == SUCCEEDED && !done.retract()) {
+                    // What was awaited cannot take its value back (a put whose item a getter
+                    // already took): go on with it; the cancel stays pending for the next await.
+                    resume(SUCCEEDED, done.rawResult());
+                } else {
+                    mustCancel = null;
+                    resume(CANCELLED, cancel);
+                }
             } else if (done == null) {
                 resume(SUCCEEDED, null);
             } else {
