@@ -328,6 +328,27 @@ public final class Async {
     }
 
     /**
+     * Runs {@code body} under a deadline {@code delay} from now: asyncio's
+     * {@code async with asyncio.timeout(delay):}. Short for
+     * {@code Timeout.after(delay).run(body)}; see {@link Timeout} for the rules (the body's
+     * future is cancelled at the deadline and the scope then fails with
+     * {@link TimeoutException}; foreign cancels stay cancels; nested scopes; deadlines visible to
+     * the tasks the body starts). A zero or negative delay expires on the next iteration; a null
+     * delay means no deadline.
+     */
+    public static <T> Future<T> timeout(Duration delay, Supplier<? extends Future<T>> body) {
+        return Timeout.after(delay).run(body);
+    }
+
+    /**
+     * {@link #timeout(Duration, Supplier)} with an absolute deadline on the
+     * {@link EventLoop#time()} scale: asyncio's {@code asyncio.timeout_at(when)}.
+     */
+    public static <T> Future<T> timeoutAt(long deadlineNanos, Supplier<? extends Future<T>> body) {
+        return Timeout.at(deadlineNanos).run(body);
+    }
+
+    /**
      * Protects {@code inner} from cancellation: asyncio's {@code shield}. Cancelling the returned
      * future cancels only it; inner runs on. Inner's outcome, cancellation included, passes
      * through otherwise. A done inner is returned as it is.

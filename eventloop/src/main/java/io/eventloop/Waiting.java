@@ -30,10 +30,17 @@ abstract class Waiting<T> extends Future<T> {
     private Future<?> awaited;
     /** A cancel that could not be passed on yet (rule 2), or null. */
     private CancellationException mustCancel;
+    /**
+     * The timeout scope this future was created under, made current while a step runs (like
+     * {@link #owner}); null outside any scope. It is how a deadline reaches continuations and
+     * tasks created inside a scope (see {@link Timeout#currentDeadline()}).
+     */
+    private final Timeout timeout;
 
     Waiting(EventLoop loop, Task<?> owner) {
         super(loop);
         this.owner = owner;
+        this.timeout = loop.currentTimeout;
     }
 
     /** The object registered as a listener on awaited futures; it calls {@link #wake()}. */
@@ -73,7 +80,9 @@ abstract class Waiting<T> extends Future<T> {
         Future<?> done = awaited;
         awaited = null;
         Task<?> previous = loop.currentTask;
+        Timeout previousTimeout = loop.currentTimeout;
         loop.currentTask = owner;
+        loop.currentTimeout = timeout;
         try {
             CancellationException cancel = mustCancel;
             if (cancel != null) {
@@ -94,6 +103,7 @@ abstract class Waiting<T> extends Future<T> {
             }
         } finally {
             loop.currentTask = previous;
+            loop.currentTimeout = previousTimeout;
         }
     }
 
