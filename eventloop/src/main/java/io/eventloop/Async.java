@@ -321,6 +321,12 @@ public final class Async {
             return true;
         }
 
+        /** The value is inner's: a waiter that drops it gives it back to inner. */
+        @Override
+        protected boolean retract() {
+            return inner.state() != SUCCEEDED || inner.retract();
+        }
+
         @Override
         public String toString() {
             return "Future[waitFor " + inner + ", " + describeState() + "]";
