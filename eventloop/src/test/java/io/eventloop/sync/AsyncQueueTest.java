@@ -279,6 +279,22 @@ class AsyncQueueTest {
     }
 
     @Test
+    void cancelledPutTaskIsRemovedFromThePutters() {
+        try (FakeTimeLoop f = new FakeTimeLoop()) {
+            AsyncQueue<Integer> q = new AsyncQueue<>(1);
+            q.putNowait(1);
+            Task<Void> putTask = f.loop().createTask(() -> q.put(1));
+            f.iterate(1);
+            assertEquals(1, q.waitingPutters());
+            putTask.cancel();
+            Settle.all(f, putTask);
+            assertTrue(putTask.isCancelled());
+            assertEquals(0, q.waitingPutters());
+            assertEquals(1, q.size());
+        }
+    }
+
+    @Test
     void timedOutGettersAndPuttersLeaveNoWaiterBehind() {
         try (FakeTimeLoop f = new FakeTimeLoop()) {
             AsyncQueue<Integer> q = new AsyncQueue<>(1);

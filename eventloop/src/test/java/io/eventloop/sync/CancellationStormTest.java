@@ -10,6 +10,7 @@ import io.eventloop.FakeTimeLoop;
 import io.eventloop.Future;
 import io.eventloop.Task;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -25,8 +26,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Randomized cancellation storms, one per primitive: thousands of tasks using a bounded queue, a
  * lock or a semaphore in every way the API allows (awaiting the primitive's future directly,
  * through {@code withLock}, a timeout scope or {@code waitFor}, or polling), cancelled at random
- * moments, including right after a hand-off, in the same iteration. Everything runs on fake time,
- * so a run takes milliseconds and a seed replays exactly; the seed is in the test's name.
+ * moments. Random moments alone rarely hit the narrow window that matters (a waiter that was just
+ * handed something and has not resumed yet), so the storm also aims: after each hand-off it
+ * cancels, now or one or two iterations later, the oldest task still waiting on the primitive,
+ * which is the one that was just served. Everything runs on fake time, so a run takes
+ * milliseconds and a seed replays exactly; the seed is in the test's name.
  * {@code -Dstorm.seeds=N} runs seeds 1..N (20 by default).
  *
  * <p>Invariants checked: items put = items got + items left, none twice; never two lock holders;
@@ -44,32 +48,59 @@ class CancellationStormTest {
         return Duration.ofMillis(n);
     }
 
-    /** Cancels random tasks: some at random moments, some right after an operation that hands something over. */
+    /**
+     * Cancels tasks: random ones at random moments, and, right after each hand-off, the oldest
+     * task still waiting on the primitive (the one just served), now or an iteration or two later.
+     */
     private static final class Chaos {
         final Random rnd;
+        final EventLoop loop;
         final List<Task<?>> tasks;
+        /** Tasks that called a waiting operation and have not resumed from it, oldest first (per side). */
+        final ArrayDeque<Task<?>> waiting = new ArrayDeque<>();
+        final ArrayDeque<Task<?>> waitingOther = new ArrayDeque<>();
         int cancels;
 
-        Chaos(Random rnd, List<Task<?>> tasks) {
+        Chaos(Random rnd, EventLoop loop, List<Task<?>> tasks) {
             this.rnd = rnd;
+            this.loop = loop;
             this.tasks = tasks;
         }
 
-        void atRandomMoments(EventLoop loop, int count, int horizonMillis) {
+        void atRandomMoments(int count, int horizonMillis) {
             for (int i = 0; i < count; i++) {
-                loop.callLater(ms(rnd.nextInt(horizonMillis)), this::cancelOne);
+                loop.callLater(ms(rnd.nextInt(horizonMillis)), () -> cancel(tasks.get(rnd.nextInt(tasks.size()))));
             }
         }
 
-        /** Called right after a put, get, acquire or release: a quarter of the time, cancel someone now. */
-        void maybe() {
-            if (rnd.nextInt(4) == 0) {
-                cancelOne();
+        /** The running task is about to wait on the primitive ({@code other}: the queue's putters). */
+        void willWait(boolean other) {
+            (other ? waitingOther : waiting).addLast(loop.currentTask());
+        }
+
+        /** The running task resumed from its wait. */
+        void resumed(boolean other) {
+            (other ? waitingOther : waiting).remove(loop.currentTask());
+        }
+
+        /** Called right after a release, put or get: aim at the waiter just served (on {@code other}'s side). */
+        void handedOff(boolean other) {
+            ArrayDeque<Task<?>> q = other ? waitingOther : waiting;
+            while (!q.isEmpty() && q.peekFirst().isDone()) {
+                q.pollFirst();
+            }
+            Task<?> served = q.peekFirst();
+            switch (rnd.nextInt(8)) {
+                case 0, 1 -> cancel(served);
+                case 2 -> loop.callSoon(() -> cancel(served));
+                case 3 -> loop.callSoon(() -> loop.callSoon(() -> cancel(served)));
+                case 4 -> cancel(tasks.get(rnd.nextInt(tasks.size())));
+                default -> { }
             }
         }
 
-        void cancelOne() {
-            if (tasks.get(rnd.nextInt(tasks.size())).cancel()) {
+        void cancel(Task<?> t) {
+            if (t != null && t.cancel()) {
                 cancels++;
             }
         }
@@ -77,7 +108,7 @@ class CancellationStormTest {
 
     /** Runs until every task is done: first the storm, then a final cancel of whatever still waits. */
     private static void finish(FakeTimeLoop f, List<Task<?>> tasks, Chaos chaos) {
-        chaos.atRandomMoments(f.loop(), TASKS / 4, 60);
+        chaos.atRandomMoments(TASKS / 4, 60);
         f.loop().callLater(ms(150), () -> tasks.forEach(Task::cancel));
         Settle.all(f, tasks);
         for (Task<?> t : tasks) {
@@ -104,7 +135,7 @@ class CancellationStormTest {
             Set<Integer> put = new HashSet<>();
             List<Integer> got = new ArrayList<>();
             List<Task<?>> tasks = new ArrayList<>();
-            Chaos chaos = new Chaos(rnd, tasks);
+            Chaos chaos = new Chaos(rnd, loop, tasks);
             for (int i = 0; i < TASKS / 2; i++) {
                 int item = i;
                 Duration delay = ms(rnd.nextInt(40));
@@ -137,11 +168,15 @@ class CancellationStormTest {
 
     private static Future<Void> produce(AsyncQueue<Integer> q, int item, int kind, Duration limit, Set<Integer> put,
             Chaos chaos) {
-        Supplier<Future<Void>> putAndRecord = () -> q.put(item).map(v -> {
-            put.add(item);
-            chaos.maybe();
-            return null;
-        });
+        Supplier<Future<Void>> putAndRecord = () -> {
+            chaos.willWait(true);
+            return q.put(item).map(v -> {
+                chaos.resumed(true);
+                put.add(item);
+                chaos.handedOff(false); // the item may have gone to a waiting getter
+                return null;
+            });
+        };
         switch (kind) {
             case 0:
                 return putAndRecord.get();
@@ -151,7 +186,7 @@ class CancellationStormTest {
                 return Async.repeat(() -> {
                     if (q.offer(item)) {
                         put.add(item);
-                        chaos.maybe();
+                        chaos.handedOff(false);
                         return Async.completed(false);
                     }
                     return Async.sleep(ms(1)).map(v -> true);
@@ -160,6 +195,9 @@ class CancellationStormTest {
     }
 
     private static Future<Void> consume(AsyncQueue<Integer> q, int kind, Duration limit, List<Integer> got, Chaos chaos) {
+        if (kind < 3) {
+            chaos.willWait(false);
+        }
         switch (kind) {
             case 0:
                 return q.get().map(x -> record(q, x, got, chaos));
@@ -184,9 +222,10 @@ class CancellationStormTest {
     }
 
     private static Void record(AsyncQueue<Integer> q, int item, List<Integer> got, Chaos chaos) {
+        chaos.resumed(false);
         got.add(item);
         q.taskDone();
-        chaos.maybe();
+        chaos.handedOff(true); // the room may have gone to a waiting putter
         return null;
     }
 
@@ -201,24 +240,30 @@ class CancellationStormTest {
             AsyncLock lock = new AsyncLock();
             Holders holders = new Holders();
             List<Task<?>> tasks = new ArrayList<>();
-            Chaos chaos = new Chaos(rnd, tasks);
+            Chaos chaos = new Chaos(rnd, loop, tasks);
             for (int i = 0; i < TASKS; i++) {
                 Duration delay = ms(rnd.nextInt(50));
                 Duration hold = ms(rnd.nextInt(5) == 0 ? 1 : 0); // mostly a yield: many turns per millisecond
                 Duration limit = ms(1 + rnd.nextInt(10));
                 int kind = rnd.nextInt(4);
                 Supplier<Future<Void>> critical = () -> holders.enter(hold, chaos);
-                tasks.add(loop.createTask(() -> Async.sleep(delay).then(v -> switch (kind) {
-                    case 0 -> lock.withLock(critical);
-                    case 1 -> lock.acquire().then(x -> critical.get().ensure(() -> {
-                        lock.release();
-                        chaos.maybe();
-                    }));
-                    case 2 -> Async.timeout(limit, () -> lock.withLock(critical))
-                            .recover(TimeoutException.class, e -> Async.completed(null));
-                    default -> Async.repeat(() -> lock.tryAcquire()
-                            ? critical.get().ensure(lock::release).map(x -> false)
-                            : Async.sleep(ms(2)).map(x -> true));
+                Runnable release = () -> {
+                    lock.release();
+                    chaos.handedOff(false);
+                };
+                tasks.add(loop.createTask(() -> Async.sleep(delay).then(v -> {
+                    if (kind < 3) {
+                        chaos.willWait(false);
+                    }
+                    return switch (kind) {
+                        case 0 -> lock.withLock(critical).ensure(() -> chaos.handedOff(false));
+                        case 1 -> lock.acquire().then(x -> critical.get().ensure(release));
+                        case 2 -> Async.timeout(limit, () -> lock.withLock(critical))
+                                .recover(TimeoutException.class, e -> Async.completed(null));
+                        default -> Async.repeat(() -> lock.tryAcquire()
+                                ? critical.get().ensure(release).map(x -> false)
+                                : Async.sleep(ms(2)).map(x -> true));
+                    };
                 })));
             }
             finish(f, tasks, chaos);
@@ -239,10 +284,10 @@ class CancellationStormTest {
         int exited;
 
         Future<Void> enter(Duration hold, Chaos chaos) {
+            chaos.resumed(false);
             now++;
             max = Math.max(max, now);
             entered++;
-            chaos.maybe();
             return Async.sleep(hold).ensure(() -> {
                 now--;
                 exited++;
@@ -262,24 +307,30 @@ class CancellationStormTest {
             AsyncSemaphore sem = seed % 2 == 0 ? new AsyncBoundedSemaphore(permits) : new AsyncSemaphore(permits);
             Holders holders = new Holders();
             List<Task<?>> tasks = new ArrayList<>();
-            Chaos chaos = new Chaos(rnd, tasks);
+            Chaos chaos = new Chaos(rnd, loop, tasks);
             for (int i = 0; i < TASKS; i++) {
                 Duration delay = ms(rnd.nextInt(50));
                 Duration hold = ms(rnd.nextInt(3) == 0 ? 1 + rnd.nextInt(3) : 0);
                 Duration limit = ms(1 + rnd.nextInt(10));
                 int kind = rnd.nextInt(4);
                 Supplier<Future<Void>> critical = () -> holders.enter(hold, chaos);
-                tasks.add(loop.createTask(() -> Async.sleep(delay).then(v -> switch (kind) {
-                    case 0 -> sem.withPermit(critical);
-                    case 1 -> sem.acquire().then(x -> critical.get().ensure(() -> {
-                        sem.release();
-                        chaos.maybe();
-                    }));
-                    case 2 -> Async.waitFor(sem.withPermit(critical), limit)
-                            .recover(TimeoutException.class, e -> Async.completed(null));
-                    default -> Async.repeat(() -> sem.tryAcquire()
-                            ? critical.get().ensure(sem::release).map(x -> false)
-                            : Async.sleep(ms(2)).map(x -> true));
+                Runnable release = () -> {
+                    sem.release();
+                    chaos.handedOff(false);
+                };
+                tasks.add(loop.createTask(() -> Async.sleep(delay).then(v -> {
+                    if (kind < 3) {
+                        chaos.willWait(false);
+                    }
+                    return switch (kind) {
+                        case 0 -> sem.withPermit(critical).ensure(() -> chaos.handedOff(false));
+                        case 1 -> sem.acquire().then(x -> critical.get().ensure(release));
+                        case 2 -> Async.waitFor(sem.withPermit(critical), limit)
+                                .recover(TimeoutException.class, e -> Async.completed(null));
+                        default -> Async.repeat(() -> sem.tryAcquire()
+                                ? critical.get().ensure(release).map(x -> false)
+                                : Async.sleep(ms(2)).map(x -> true));
+                    };
                 })));
             }
             finish(f, tasks, chaos);
