@@ -99,11 +99,18 @@ public final class AsyncLock extends LoopBound {
 
     /**
      * Runs {@code body} while holding the lock and releases it however the body ends:
-     * {@code async with lock: return await body()}. If the caller is cancelled while waiting for
-     * the lock, the body never runs and nothing is released.
+     * {@code async with lock: return await body()}. A free lock is taken and the body called at
+     * once; otherwise the body starts once the lock is handed over. If the caller is cancelled
+     * while waiting for the lock, the body never runs and nothing is released. A body that throws
+     * fails the result (the lock is released).
      */
     public <T> Future<T> withLock(Supplier<? extends Future<T>> body) {
         Objects.requireNonNull(body, "body");
+        EventLoop loop = loop("AsyncLock.withLock");
+        if (!locked) {
+            locked = true;
+            return Guarded.started(loop, body, releaser);
+        }
         return Guarded.run(acquire(), body, releaser);
     }
 

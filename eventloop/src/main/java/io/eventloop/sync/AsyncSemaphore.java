@@ -108,11 +108,18 @@ public class AsyncSemaphore extends LoopBound {
 
     /**
      * Runs {@code body} while holding a permit and releases it however the body ends:
-     * {@code async with sem: return await body()}. If the caller is cancelled while waiting for
-     * the permit, the body never runs and nothing is released.
+     * {@code async with sem: return await body()}. With a free permit the body is called at once;
+     * otherwise it starts once a permit is handed over. If the caller is cancelled while waiting
+     * for the permit, the body never runs and nothing is released. A body that throws fails the
+     * result (the permit is returned).
      */
     public final <T> Future<T> withPermit(Supplier<? extends Future<T>> body) {
         Objects.requireNonNull(body, "body");
+        EventLoop loop = loop("AsyncSemaphore.withPermit");
+        if (value > 0) {
+            value--;
+            return Guarded.started(loop, body, releaser);
+        }
         return Guarded.run(acquire(), body, releaser);
     }
 

@@ -258,6 +258,24 @@ class AsyncLockTest {
     }
 
     @Test
+    void withLockOnAFreeLockStartsTheBodyAtOnceAndAWaitingOneWhenHandedTheLock() {
+        try (FakeTimeLoop f = new FakeTimeLoop()) {
+            AsyncLock lock = new AsyncLock();
+            List<String> log = new ArrayList<>();
+            Future<Void> first = lock.withLock(() -> {
+                log.add("first");
+                return Async.sleep(MS_10);
+            });
+            Future<Void> second = lock.withLock(() -> logged(log, "second"));
+            assertEquals(List.of("first"), log, "the free lock was taken and the body called now");
+            f.run(first);
+            f.run(second);
+            assertEquals(List.of("first", "second"), log);
+            assertFalse(lock.isLocked());
+        }
+    }
+
+    @Test
     void withLockCancelledWhileWaitingNeitherRunsTheBodyNorReleases() {
         try (FakeTimeLoop f = new FakeTimeLoop()) {
             AsyncLock lock = new AsyncLock();
