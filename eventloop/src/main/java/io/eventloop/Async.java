@@ -248,7 +248,9 @@ public final class Async {
      * result; if inner fails with another exception while being cancelled, that exception is.
      * A zero or negative timeout cancels a pending inner at once (a task that has not started
      * never starts). Cancelling the result cancels inner, and the result ends cancelled even if
-     * inner completes in the same iteration (python/cpython#86296). A null timeout waits forever.
+     * inner completes in the same iteration (python/cpython#86296); a value inner completed with
+     * is then {@linkplain Future#retract() retracted}, so {@code waitFor(queue.get(), d)} loses no
+     * item to that race. A null timeout waits forever.
      */
     public static <T> Future<T> waitFor(Future<T> inner, Duration timeout) {
         Objects.requireNonNull(inner, "inner");
@@ -290,6 +292,9 @@ public final class Async {
                 timer = null;
             }
             if (cancelled != null) {
+                if (inner.state() == SUCCEEDED) {
+                    inner.retract(); // the value will not be delivered: a lock or item goes back
+                }
                 finish(CANCELLED, cancelled);
             } else if (timedOut && inner.isCancelled()) {
                 TimeoutException timeout = new TimeoutException("waitFor timed out");
@@ -317,10 +322,37 @@ public final class Async {
             return true;
         }
 
+        /** The value is inner's: a waiter that drops it gives it back to inner. */
+        @Override
+        protected boolean retract() {
+            return inner.state() != SUCCEEDED || inner.retract();
+        }
+
         @Override
         public String toString() {
             return "Future[waitFor " + inner + ", " + describeState() + "]";
         }
+    }
+
+    /**
+     * Runs {@code body} under a deadline {@code delay} from now: asyncio's
+     * {@code async with asyncio.timeout(delay):}. Short for
+     * {@code Timeout.after(delay).run(body)}; see {@link Timeout} for the rules (the body's
+     * future is cancelled at the deadline and the scope then fails with
+     * {@link TimeoutException}; foreign cancels stay cancels; nested scopes; deadlines visible to
+     * the tasks the body starts). A zero or negative delay expires on the next iteration; a null
+     * delay means no deadline.
+     */
+    public static <T> Future<T> timeout(Duration delay, Supplier<? extends Future<T>> body) {
+        return Timeout.after(delay).run(body);
+    }
+
+    /**
+     * {@link #timeout(Duration, Supplier)} with an absolute deadline on the
+     * {@link EventLoop#time()} scale: asyncio's {@code asyncio.timeout_at(when)}.
+     */
+    public static <T> Future<T> timeoutAt(long deadlineNanos, Supplier<? extends Future<T>> body) {
+        return Timeout.at(deadlineNanos).run(body);
     }
 
     /**

@@ -31,6 +31,7 @@ final class Chain<S, T> extends Waiting<T> implements Runnable {
     /** ensure: the source's outcome, restored once the cleanup future succeeds. */
     private byte savedState;
     private Object savedResult;
+    private Future<?> savedSource;
 
     @SuppressWarnings("unchecked")
     Chain(Future<S> source, byte kind, ThrowingFunction<?, ?> fn, Class<?> type, Object cleanup) {
@@ -58,7 +59,7 @@ final class Chain<S, T> extends Waiting<T> implements Runnable {
     void resume(byte state, Object result) {
         if (second) {
             if (kind == ENSURE && state == SUCCEEDED) {
-                adopt(savedState, savedResult);
+                adopt(savedState, savedResult, savedSource);
             } else {
                 adopt(state, result);
             }
@@ -98,6 +99,7 @@ final class Chain<S, T> extends Waiting<T> implements Runnable {
                     } else {
                         savedState = state;
                         savedResult = result;
+                        savedSource = resumedFrom();
                         awaitNext(((Supplier<? extends Future<?>>) c).get());
                     }
             }

@@ -121,6 +121,11 @@ public final class EventLoop implements AutoCloseable {
 
     /** The task whose step is running, or null. Loop thread only; set by {@link Waiting#wake()}. */
     Task<?> currentTask;
+    /**
+     * The innermost timeout scope the running code is under, or null. Loop thread only; set by
+     * {@link Waiting#wake()} and, while a scope's body is being called, by {@link Timeout}.
+     */
+    Timeout currentTimeout;
     /** Head of the intrusive list of live tasks. Loop thread only. */
     private Task<?> liveTasks;
     private int liveTaskCount;

@@ -64,7 +64,13 @@ public class Future<T> {
     /** Done-callbacks: null, one Runnable, or an ArrayList of them (most futures have 0 or 1). */
     private Object listeners;
 
-    Future(EventLoop loop) {
+    /**
+     * A pending future on {@code loop}. Applications create futures with
+     * {@link EventLoop#createFuture()}; this constructor is for futures that hand something over
+     * when they complete (the waiters of {@code io.eventloop.sync}) and override
+     * {@link #retract()}.
+     */
+    protected Future(EventLoop loop) {
         this.loop = Objects.requireNonNull(loop, "loop");
     }
 
@@ -292,6 +298,28 @@ public class Future<T> {
         LoopCompletableFuture<T> cf = new LoopCompletableFuture<>(loop);
         cf.follow(this);
         return cf;
+    }
+
+    /**
+     * Takes back what this future handed over, because the continuation or task that awaited it
+     * was cancelled after it completed with a value but before that waiter resumed: the
+     * "woken, then cancelled" case of asyncio's locks and queues, seen from the future's side.
+     * The waiter calls it on the loop thread just before going on with a
+     * {@link CancellationException} instead of the value.
+     *
+     * <p>The default returns {@code true} and does nothing: a plain value is simply dropped.
+     * Futures that hand over something that must not be lost override it: a lock grant passes
+     * the lock on to the next waiter, a queue item goes back to the front of the queue.
+     * An override must not throw. A future awaited by several waiters gets one call per waiter
+     * that was cancelled this way; the primitives' futures are meant to be awaited once.
+     *
+     * @return {@code true} if the value was taken back (the waiter sees the cancellation);
+     *         {@code false} if it can no longer be (the waiter then resumes with the value and
+     *         the cancel is delivered at its next await, as asyncio delivers a cancel that
+     *         arrives after an operation finished without suspending)
+     */
+    protected boolean retract() {
+        return true;
     }
 
     // ---------------------------------------------------------------- internals

@@ -136,6 +136,16 @@ public class Task<T> extends Waiting<T> {
         loop.taskFinished(this);
     }
 
+    /**
+     * A task keeps its result: a waiter cancelled after the task finished simply does not see it,
+     * while the task (which others may await or inspect) still holds it, as in asyncio. What the
+     * task's own body awaited was retracted at that level, if its step was cancelled in time.
+     */
+    @Override
+    protected boolean retract() {
+        return true;
+    }
+
     /** Whether the body has not started yet. */
     final boolean notStarted() {
         return body != null;

@@ -19,7 +19,10 @@ import java.util.concurrent.CancellationException;
  *       cancelled instead.</li>
  * </ol>
  * Rule 2 is what lets a lock, semaphore or queue that has already woken a waiter learn that the
- * waiter was cancelled before it resumed, and pass the wake-up on.
+ * waiter was cancelled before it resumed, and pass the wake-up on: when the step is about to see
+ * the cancellation instead of a value, the awaited future is asked to {@link Future#retract()}
+ * it first (a lock grant passes the lock on, a queue item goes back to the queue). A continuation
+ * that passed such a value through unchanged passes the retract on to where the value came from.
  */
 abstract class Waiting<T> extends Future<T> {
     /** The task whose continuation this is, made current while a step runs; may be null. A task owns itself. */
@@ -28,10 +31,23 @@ abstract class Waiting<T> extends Future<T> {
     private Future<?> awaited;
     /** A cancel that could not be passed on yet (rule 2), or null. */
     private CancellationException mustCancel;
+    /**
+     * The future whose value this one took unchanged (the awaited future while a step runs;
+     * after a pass-through {@link #adopt}, where the value came from), so that a
+     * {@link #retract()} can be passed back to it. Null once used or when the value was computed.
+     */
+    private Future<?> valueSource;
+    /**
+     * The timeout scope this future was created under, made current while a step runs (like
+     * {@link #owner}); null outside any scope. It is how a deadline reaches continuations and
+     * tasks created inside a scope (see {@link Timeout#currentDeadline()}).
+     */
+    private final Timeout timeout;
 
     Waiting(EventLoop loop, Task<?> owner) {
         super(loop);
         this.owner = owner;
+        this.timeout = loop.currentTimeout;
     }
 
     /** The object registered as a listener on awaited futures; it calls {@link #wake()}. */
@@ -70,13 +86,22 @@ abstract class Waiting<T> extends Future<T> {
         }
         Future<?> done = awaited;
         awaited = null;
+        valueSource = done;
         Task<?> previous = loop.currentTask;
+        Timeout previousTimeout = loop.currentTimeout;
         loop.currentTask = owner;
+        loop.currentTimeout = timeout;
         try {
             CancellationException cancel = mustCancel;
             if (cancel != null) {
-                mustCancel = null;
-                resume(CANCELLED, cancel);
+                if (done != null && done.state() == SUCCEEDED && !done.retract()) {
+                    // What was awaited cannot take its value back (a put whose item a getter
+                    // already took): go on with it; the cancel stays pending for the next await.
+                    resume(SUCCEEDED, done.rawResult());
+                } else {
+                    mustCancel = null;
+                    resume(CANCELLED, cancel);
+                }
             } else if (done == null) {
                 resume(SUCCEEDED, null);
             } else {
@@ -86,6 +111,7 @@ abstract class Waiting<T> extends Future<T> {
             }
         } finally {
             loop.currentTask = previous;
+            loop.currentTimeout = previousTimeout;
         }
     }
 
@@ -128,6 +154,7 @@ abstract class Waiting<T> extends Future<T> {
 
     /** Ends with a value a step produced, unless a cancel is pending (rule 2). */
     final void succeedStep(T value) {
+        valueSource = null;
         CancellationException cancel = mustCancel;
         if (cancel != null) {
             mustCancel = null;
@@ -154,13 +181,37 @@ abstract class Waiting<T> extends Future<T> {
         }
     }
 
-    /** Ends the way an awaited future ended. */
-    @SuppressWarnings("unchecked")
+    /** Ends the way the awaited future that just completed ended (its value passes through). */
     final void adopt(byte state, Object result) {
+        adopt(state, result, valueSource);
+    }
+
+    /** Ends with {@code state} and {@code result}, which came unchanged from {@code source}. */
+    @SuppressWarnings("unchecked")
+    final void adopt(byte state, Object result, Future<?> source) {
         if (state == SUCCEEDED) {
             succeedStep((T) result);
+            valueSource = source;
         } else {
             failStep((Throwable) result);
         }
+    }
+
+    /** The future the running step resumed from (for a step that adopts its value later). */
+    final Future<?> resumedFrom() {
+        return valueSource;
+    }
+
+    /**
+     * A value passed through unchanged is retracted where it came from: so a queue item that went
+     * through {@code then}, {@code recover}, {@code ensure} or a timeout scope still goes back to
+     * its queue when the last waiter is cancelled before it resumes. A value a step computed
+     * ({@code map}) is simply dropped.
+     */
+    @Override
+    protected boolean retract() {
+        Future<?> source = valueSource;
+        valueSource = null;
+        return source == null || source.retract();
     }
 }
