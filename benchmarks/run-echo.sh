@@ -7,8 +7,9 @@
 #   4. runs io.eventloop.bench.echo.EchoBench on CPU 1: it starts each server (this library's
 #      protocol echo, Netty 4.2 NIO with one event-loop thread, asyncio, uvloop) pinned to CPU 0
 #      and drives it over loopback: request/response with 1 KiB and 100 KiB messages and bulk
-#      streaming (50 connections, 3 s warm-up, 10 s measured), then memory per idle connection
-#      with 10,000 connections open on a fresh server; twice, the second time in reverse order.
+#      streaming (50 connections; each server warmed up 3 s, then 10 rounds in which every server
+#      is driven for 1 s in turn), then memory per idle connection
+#      with 10,000 connections open on a fresh server process; all of it twice.
 # About 8 minutes. Results land in benchmarks/target/results/echo/ (echo.json, summary.txt,
 # machine.txt, the servers' logs). ECHO_SETTINGS replaces nothing but adds options, e.g.
 #   ECHO_SETTINGS="--reps 1 --warmup 1 --duration 2 --idle 1000" benchmarks/run-echo.sh   (a smoke run)

@@ -13,46 +13,57 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The load generator: one thread, one selector, a fixed number of connections.
+ * The load on one server: a fixed number of connections driven by one thread through one
+ * selector, in slices of time.
  *
  * <ul>
- *   <li>{@link #requestResponse}: each connection sends a message of {@code size} bytes, reads
- *       until the whole echo is back, records the latency and sends the next one at once (a
- *       closed loop: one request in flight per connection). The connection keeps reading while
- *       it writes, so a message larger than the socket buffers cannot deadlock.</li>
- *   <li>{@link #bulk}: each connection writes 64 KiB chunks whenever its socket takes them and
- *       reads whatever comes back; throughput is the bytes echoed back.</li>
+ *   <li><b>Request/response</b> ({@code size > 0}): each connection sends a message of
+ *       {@code size} bytes, reads until the whole echo is back, records the latency and sends the
+ *       next one at once (a closed loop: one request in flight per connection). A connection
+ *       keeps reading while it writes, so a message larger than the socket buffers cannot
+ *       deadlock.</li>
+ *   <li><b>Bulk</b> ({@code size == 0}): each connection writes 64 KiB chunks whenever its
+ *       socket takes them and reads whatever comes back.</li>
  * </ul>
- * Both run a warm-up, then a measured window; {@link Window} is told when the window opens and
- * closes, so server-side counters are read at exactly those points.
+ * A {@linkplain #slice slice} starts with nothing in flight, runs for its duration, then drains:
+ * no new request is sent (no more bytes, for bulk) and the slice ends once every byte sent has
+ * come back. So between slices the server is idle and the connections of other servers can be
+ * driven meanwhile; and the server work of every request counted lies inside the slice, which is
+ * what the {@link Window} (server CPU time, allocation) is read around.
  */
-final class EchoLoad {
-    /** Told when the measured window opens and closes (on the load thread). */
+final class EchoLoad implements AutoCloseable {
+    /** Told when a slice starts and once it has drained (on the load thread). */
     interface Window {
         void opened() throws IOException;
 
         void closed() throws IOException;
     }
 
-    /** What one measured window gave. */
-    record Result(long requests, long bytes, double seconds, LatencyHistogram latencies) {
+    static final Window NO_WINDOW = new Window() {
+        @Override
+        public void opened() {
+        }
+
+        @Override
+        public void closed() {
+        }
+    };
+
+    /**
+     * What one slice gave: {@code requests} and {@code bytes} completed within its
+     * {@code seconds}; {@code allRequests} and {@code allBytes} including those of the drain.
+     */
+    record Slice(long requests, long bytes, double seconds, long allRequests, long allBytes) {
     }
 
     private static final int BULK_CHUNK = 64 * 1024;
+    private static final long DRAIN_LIMIT_NANOS = TimeUnit.SECONDS.toNanos(30);
 
-    private final InetSocketAddress server;
-    private final int connections;
-    private final long warmUpNanos;
-    private final long measureNanos;
+    private final int size;
+    private final List<Conn> conns = new ArrayList<>();
+    private final Selector selector;
     /** Every read lands here: the bytes are counted, not kept. */
     private final ByteBuffer scratch = ByteBuffer.allocateDirect(256 * 1024);
-
-    EchoLoad(InetSocketAddress server, int connections, double warmUpSeconds, double measureSeconds) {
-        this.server = server;
-        this.connections = connections;
-        this.warmUpNanos = (long) (warmUpSeconds * 1e9);
-        this.measureNanos = (long) (measureSeconds * 1e9);
-    }
 
     /** One client connection and where it is in its exchange. */
     private static final class Conn {
@@ -60,7 +71,10 @@ final class EchoLoad {
         final ByteBuffer out;
         SelectionKey key;
         long sentAt;
+        /** Request/response: bytes of the current echo received. Bulk: bytes sent and received in the slice. */
         long received;
+        long sent;
+        boolean busy;
 
         Conn(SocketChannel channel, ByteBuffer out) {
             this.channel = channel;
@@ -68,103 +82,132 @@ final class EchoLoad {
         }
     }
 
-    Result requestResponse(int size, Window window) throws IOException {
-        ByteBuffer message = ByteBuffer.allocateDirect(size);
-        for (int i = 0; i < size; i++) {
+    /** Opens {@code connections} connections to {@code server}; {@code size} 0 means bulk. */
+    EchoLoad(InetSocketAddress server, int connections, int size) throws IOException {
+        this.size = size;
+        ByteBuffer message = ByteBuffer.allocateDirect(size > 0 ? size : BULK_CHUNK);
+        for (int i = 0; i < message.capacity(); i++) {
             message.put(i, (byte) i);
         }
-        return run(message, window, false, size);
-    }
-
-    Result bulk(Window window) throws IOException {
-        ByteBuffer chunk = ByteBuffer.allocateDirect(BULK_CHUNK);
-        return run(chunk, window, true, 0);
-    }
-
-    private Result run(ByteBuffer message, Window window, boolean bulk, int size) throws IOException {
-        LatencyHistogram latencies = new LatencyHistogram();
-        List<Conn> conns = new ArrayList<>(connections);
-        try (Selector selector = Selector.open()) {
+        selector = Selector.open();
+        try {
             for (int i = 0; i < connections; i++) {
                 SocketChannel ch = SocketChannel.open(server);
-                conns.add(new Conn(ch, message.duplicate()));
+                Conn c = new Conn(ch, message.duplicate());
+                conns.add(c);
                 ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
                 ch.configureBlocking(false);
+                c.key = ch.register(selector, 0, c);
             }
-            for (Conn c : conns) {
-                c.key = c.channel.register(selector, SelectionKey.OP_READ | (bulk ? SelectionKey.OP_WRITE : 0), c);
-                if (!bulk) {
-                    send(c);
-                }
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** Drives the connections for {@code seconds}, then drains; latencies of the slice go to {@code latencies}. */
+    Slice slice(double seconds, Window window, LatencyHistogram latencies) throws IOException {
+        boolean bulk = size == 0;
+        window.opened();
+        long start = System.nanoTime();
+        long end = start + (long) (seconds * 1e9);
+        long requests = 0;
+        long bytes = 0;
+        long allRequests = 0;
+        long allBytes = 0;
+        int busy = 0;
+        for (Conn c : conns) {
+            c.busy = true;
+            busy++;
+            if (bulk) {
+                c.sent = 0;
+                c.received = 0;
+                c.out.clear();
+                c.key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+            } else {
+                send(c);
             }
-            long start = System.nanoTime();
-            long windowStart = start + warmUpNanos;
-            long windowEnd = windowStart + measureNanos;
-            boolean measuring = false;
-            long requests = 0;
-            long bytes = 0;
-            long openedAt = 0;
-            while (true) {
-                long now = System.nanoTime();
-                if (!measuring && now >= windowStart) {
-                    window.opened();
-                    measuring = true;
-                    requests = 0;
-                    bytes = 0;
-                    openedAt = System.nanoTime();
-                }
-                if (measuring && now >= windowEnd) {
-                    long closedAt = System.nanoTime();
-                    window.closed();
-                    return new Result(requests, bytes, (closedAt - openedAt) / 1e9, latencies);
-                }
-                long timeoutMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis((measuring ? windowEnd : windowStart) - now));
-                selector.select(timeoutMs);
-                Iterator<SelectionKey> it = selector.selectedKeys().iterator();
-                while (it.hasNext()) {
-                    SelectionKey key = it.next();
-                    it.remove();
-                    Conn c = (Conn) key.attachment();
-                    int ready = key.readyOps();
-                    if ((ready & SelectionKey.OP_READ) != 0) {
-                        scratch.clear();
-                        int n = c.channel.read(scratch);
-                        if (n < 0) {
-                            throw new IOException("the server closed a connection");
-                        }
-                        if (measuring) {
-                            bytes += n;
-                        }
-                        if (!bulk) {
-                            c.received += n;
-                            if (c.received == size) {
-                                if (measuring) {
-                                    requests++;
-                                    latencies.record(System.nanoTime() - c.sentAt);
-                                }
-                                send(c);
-                            } else if (c.received > size) {
-                                throw new IOException("more bytes echoed than sent");
-                            }
+        }
+        boolean draining = false;
+        long drainedFrom = end;
+        long deadline = end + DRAIN_LIMIT_NANOS;
+        while (busy > 0) {
+            long now = System.nanoTime();
+            if (!draining && now >= end) {
+                draining = true;
+                drainedFrom = now;
+                if (bulk) {
+                    for (Conn c : conns) {
+                        c.key.interestOps(SelectionKey.OP_READ); // stop sending; wait for the echo of what was sent
+                        if (c.received == c.sent) {
+                            c.busy = false;
+                            busy--;
                         }
                     }
-                    if ((ready & SelectionKey.OP_WRITE) != 0 && key.isValid()) {
-                        if (bulk) {
+                    continue;
+                }
+            }
+            if (now >= deadline) {
+                throw new IOException("the server did not echo everything within 30 s of the end of a slice");
+            }
+            long wait = draining ? deadline - now : end - now;
+            selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait)));
+            Iterator<SelectionKey> it = selector.selectedKeys().iterator();
+            while (it.hasNext()) {
+                SelectionKey key = it.next();
+                it.remove();
+                Conn c = (Conn) key.attachment();
+                int ready = key.readyOps();
+                if ((ready & SelectionKey.OP_READ) != 0) {
+                    scratch.clear();
+                    int n = c.channel.read(scratch);
+                    if (n < 0) {
+                        throw new IOException("the server closed a connection");
+                    }
+                    allBytes += n;
+                    if (!draining) {
+                        bytes += n;
+                    }
+                    c.received += n;
+                    if (bulk) {
+                        if (draining && c.busy && c.received == c.sent) {
+                            c.busy = false;
+                            busy--;
+                        }
+                    } else if (c.received == size) {
+                        allRequests++;
+                        if (!draining) {
+                            requests++;
+                            latencies.record(System.nanoTime() - c.sentAt);
+                            send(c);
+                        } else {
+                            c.busy = false;
+                            busy--;
+                        }
+                    } else if (c.received > size) {
+                        throw new IOException("more bytes echoed than sent");
+                    }
+                }
+                if ((ready & SelectionKey.OP_WRITE) != 0 && key.isValid()) {
+                    if (bulk) {
+                        if (!draining) {
                             if (!c.out.hasRemaining()) {
                                 c.out.clear();
                             }
-                            c.channel.write(c.out);
-                        } else {
-                            flush(c);
+                            c.sent += c.channel.write(c.out);
                         }
+                    } else {
+                        flush(c);
                     }
                 }
             }
-        } finally {
-            for (Conn c : conns) {
-                abortQuietly(c.channel);
-            }
         }
+        double elapsed = (drainedFrom - start) / 1e9;
+        for (Conn c : conns) {
+            c.key.interestOps(0);
+        }
+        window.closed();
+        return new Slice(requests, bytes, elapsed, allRequests, allBytes);
     }
 
     private static void send(Conn c) throws IOException {
@@ -181,6 +224,16 @@ final class EchoLoad {
         if (c.key.interestOps() != ops) {
             c.key.interestOps(ops);
         }
+    }
+
+    @Override
+    public void close() throws IOException {
+        selector.close();
+        List<SocketChannel> channels = new ArrayList<>();
+        for (Conn c : conns) {
+            channels.add(c.channel);
+        }
+        closeAll(channels);
     }
 
     /**
@@ -220,22 +273,18 @@ final class EchoLoad {
     /** Closes with a reset (SO_LINGER 0), leaving no TIME_WAIT entries behind for the next run. */
     static void closeAll(List<SocketChannel> channels) {
         for (SocketChannel ch : channels) {
-            abortQuietly(ch);
-        }
-    }
-
-    private static void abortQuietly(SocketChannel ch) {
-        try {
-            if (ch.isOpen()) {
-                ch.setOption(StandardSocketOptions.SO_LINGER, 0);
+            try {
+                if (ch.isOpen()) {
+                    ch.setOption(StandardSocketOptions.SO_LINGER, 0);
+                }
+            } catch (IOException e) {
+                // closing anyway
             }
-        } catch (IOException e) {
-            // closing anyway
-        }
-        try {
-            ch.close();
-        } catch (IOException e) {
-            // nothing to do
+            try {
+                ch.close();
+            } catch (IOException e) {
+                // nothing to do
+            }
         }
     }
 }

@@ -14,6 +14,15 @@ final class LatencyHistogram {
         maxNanos = Math.max(maxNanos, nanos);
     }
 
+    /** Adds the samples of {@code other} to this one. */
+    void add(LatencyHistogram other) {
+        for (int i = 0; i < counts.length; i++) {
+            counts[i] += other.counts[i];
+        }
+        total += other.total;
+        maxNanos = Math.max(maxNanos, other.maxNanos);
+    }
+
     long count() {
         return total;
     }

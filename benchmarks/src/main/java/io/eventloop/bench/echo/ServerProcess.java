@@ -67,10 +67,21 @@ final class ServerProcess implements AutoCloseable {
     }
 
     static double cpuSeconds(long pid) throws IOException {
+        double[] t = cpuTimes(pid);
+        return t[0] + t[1];
+    }
+
+    /** User and system CPU time of the server process so far, in seconds. */
+    double[] cpuTimes() throws IOException {
+        return cpuTimes(pid());
+    }
+
+    /** {user, system} CPU seconds of process {@code pid}: utime and stime of /proc/PID/stat. */
+    static double[] cpuTimes(long pid) throws IOException {
         String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
-        return ticks / (double) CLOCK_TICKS_PER_SECOND;
+        return new double[] {Long.parseLong(fields[11]) / (double) CLOCK_TICKS_PER_SECOND,
+            Long.parseLong(fields[12]) / (double) CLOCK_TICKS_PER_SECOND};
     }
 
     /** Resident set size in bytes ({@code VmRSS}). */
