@@ -32,7 +32,9 @@ import java.util.function.ToDoubleFunction;
  * <p>Options: {@code --out DIR --reps 2 --warmup 3 --duration 10 --slice 1 --connections 50
  * --idle 10000 --servers eventloop,netty,asyncio,uvloop --loads rr1k,rr100k,bulk --server-cpu 0
  * --python /usr/bin/python3 --script benchmarks/python/echo_server.py}; {@code --loads none} or
- * {@code --idle 0} leave a part out.
+ * {@code --idle 0} leave a part out; a server named {@code eventloop@JAR} is this library's
+ * server run from another build's jar; {@code --server-jvm-args "..."} adds JVM options to the
+ * Java servers (e.g. {@code -XX:StartFlightRecording=filename=server.jfr} to profile them).
  */
 public final class EchoBench {
     private static final String[] JVM = {"-XX:+UseParallelGC", "-Xms256m", "-Xmx256m", "-XX:+AlwaysPreTouch"};
@@ -72,7 +74,7 @@ public final class EchoBench {
         String[] defaults = {"out", "benchmarks/target/results/echo", "reps", "2", "warmup", "3", "duration", "10",
             "slice", "1", "connections", "50", "idle", "10000", "servers", "eventloop,netty,asyncio,uvloop",
             "loads", "rr1k,rr100k,bulk", "server-cpu", "0", "python", "/usr/bin/python3",
-            "script", "benchmarks/python/echo_server.py"};
+            "script", "benchmarks/python/echo_server.py", "server-jvm-args", ""};
         for (int i = 0; i < defaults.length; i += 2) {
             o.put(defaults[i], defaults[i + 1]);
         }
@@ -98,7 +100,11 @@ public final class EchoBench {
         String classpath = System.getProperty("java.class.path");
         Map<String, List<String>> commands = new LinkedHashMap<>();
         for (String name : servers) {
-            commands.put(name, command(name, java, classpath, o.get("python"), o.get("script")));
+            List<String> c = command(name, java, classpath, o.get("python"), o.get("script"));
+            if (c.get(0).equals(java) && !o.get("server-jvm-args").isBlank()) {
+                c.addAll(1, List.of(o.get("server-jvm-args").trim().split("\\s+")));
+            }
+            commands.put(name, c);
         }
 
         List<Run> runs = new ArrayList<>();
@@ -137,11 +143,20 @@ public final class EchoBench {
     }
 
     private static File log(Path out, String name) {
-        return out.resolve("server-" + name + ".log").toFile();
+        return out.resolve("server-" + name.replaceAll("[^A-Za-z0-9.-]", "_") + ".log").toFile();
     }
 
+    /**
+     * The command line of a server. {@code eventloop@JAR} (or {@code netty@JAR}) runs that server
+     * from another build, to compare two builds in one interleaved run.
+     */
     static List<String> command(String name, String java, String classpath, String python, String script) {
         List<String> c = new ArrayList<>();
+        int at = name.indexOf('@');
+        if (at > 0) {
+            classpath = name.substring(at + 1);
+            name = name.substring(0, at);
+        }
         switch (name) {
             case "eventloop", "netty" -> {
                 c.add(java);

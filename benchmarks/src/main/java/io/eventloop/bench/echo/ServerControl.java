@@ -40,14 +40,14 @@ final class ServerControl {
                 switch (line.trim()) {
                     case "heap" -> answer("heap " + usedHeapAfterGc());
                     case "alloc" -> answer("alloc " + allocated(loopThreadId.getAsLong()));
-                    case "quit" -> Runtime.getRuntime().halt(0);
+                    case "quit" -> System.exit(0);
                     default -> answer("error unknown command: " + line);
                 }
             }
         } catch (IOException e) {
             // the driver is gone
         }
-        Runtime.getRuntime().halt(0);
+        System.exit(0);
     }
 
     private static void answer(String s) {

@@ -37,6 +37,9 @@ final class ServerProcess implements AutoCloseable {
         out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         in = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
         String line = out.readLine();
+        for (int skipped = 0; line != null && !line.startsWith("listening on ") && skipped < 20; skipped++) {
+            line = out.readLine(); // e.g. what the JVM prints when a flight recording starts
+        }
         if (line == null || !line.startsWith("listening on ")) {
             process.destroyForcibly();
             throw new IOException(name + " did not start (" + line + "); see " + log);
