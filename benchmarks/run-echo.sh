@@ -10,7 +10,7 @@
 #      streaming (50 connections; each server warmed up 3 s, then 10 rounds in which every server
 #      is driven for 1 s in turn), then memory per idle connection
 #      with 10,000 connections open on a fresh server process; all of it twice.
-# About 8 minutes. Results land in benchmarks/target/results/echo/ (echo.json, summary.txt,
+# About 6 minutes. Results land in benchmarks/target/results/echo/ (echo.json, summary.txt,
 # machine.txt, the servers' logs). ECHO_SETTINGS replaces nothing but adds options, e.g.
 #   ECHO_SETTINGS="--reps 1 --warmup 1 --duration 2 --idle 1000" benchmarks/run-echo.sh   (a smoke run)
 # and extra arguments go to EchoBench as they are (--servers, --loads, --connections, ...).
