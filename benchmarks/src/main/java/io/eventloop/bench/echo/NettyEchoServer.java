@@ -1,0 +1,68 @@
+package io.eventloop.bench.echo;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import java.net.InetSocketAddress;
+
+/**
+ * Netty 4.2's NIO echo server on one event-loop thread, which accepts and serves every
+ * connection: {@code new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory())}, one
+ * shared handler that writes back each buffer it reads and flushes once per read burst, and
+ * stops reading from a peer while that peer's channel is not writable (Netty's water marks,
+ * 32/64 KiB), the counterpart of {@link EventloopEchoServer}'s flow control. Prints
+ * {@code listening on HOST:PORT} when ready; {@link ServerControl} commands on stdin.
+ *
+ * <p>Usage: {@code NettyEchoServer [port]} (default 0: a free port).
+ */
+public final class NettyEchoServer {
+    private NettyEchoServer() {
+    }
+
+    @ChannelHandler.Sharable
+    static final class Echo extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ctx.write(msg, ctx.voidPromise());
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            ctx.flush();
+        }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            ctx.channel().config().setAutoRead(ctx.channel().isWritable());
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        int port = args.length > 0 ? Integer.parseInt(args[0]) : 0;
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        long loopThread = group.next().submit(() -> Thread.currentThread().getId()).get();
+        ServerControl.start(() -> loopThread);
+        Echo echo = new Echo();
+        Channel server = new ServerBootstrap()
+                .group(group)
+                .channel(NioServerSocketChannel.class)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(echo)
+                .bind(new InetSocketAddress("127.0.0.1", port)).sync().channel();
+        System.out.println("listening on 127.0.0.1:" + ((InetSocketAddress) server.localAddress()).getPort());
+        System.out.flush();
+        server.closeFuture().sync();
+    }
+}
