@@ -70,7 +70,7 @@
  *       {@code IOException} from select, the loop moves every key to a new selector
  *       ({@code NioPoller.rebuild}). An interrupt of the loop thread is cleared, not counted.</li>
  *   <li><b>Reading needs a buffer, and a buffer per connection is memory per idle connection</b>:
- *       every transport of a loop reads into one loop-wide 64 KiB direct buffer, valid only during
+ *       every transport of a loop reads into one loop-wide 256 KiB direct buffer, valid only during
  *       {@code dataReceived}. The JDK would copy a heap buffer through a temporary direct one
  *       anyway.</li>
  *   <li><b>A socket option must sometimes be set before connecting</b> ({@code SO_RCVBUF} sets

@@ -30,7 +30,7 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The synchronisation primitives and TaskGroup, in the shapes {@code benchmarks/python/sync_bench.py}
  * runs with asyncio and uvloop; {@code benchmarks/run-sync.sh} runs both and prints the ratios
- * (method and figures: {@code docs/benchmarks-sync.md}).
+ * (method and figures: {@code docs/benchmarks.md, "Synchronisation primitives and TaskGroup"}).
  *
  * <p>Every benchmark awaits the way an application would (continuations through the loop, not
  * the synchronous fast paths alone), inside {@code runUntilComplete} on a real {@link EventLoop}
