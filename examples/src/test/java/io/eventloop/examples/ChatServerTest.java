@@ -165,6 +165,11 @@ class ChatServerTest {
             AtomicReference<Throwable> failure = new AtomicReference<>();
             java.util.concurrent.atomic.AtomicBoolean cutOff = new java.util.concurrent.atomic.AtomicBoolean();
             int[] received = {0};
+            // Flow control for good only: the sender stays at most WINDOW lines ahead of what good
+            // has read, so good's pending output (WINDOW x ~510 bytes) never nears the bound, on
+            // however slow a machine, while bad's grows until it is cut off.
+            final int window = 50;
+            java.util.concurrent.Semaphore credit = new java.util.concurrent.Semaphore(window);
             Thread reader = new Thread(() -> {
                 try {
                     while (true) {
@@ -183,6 +188,7 @@ class ChatServerTest {
                                 throw new AssertionError("good: got line " + k + ", expected " + received[0]);
                             }
                             received[0]++;
+                            credit.release();
                         }
                     }
                 } catch (Throwable e) {
@@ -193,12 +199,14 @@ class ChatServerTest {
             // The kernel buffers megabytes for bad before the server holds any: send until it is cut off.
             int sent = 0;
             while (!cutOff.get() && failure.get() == null) {
+                takeCredit(credit, failure);
                 sender.send(padding + " " + sent++);
                 if (sent == 400_000) {
                     throw new AssertionError("200 MB sent and bad was not cut off");
                 }
             }
-            for (int i = 0; i < 100; i++) {
+            for (int i = 0; i < 100 && failure.get() == null; i++) {
+                takeCredit(credit, failure);
                 sender.send(padding + " " + sent++); // the others keep receiving after the cut-off
             }
             sender.send("last " + sent);
@@ -208,6 +216,14 @@ class ChatServerTest {
             }
             assertEquals(sent, received[0], "good received every line, in order");
             drainToEnd(bad.socket); // what the server had sent before, then the end
+        }
+    }
+
+    /** Waits until good has read far enough to send one more line; a hang guard, not a timing assertion. */
+    private static void takeCredit(java.util.concurrent.Semaphore credit, AtomicReference<Throwable> failure)
+            throws InterruptedException {
+        if (!credit.tryAcquire(60, TimeUnit.SECONDS) && failure.get() == null) {
+            throw new AssertionError("good stopped reading");
         }
     }
 
