@@ -22,6 +22,20 @@ final class FakeLoop implements AutoCloseable {
         }
     }
 
+    /** A future that completes with {@code value} after {@code millis} of loop time. */
+    <T> Future<T> later(long millis, T value) {
+        Future<T> fut = loop.createFuture();
+        loop.callLater(java.time.Duration.ofMillis(millis), () -> fut.complete(value));
+        return fut;
+    }
+
+    /** A future that fails with {@code error} after {@code millis} of loop time. */
+    <T> Future<T> failingLater(long millis, Throwable error) {
+        Future<T> fut = loop.createFuture();
+        loop.callLater(java.time.Duration.ofMillis(millis), () -> fut.fail(error));
+        return fut;
+    }
+
     /** Milliseconds of fake time since the loop was made. */
     long elapsedMillis(long start) {
         return (clock.nanoTime() - start) / 1_000_000L;

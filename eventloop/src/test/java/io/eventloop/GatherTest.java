@@ -22,19 +22,7 @@ import org.junit.jupiter.api.Test;
 /** BEHAVIOURS E.43–E.49: {@link Async#gather} and {@link Async#gatherSettled}. */
 class GatherTest {
 
-    /** A future that completes with {@code value} after {@code millis} of loop time. */
-    private static <T> Future<T> later(FakeLoop f, long millis, T value) {
-        Future<T> fut = f.loop.createFuture();
-        f.loop.callLater(Duration.ofMillis(millis), () -> fut.complete(value));
-        return fut;
-    }
 
-    /** A future that fails with {@code error} after {@code millis} of loop time. */
-    private static <T> Future<T> failingLater(FakeLoop f, long millis, Throwable error) {
-        Future<T> fut = f.loop.createFuture();
-        f.loop.callLater(Duration.ofMillis(millis), () -> fut.fail(error));
-        return fut;
-    }
 
     // ------------------------------------------------------------------ E.43
 
@@ -42,9 +30,9 @@ class GatherTest {
     void valuesComeInArgumentOrderWhateverTheCompletionOrder() {
         try (FakeLoop f = new FakeLoop()) {
             List<String> completions = new ArrayList<>();
-            Future<String> a = later(f, 2000, "a");
-            Future<String> b = later(f, 1000, "b");
-            Future<String> c = later(f, 3000, "c");
+            Future<String> a = f.later(2000, "a");
+            Future<String> b = f.later(1000, "b");
+            Future<String> c = f.later(3000, "c");
             for (Future<String> x : List.of(a, b, c)) {
                 x.onDone(done -> completions.add(done.result()));
             }
@@ -61,7 +49,7 @@ class GatherTest {
         try (FakeLoop f = new FakeLoop()) {
             List<Future<Integer>> children = new ArrayList<>();
             for (int i = 0; i < 5; i++) {
-                children.add(later(f, 100L * (5 - i), i));
+                children.add(f.later(100L * (5 - i), i));
             }
 
             assertEquals(List.of(0, 1, 2, 3, 4), f.loop.runUntilComplete(Async.gather(children)));
@@ -84,7 +72,7 @@ class GatherTest {
         try (FakeLoop f = new FakeLoop()) {
             long start = f.clock.nanoTime();
 
-            f.loop.runUntilComplete(Async.gather(later(f, 100, 1), later(f, 3000, 2), later(f, 200, 3)));
+            f.loop.runUntilComplete(Async.gather(f.later(100, 1), f.later(3000, 2), f.later(200, 3)));
 
             assertEquals(3000, f.elapsedMillis(start));
         }
@@ -96,9 +84,9 @@ class GatherTest {
     void theFirstFailureFailsGatherAtOnceAndTheOtherChildrenKeepRunning() {
         try (FakeLoop f = new FakeLoop()) {
             IOException first = new IOException("first");
-            Future<String> slow = later(f, 5000, "slow");
-            Future<String> failsFirst = failingLater(f, 1000, first);
-            Future<String> failsLater = failingLater(f, 2000, new IOException("second"));
+            Future<String> slow = f.later(5000, "slow");
+            Future<String> failsFirst = f.failingLater(1000, first);
+            Future<String> failsLater = f.failingLater(2000, new IOException("second"));
             Future<List<String>> g = Async.gather(slow, failsFirst, failsLater);
             long start = f.clock.nanoTime();
 
@@ -119,7 +107,7 @@ class GatherTest {
     void anUncheckedFailureIsThrownAsItIs() {
         try (FakeLoop f = new FakeLoop()) {
             IllegalArgumentException boom = new IllegalArgumentException("boom");
-            Future<List<String>> g = Async.gather(later(f, 10, "ok"), failingLater(f, 5, boom));
+            Future<List<String>> g = Async.gather(f.later(10, "ok"), f.failingLater(5, boom));
 
             assertSame(boom, assertThrows(IllegalArgumentException.class, () -> f.loop.runUntilComplete(g)));
         }
@@ -156,11 +144,11 @@ class GatherTest {
     void gatherSettledPutsEachOutcomeAtItsChildsIndexOnceAllAreDone() {
         try (FakeLoop f = new FakeLoop()) {
             IOException failure = new IOException("failed");
-            Future<String> ok = later(f, 1000, "ok");
-            Future<String> failed = failingLater(f, 2000, failure);
+            Future<String> ok = f.later(1000, "ok");
+            Future<String> failed = f.failingLater(2000, failure);
             Future<String> cancelled = f.loop.createFuture();
             f.loop.callLater(Duration.ofMillis(3000), cancelled::cancel);
-            Future<String> last = later(f, 4000, "last");
+            Future<String> last = f.later(4000, "last");
             Future<List<Future<String>>> g = Async.gatherSettled(ok, failed, cancelled, last);
             List<Boolean> doneAt3500 = new ArrayList<>();
             f.loop.callLater(Duration.ofMillis(3500), () -> doneAt3500.add(g.isDone()));
@@ -187,7 +175,7 @@ class GatherTest {
     @Test
     void cancellingGatherSettledCancelsEveryChildAndEndsCancelled() {
         try (FakeLoop f = new FakeLoop()) {
-            Future<String> done = later(f, 0, "done");
+            Future<String> done = f.later(0, "done");
             f.iterate(1);
             Future<String> pending = f.loop.createFuture();
             Future<List<Future<String>>> g = Async.gatherSettled(done, pending);
@@ -207,7 +195,7 @@ class GatherTest {
     void aChildCancelledOnItsOwnFailsGatherWithCancellationButGatherIsNotCancelled() {
         try (FakeLoop f = new FakeLoop()) {
             Future<String> a = f.loop.createFuture();
-            Future<String> b = later(f, 1000, "b");
+            Future<String> b = f.later(1000, "b");
             Future<List<String>> g = Async.gather(a, b);
             f.loop.callLater(Duration.ofMillis(500), a::cancel);
 
@@ -278,7 +266,7 @@ class GatherTest {
     @Test
     void cancellingGatherCancelsOnlyTheChildrenStillPending() {
         try (FakeLoop f = new FakeLoop()) {
-            Future<String> done = later(f, 0, "done");
+            Future<String> done = f.later(0, "done");
             f.iterate(1);
             Future<String> pending = f.loop.createFuture();
             Future<Void> sleeping = Async.sleep(Duration.ofSeconds(10));
@@ -344,7 +332,7 @@ class GatherTest {
                 runs.incrementAndGet();
                 return Async.sleep(Duration.ofSeconds(1), "x");
             });
-            Future<String> other = later(f, 500, "y");
+            Future<String> other = f.later(500, "y");
 
             assertEquals(List.of("x", "y", "x"), f.loop.runUntilComplete(Async.gather(t, other, t)));
             assertEquals(1, runs.get());
@@ -355,7 +343,7 @@ class GatherTest {
     void aDuplicatedFailingChildFailsGatherOnce() {
         try (FakeLoop f = new FakeLoop()) {
             IOException failure = new IOException("once");
-            Future<String> bad = failingLater(f, 100, failure);
+            Future<String> bad = f.failingLater(100, failure);
             Future<List<Future<String>>> settled = Async.gatherSettled(bad, bad);
 
             List<Future<String>> outcomes = f.loop.runUntilComplete(settled);

@@ -22,25 +22,15 @@ import org.junit.jupiter.api.Test;
 /** BEHAVIOURS E.49–E.51: {@link Async#wait} and {@link Async#asCompleted}. */
 class WaitTest {
 
-    private static <T> Future<T> later(FakeLoop f, long millis, T value) {
-        Future<T> fut = f.loop.createFuture();
-        f.loop.callLater(Duration.ofMillis(millis), () -> fut.complete(value));
-        return fut;
-    }
 
-    private static <T> Future<T> failingLater(FakeLoop f, long millis, Throwable error) {
-        Future<T> fut = f.loop.createFuture();
-        f.loop.callLater(Duration.ofMillis(millis), () -> fut.fail(error));
-        return fut;
-    }
 
     // ------------------------------------------------------------------ E.50 wait
 
     @Test
     void allCompletedWaitsForEveryFuture() {
         try (FakeLoop f = new FakeLoop()) {
-            Future<String> a = later(f, 1000, "a");
-            Future<String> b = failingLater(f, 2000, new IOException("b"));
+            Future<String> a = f.later(1000, "a");
+            Future<String> b = f.failingLater(2000, new IOException("b"));
             long start = f.clock.nanoTime();
 
             WaitResult<String> r = f.loop.runUntilComplete(Async.wait(List.of(a, b), ReturnWhen.ALL_COMPLETED, null));
@@ -54,8 +44,8 @@ class WaitTest {
     @Test
     void firstCompletedReturnsOnTheFirstAndLeavesTheOthersRunning() {
         try (FakeLoop f = new FakeLoop()) {
-            Future<String> slow = later(f, 10_000, "slow");
-            Future<String> fast = later(f, 1000, "fast");
+            Future<String> slow = f.later(10_000, "slow");
+            Future<String> fast = f.later(1000, "fast");
             long start = f.clock.nanoTime();
 
             WaitResult<String> r = f.loop.runUntilComplete(Async.wait(List.of(slow, fast), ReturnWhen.FIRST_COMPLETED, null));
@@ -73,7 +63,7 @@ class WaitTest {
         try (FakeLoop f = new FakeLoop()) {
             Future<String> cancelled = f.loop.createFuture();
             f.loop.callLater(Duration.ofMillis(300), cancelled::cancel);
-            Future<String> slow = later(f, 10_000, "slow");
+            Future<String> slow = f.later(10_000, "slow");
             long start = f.clock.nanoTime();
 
             WaitResult<String> r = f.loop.runUntilComplete(Async.wait(List.of(cancelled, slow), ReturnWhen.FIRST_COMPLETED, null));
@@ -86,9 +76,9 @@ class WaitTest {
     @Test
     void firstExceptionReturnsOnTheFirstFailure() {
         try (FakeLoop f = new FakeLoop()) {
-            Future<String> ok = later(f, 500, "ok");
-            Future<String> bad = failingLater(f, 1000, new IOException("bad"));
-            Future<String> slow = later(f, 10_000, "slow");
+            Future<String> ok = f.later(500, "ok");
+            Future<String> bad = f.failingLater(1000, new IOException("bad"));
+            Future<String> slow = f.later(10_000, "slow");
             long start = f.clock.nanoTime();
 
             WaitResult<String> r = f.loop.runUntilComplete(Async.wait(List.of(ok, bad, slow), ReturnWhen.FIRST_EXCEPTION, null));
@@ -105,7 +95,7 @@ class WaitTest {
         try (FakeLoop f = new FakeLoop()) {
             Future<String> cancelled = f.loop.createFuture();
             f.loop.callLater(Duration.ofMillis(500), cancelled::cancel);
-            Future<String> ok = later(f, 2000, "ok");
+            Future<String> ok = f.later(2000, "ok");
             long start = f.clock.nanoTime();
 
             WaitResult<String> r = f.loop.runUntilComplete(Async.wait(List.of(cancelled, ok), ReturnWhen.FIRST_EXCEPTION, null));
@@ -119,8 +109,8 @@ class WaitTest {
     @Test
     void aTimeoutReturnsAtTheDeadlineWithoutCancellingWhatIsPending() {
         try (FakeLoop f = new FakeLoop()) {
-            Future<String> fast = later(f, 1000, "fast");
-            Future<String> slow = later(f, 10_000, "slow");
+            Future<String> fast = f.later(1000, "fast");
+            Future<String> slow = f.later(10_000, "slow");
             long start = f.clock.nanoTime();
 
             WaitResult<String> r = f.loop.runUntilComplete(
@@ -153,7 +143,7 @@ class WaitTest {
     @Test
     void finishingBeforeTheTimeoutCancelsItsTimer() {
         try (FakeLoop f = new FakeLoop()) {
-            Future<String> fast = later(f, 1000, "fast");
+            Future<String> fast = f.later(1000, "fast");
 
             f.loop.runUntilComplete(Async.wait(List.of(fast), ReturnWhen.ALL_COMPLETED, Duration.ofSeconds(60)));
             f.iterate(1);
@@ -267,9 +257,9 @@ class WaitTest {
     void asCompletedYieldsInCompletionOrder() {
         try (FakeLoop f = new FakeLoop()) {
             IOException failure = new IOException("b failed");
-            Future<String> a = later(f, 3000, "a");
-            Future<String> b = failingLater(f, 1000, failure);
-            Future<String> c = later(f, 2000, "c");
+            Future<String> a = f.later(3000, "a");
+            Future<String> b = f.failingLater(1000, failure);
+            Future<String> c = f.later(2000, "c");
 
             List<Future<String>> inOrder = Async.asCompleted(List.of(a, b, c));
 
@@ -284,9 +274,9 @@ class WaitTest {
     @Test
     void aTaskCanAwaitTheFuturesOfAsCompletedOneAfterAnother() {
         try (FakeLoop f = new FakeLoop()) {
-            Future<String> a = later(f, 300, "a");
-            Future<String> b = later(f, 100, "b");
-            Future<String> c = later(f, 200, "c");
+            Future<String> a = f.later(300, "a");
+            Future<String> b = f.later(100, "b");
+            Future<String> c = f.later(200, "c");
             List<String> seen = new ArrayList<>();
             Task<Void> t = f.loop.createTask(() -> Async.forEach(Async.asCompleted(List.of(a, b, c)),
                     next -> next.map(seen::add)));
@@ -302,8 +292,8 @@ class WaitTest {
     @Test
     void asCompletedWithATimeoutFailsTheRemainingWithTimeoutException() {
         try (FakeLoop f = new FakeLoop()) {
-            Future<String> fast = later(f, 1000, "fast");
-            Future<String> slow = later(f, 10_000, "slow");
+            Future<String> fast = f.later(1000, "fast");
+            Future<String> slow = f.later(10_000, "slow");
             Future<String> never = f.loop.createFuture();
             long start = f.clock.nanoTime();
 
@@ -323,8 +313,8 @@ class WaitTest {
     @Test
     void asCompletedCountsAFutureGivenTwiceOnce() {
         try (FakeLoop f = new FakeLoop()) {
-            Future<String> a = later(f, 100, "a");
-            Future<String> b = later(f, 200, "b");
+            Future<String> a = f.later(100, "a");
+            Future<String> b = f.later(200, "b");
 
             List<Future<String>> inOrder = Async.asCompleted(List.of(a, b, a));
 

@@ -23,6 +23,6 @@ public final class AsyncLifoQueue<T> extends AsyncQueue<T> {
      * @throws IllegalArgumentException if {@code maxSize} is negative
      */
     public AsyncLifoQueue(int maxSize) {
-        super(maxSize, new Store.Lifo<>());
+        super(maxSize, new Store.Ordered<>(true));
     }
 }

@@ -70,7 +70,7 @@ public class AsyncQueue<T> extends LoopBound {
      * @throws IllegalArgumentException if {@code maxSize} is negative
      */
     public AsyncQueue(int maxSize) {
-        this(maxSize, new Store.Fifo<>());
+        this(maxSize, new Store.Ordered<>(false));
     }
 
     AsyncQueue(int maxSize, Store<T> items) {

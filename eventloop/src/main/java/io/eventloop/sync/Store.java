@@ -26,9 +26,17 @@ abstract class Store<T> {
     void check(T item) {
     }
 
-    /** First in, first out. */
-    static final class Fifo<T> extends Store<T> {
+    /**
+     * First in, first out, or last in, first out: one deque, items added at the back and taken
+     * from the front (FIFO) or the back (LIFO). An item given back goes where the next take reads.
+     */
+    static final class Ordered<T> extends Store<T> {
         private final ArrayDeque<T> items = new ArrayDeque<>();
+        private final boolean lifo;
+
+        Ordered(boolean lifo) {
+            this.lifo = lifo;
+        }
 
         @Override
         void add(T item) {
@@ -37,45 +45,17 @@ abstract class Store<T> {
 
         @Override
         T take() {
-            return items.pollFirst();
+            return lifo ? items.pollLast() : items.pollFirst();
         }
 
         @Override
         void giveBack(T item) {
-            items.addFirst(item);
+            if (lifo) {
+                items.addLast(item);
+            } else {
+                items.addFirst(item);
+            }
         }
-
-
-        @Override
-        int size() {
-            return items.size();
-        }
-
-        @Override
-        void clear() {
-            items.clear();
-        }
-    }
-
-    /** Last in, first out. */
-    static final class Lifo<T> extends Store<T> {
-        private final ArrayDeque<T> items = new ArrayDeque<>();
-
-        @Override
-        void add(T item) {
-            items.addLast(item);
-        }
-
-        @Override
-        T take() {
-            return items.pollLast();
-        }
-
-        @Override
-        void giveBack(T item) {
-            items.addLast(item);
-        }
-
 
         @Override
         int size() {

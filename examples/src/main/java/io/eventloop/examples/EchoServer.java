@@ -53,15 +53,7 @@ public final class EchoServer {
         String host = a.get("host");
         EventLoop.run(() -> {
             EventLoop loop = EventLoop.current();
-            return start(loop, host, a.intValue("port")).then(server -> {
-                System.out.println("listening on " + Args.hostPort(host, server.port()));
-                Shutdown.onExit(loop, () -> {
-                    server.close();
-                    server.closeClients();
-                    return server.waitClosed();
-                }, 5);
-                return server.serveForever().then(v -> server.waitClosed()); // until every connection is gone
-            });
+            return start(loop, host, a.intValue("port")).then(server -> Shutdown.serveUntilExit(loop, host, server));
         });
     }
 }

@@ -2,6 +2,7 @@ package io.eventloop.examples;
 
 import io.eventloop.EventLoop;
 import io.eventloop.Future;
+import io.eventloop.net.Server;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -19,6 +20,20 @@ final class Shutdown {
     private static final Logger log = LoggerFactory.getLogger(Shutdown.class);
 
     private Shutdown() {
+    }
+
+    /**
+     * What the echo servers do once listening: print the one {@code listening on HOST:PORT} line,
+     * close the server and its connections on exit, and serve until every connection is gone.
+     */
+    static Future<Void> serveUntilExit(EventLoop loop, String host, Server server) {
+        System.out.println("listening on " + Args.hostPort(host, server.port()));
+        onExit(loop, () -> {
+            server.close();
+            server.closeClients();
+            return server.waitClosed();
+        }, 5);
+        return server.serveForever().then(v -> server.waitClosed());
     }
 
     /** Installs the hook; returns it so a test can remove it. */
