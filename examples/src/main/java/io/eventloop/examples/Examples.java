@@ -16,6 +16,22 @@ public final class Examples {
     static {
         add("hello", Hello.class, "the tiniest coroutine: sleep one second, return a greeting");
         add("sync-vs-async", SyncVsAsync.class, "five one-second jobs: about 5 s one after another, about 1 s gathered");
+        add("semaphore", SemaphoreLimit.class, "30 fetches, at most 5 at once (Semaphore); prints the peak");
+        add("producer-consumer", ProducerConsumer.class, "one producer, three consumers, a queue, stop sentinels, q.join()");
+        add("timeout", TimeoutDemo.class, "wait_for: a 5 s job given 1 s prints 'Timed out!'");
+        add("cancel-cleanup", CancelCleanup.class, "cancel a looping task after 2 s; it cleans up and re-raises");
+        add("offload-blocking", OffloadBlocking.class, "run_in_executor: two blocking 1 s calls gathered in about 1 s");
+        add("structure", Structure.class, "the shape of a program: create tasks, await meanwhile, gather");
+        add("coroutine", Coroutine.class, "Start/End/result; why a Java future is hot and a Python coroutine is not");
+        add("create-task", CreateTask.class, "create_task now, await later: two 1 s fetches in about 1 s");
+        add("wait-first", WaitFirst.class, "asyncio.wait FIRST_COMPLETED, then cancel the pending tasks");
+        add("async-from-sync", AsyncFromSync.class, "a plain method that runs a loop (asyncio.run) and run_until_complete");
+        add("simulated-tasks", SimulatedTasks.class, "tasks of 2, 3 and 1 s finish as 3, 1, 2 in about 3 s");
+        add("error-handling", ErrorHandling.class, "catch inside the coroutine, or let it propagate and handle after gather");
+        add("lock-counter", LockCounter.class, "read-sleep-write under a lock: 10; without it: 1");
+        add("task-group", TaskGroupDemo.class, "TaskGroup: C, A, B; then one failing child cancels the rest");
+        add("fetch-data", FetchData.class, "the 2 s fetch_data, blocking and awaited");
+        add("hello-world-tasks", HelloWorldTasks.class, "say_hello and say_world as tasks: about 1 s, not 2");
         add("chat", ChatServer.class, "chat server for nc/telnet users (port 6667): nicknames, /nick /who /me /quit /help");
         add("echo", EchoServer.class, "echo server on streams: read, write, drain (port 8888)");
         add("echo-protocol", EchoProtocolServer.class, "echo server on transports and protocols, with flow control (port 8889)");
@@ -32,7 +48,7 @@ public final class Examples {
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
             System.out.println("usage: ./run NAME [args]   examples:");
-            EXAMPLES.forEach((name, e) -> System.out.printf("  %-16s %s%n", name, e[1]));
+            EXAMPLES.forEach((name, e) -> System.out.printf("  %-18s %s%n", name, e[1]));
             return;
         }
         String[] example = EXAMPLES.get(args[0]);
