@@ -15,7 +15,7 @@ class OffloadBlockingTest {
         assertEquals(3, lines.size(), lines::toString);
         assertEquals("[9, 16]", lines.get(0));
         double took = Outputs.unscaledSeconds(lines.get(1)) * Outputs.SCALE / 0.5;
-        assertTrue(took >= 1 && took < 1.7, "two 1 s calls should take about one, not two: " + lines);
+        assertTrue(took >= 0.95 && took < 1.7, "two 1 s calls should take about one, not two: " + lines);
         assertEquals("done", lines.get(2));
     }
 }
