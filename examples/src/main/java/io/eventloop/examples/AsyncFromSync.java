@@ -38,6 +38,7 @@ public final class AsyncFromSync {
         return result;
     }
 
+    /** Runs the program: {@code ./run async-from-sync [--scale F]}. */
     public static void main(String[] args) throws InterruptedException {
         Scale scale = Scale.parse(args, "async-from-sync [--scale F]");
         System.out.println("sync_function() = " + syncFunction(scale));

@@ -55,6 +55,7 @@ public final class Coroutine {
         return Async.completed(null);                // returns at once: "End" never comes
     }
 
+    /** Runs the program: {@code ./run coroutine [--scale F]}. */
     public static void main(String[] args) {
         Scale scale = Scale.parse(args, "coroutine [--scale F]");
         System.out.println("-- EventLoop.run(myCoroutine)");

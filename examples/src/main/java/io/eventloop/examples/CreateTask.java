@@ -47,6 +47,7 @@ public final class CreateTask {
         }));
     }
 
+    /** Runs the program: {@code ./run create-task [--scale F]}. */
     public static void main(String[] args) {
         Scale scale = Scale.parse(args, "create-task [--scale F]");
         EventLoop.run(() -> main(scale));

@@ -86,6 +86,7 @@ public final class ErrorHandling {
         });
     }
 
+    /** Runs the program: {@code ./run error-handling [--scale F]}. */
     public static void main(String[] args) {
         Scale scale = Scale.parse(args, "error-handling [--scale F]");
         EventLoop.run(() -> main(scale));

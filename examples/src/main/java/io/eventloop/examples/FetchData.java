@@ -47,6 +47,7 @@ public final class FetchData {
         });
     }
 
+    /** Runs the program: {@code ./run fetch-data [--scale F]}. */
     public static void main(String[] args) throws InterruptedException {
         Scale scale = Scale.parse(args, "fetch-data [--scale F]");
         System.out.println(fetchDataBlocking(scale));

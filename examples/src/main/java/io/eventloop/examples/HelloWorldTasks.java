@@ -48,6 +48,7 @@ public final class HelloWorldTasks {
         });
     }
 
+    /** Runs the program: {@code ./run hello-world-tasks [--scale F]}. */
     public static void main(String[] args) {
         Scale scale = Scale.parse(args, "hello-world-tasks [--scale F]");
         EventLoop.run(() -> main(scale));

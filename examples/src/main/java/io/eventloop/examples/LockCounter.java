@@ -63,6 +63,7 @@ public final class LockCounter {
         });
     }
 
+    /** Runs the program: {@code ./run lock-counter [--scale F]}. */
     public static void main(String[] args) {
         Scale scale = Scale.parse(args, "lock-counter [--scale F]");
         EventLoop.run(() -> main(true, scale));

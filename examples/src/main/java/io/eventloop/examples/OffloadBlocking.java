@@ -75,6 +75,7 @@ public final class OffloadBlocking {
                 });
     }
 
+    /** Runs the program: {@code ./run offload-blocking [--scale F]}. */
     public static void main(String[] args) {
         Scale scale = Scale.parse(args, "offload-blocking [--scale F]");
         EventLoop.run(() -> defaultExecutor(scale));

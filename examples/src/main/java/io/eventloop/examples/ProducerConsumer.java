@@ -83,6 +83,7 @@ public final class ProducerConsumer {
         return prod.then(v -> q.join()).then(v -> Async.gather(consumers)).map(v -> null);
     }
 
+    /** Runs the program: {@code ./run producer-consumer [--scale F]}. */
     public static void main(String[] args) {
         Scale scale = Scale.parse(args, "producer-consumer [--scale F]");
         EventLoop.run(() -> main(scale));

@@ -48,6 +48,7 @@ public final class SimulatedTasks {
         });
     }
 
+    /** Runs the program: {@code ./run simulated-tasks [--scale F]}. */
     public static void main(String[] args) {
         Scale scale = Scale.parse(args, "simulated-tasks [--scale F]");
         EventLoop.run(() -> main(scale));

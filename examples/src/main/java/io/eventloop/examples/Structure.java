@@ -56,6 +56,7 @@ public final class Structure {
                 });
     }
 
+    /** Runs the program: {@code ./run structure [--scale F]}. */
     public static void main(String[] args) {
         Scale scale = Scale.parse(args, "structure [--scale F]");
         EventLoop.run(() -> main(scale));

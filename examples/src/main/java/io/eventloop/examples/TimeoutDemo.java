@@ -44,6 +44,7 @@ public final class TimeoutDemo {
                 });
     }
 
+    /** Runs the program: {@code ./run timeout [--scale F]}. */
     public static void main(String[] args) {
         Scale scale = Scale.parse(args, "timeout [--scale F]");
         EventLoop.run(() -> main(scale));

@@ -66,6 +66,7 @@ public final class WaitFirst {
         });
     }
 
+    /** Runs the program: {@code ./run wait-first [--scale F]}. */
     public static void main(String[] args) {
         Scale scale = Scale.parse(args, "wait-first [--scale F]");
         EventLoop.run(() -> main(scale));
