@@ -62,10 +62,11 @@ final class Generator<T> implements AsyncIterator<T> {
                 throw new IllegalStateException("next() of " + this + " while the previous next() is pending"
                         + " (asyncio: asynchronous generator is already running)");
             case NEW:
-                pending = new Next();
+                Next first = new Next();
+                pending = first;
                 state = RUNNING;
-                start();
-                return pending;
+                start(); // may emit, or end, at once
+                return first;
             case SUSPENDED:
                 Next n = new Next();
                 pending = n;
