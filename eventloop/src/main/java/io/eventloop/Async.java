@@ -635,7 +635,9 @@ public final class Async {
      *   <li>cancelling a pending {@code next()} cancels what the producer is awaiting right now,
      *       as cancelling a task suspended in {@code __anext__} does; the {@code next()} ends the
      *       way the producer then does (cancelled, unless the producer catches the cancellation
-     *       and emits), and a generator whose producer ended is finished.</li>
+     *       and emits), and a generator whose producer ended is finished. A value whose
+     *       {@code next()} completed but whose consumer was cancelled before it resumed is not
+     *       lost: the next {@code next()} gets it again (see {@link Future#retract()}).</li>
      * </ul>
      * The producer runs in the consumer's task (no task of its own), as an async generator runs
      * in the task that iterates it. {@code next()} while another is pending, or

@@ -44,8 +44,12 @@ final class Generator<T> implements AsyncIterator<T> {
     private boolean producerEnded;
     /** The consumer's pending next() in RUNNING. */
     private Next pending;
+    /** The next() that took the value the producer is suspended on, in SUSPENDED. */
+    private Next last;
     /** The future of the producer's last emit, pending in SUSPENDED and CLOSING. */
     private Future<Void> emitted;
+    /** The last value, given back by a cancelled waiter of its next(); handed out again. */
+    private Optional<T> retracted;
     /** The future closeAsync() returned once called on a started generator. */
     private Future<Void> closed;
 
@@ -69,6 +73,13 @@ final class Generator<T> implements AsyncIterator<T> {
                 return first;
             case SUSPENDED:
                 Next n = new Next();
+                if (retracted != null) {
+                    // the last value went back (its waiter was cancelled before it resumed): hand
+                    // it out again; the producer stays suspended
+                    n.finish(Future.SUCCEEDED, retracted);
+                    retracted = null;
+                    return n;
+                }
                 pending = n;
                 state = RUNNING;
                 if (producerEnded) {
@@ -113,6 +124,7 @@ final class Generator<T> implements AsyncIterator<T> {
                 pending = null;
                 state = SUSPENDED;
                 emitted = loop.createFuture();
+                last = n;
                 n.finish(Future.SUCCEEDED, Optional.of(value));
                 return emitted;
             case SUSPENDED:
@@ -243,6 +255,23 @@ final class Generator<T> implements AsyncIterator<T> {
             state = FINISHED;
             pending = null;
             finish(CANCELLED, cancelRequested);
+            return true;
+        }
+
+        /**
+         * The consumer awaiting this value was cancelled before it resumed (see
+         * {@link Future#retract()}): the value is kept and handed to the next {@code next()}, so
+         * a cancel that races with an emit loses no value, as an {@code AsyncQueue} item goes
+         * back to its queue.
+         */
+        @Override
+        @SuppressWarnings("unchecked")
+        protected boolean retract() {
+            if (state != SUSPENDED || last != this || state() != SUCCEEDED) {
+                return false;
+            }
+            last = null;
+            retracted = (Optional<T>) rawResult();
             return true;
         }
 

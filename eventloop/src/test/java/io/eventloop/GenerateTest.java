@@ -268,6 +268,31 @@ class GenerateTest {
     }
 
     @Test
+    void aValueWhoseConsumerWasCancelledBeforeItResumedIsHandedOutAgain() {
+        try (FakeLoop f = new FakeLoop()) {
+            Future<String> ready = f.loop.createFuture();
+            List<String> log = new ArrayList<>();
+            AsyncIterator<String> gen = Async.generate(out -> ready.then(v -> {
+                log.add("emit " + v);
+                return out.emit(v);
+            }));
+            Task<Optional<String>> consumer = f.loop.createTask(() -> gen.next());
+            f.iterate(2);
+
+            ready.complete("v");
+            f.iterate(1); // the producer emits: the next() has its value, the consumer has not resumed
+            assertEquals(List.of("emit v"), log);
+            consumer.cancel();
+            f.iterate(2);
+
+            assertTrue(consumer.isCancelled());
+            assertEquals(Optional.of("v"), f.loop.runUntilComplete(gen.next()), "the value was not lost");
+            assertEquals(List.of("emit v"), log, "the producer was not resumed for it");
+            assertEquals(Optional.empty(), f.loop.runUntilComplete(gen.next()));
+        }
+    }
+
+    @Test
     void aProducerThatIgnoresTheCloseMakesCloseAsyncFail() {
         try (FakeLoop f = new FakeLoop()) {
             List<String> log = new ArrayList<>();
