@@ -62,7 +62,9 @@ public final class AsyncFile implements AsyncCloseable {
             throw new IllegalArgumentException("read(max): max must not be negative, was " + max);
         }
         return run("read", () -> {
-            ByteBuffer buffer = ByteBuffer.allocate(max);
+            // read(Integer.MAX_VALUE) near the end of a small file must not allocate 2 GiB
+            long remaining = channel.size() - channel.position();
+            ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(max, remaining > 0 ? remaining : CHUNK));
             int n = 0;
             while (buffer.hasRemaining()) {
                 int r = channel.read(buffer);

@@ -125,7 +125,7 @@ public final class AsyncFiles {
      * lines travel through that queue and not through the batch futures, batches cannot arrive
      * out of order and a cancelled batch loses nothing.
      */
-    private static final class Lines implements AsyncIterator<String> {
+    static final class Lines implements AsyncIterator<String> {
         private final EventLoop loop;
         private final Path path;
         /** Lines read and not yet handed out. Written by executor work, read by the loop. */
@@ -201,6 +201,11 @@ public final class AsyncFiles {
             if (r != null) {
                 r.close();
             }
+        }
+
+        /** Whether the file is open now. For tests; any thread. */
+        synchronized boolean isFileOpen() {
+            return reader != null;
         }
 
         /**

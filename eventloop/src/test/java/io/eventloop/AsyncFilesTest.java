@@ -85,6 +85,40 @@ class AsyncFilesTest {
     }
 
     @Test
+    void theLinesCloseTheFileAtTheEndOnAReadFailureAndOnClose() throws Exception {
+        Path full = dir.resolve("full.txt");
+        Files.write(full, List.of("a", "b"));
+        Path broken = dir.resolve("broken.txt");
+        byte[] good = "ok\n".repeat(20_000).getBytes(StandardCharsets.UTF_8);
+        byte[] bad = java.util.Arrays.copyOf(good, good.length + 2);
+        bad[good.length] = (byte) 0xFF; // not UTF-8, far past what the first batch decodes
+        bad[good.length + 1] = '\n';
+        Files.write(broken, bad);
+
+        List<String> states = EventLoop.run(() -> {
+            List<String> out = new ArrayList<>();
+            AsyncFiles.Lines toEnd = (AsyncFiles.Lines) AsyncFiles.lines(full);
+            AsyncFiles.Lines failing = (AsyncFiles.Lines) AsyncFiles.lines(broken);
+            AsyncFiles.Lines early = (AsyncFiles.Lines) AsyncFiles.lines(broken);
+            return toEnd.next().then(a -> toEnd.next()).then(b -> toEnd.next()).then(end -> {
+                out.add("end " + end.isPresent() + " open " + toEnd.isFileOpen());
+                return Async.repeat(() -> failing.next().map(Optional::isPresent));
+            }).recover(java.nio.charset.CharacterCodingException.class, e -> {
+                out.add("failed open " + failing.isFileOpen());
+                return Async.completed(null);
+            }).then(v -> early.next()).then(first -> {
+                out.add("early open " + early.isFileOpen());
+                return early.closeAsync();
+            }).map(closed -> {
+                out.add("closed open " + early.isFileOpen());
+                return out;
+            });
+        });
+
+        assertEquals(List.of("end false open false", "failed open false", "early open true", "closed open false"), states);
+    }
+
+    @Test
     void linesOfAnEmptyFileEndAtOnce() throws Exception {
         Path file = dir.resolve("empty.txt");
         Files.createFile(file);
