@@ -301,6 +301,23 @@ class UsingTest {
     }
 
     @Test
+    void aTimeoutAroundUsingClosesTheResourceThenFailsWithTimeoutException() {
+        try (FakeLoop f = new FakeLoop()) {
+            List<String> log = new ArrayList<>();
+            Resource r = new Resource(f, log, 200, null);
+            long start = f.clock.nanoTime();
+
+            Future<String> scoped = Async.timeout(Duration.ofSeconds(1),
+                    () -> Async.using(r, res -> Async.sleep(Duration.ofSeconds(60), "late")));
+
+            assertInstanceOf(java.util.concurrent.TimeoutException.class,
+                    assertThrows(CompletionException.class, () -> f.loop.runUntilComplete(scoped)).getCause());
+            assertEquals(List.of("close started", "closed"), log);
+            assertEquals(1200, f.elapsedMillis(start), "the deadline at 1 s, then the 200 ms close");
+        }
+    }
+
+    @Test
     void nullArgumentsAreRefusedByName() {
         try (FakeLoop f = new FakeLoop()) {
             Resource r = new Resource(f, new ArrayList<>(), 10, null);
