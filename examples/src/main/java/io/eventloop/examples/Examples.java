@@ -25,10 +25,15 @@ public final class Examples {
         add("coroutine", Coroutine.class, "Start/End/result; why a Java future is hot and a Python coroutine is not");
         add("create-task", CreateTask.class, "create_task now, await later: two 1 s fetches in about 1 s");
         add("wait-first", WaitFirst.class, "asyncio.wait FIRST_COMPLETED, then cancel the pending tasks");
+        add("context-manager", ContextManager.class, "async with: acquire, use, release (also when the body fails) via Async.using");
+        add("async-iterator", AsyncIteratorDemo.class, "async for over a hand-written AsyncRange: 1 to 5");
+        add("database", Database.class, "asyncpg's fetch on embedded H2 through toThread; a ticker keeps ticking meanwhile");
+        add("files", FilesDemo.class, "aiofiles: write a temporary file, read it whole and line by line");
         add("async-from-sync", AsyncFromSync.class, "a plain method that runs a loop (asyncio.run) and run_until_complete");
         add("simulated-tasks", SimulatedTasks.class, "tasks of 2, 3 and 1 s finish as 3, 1, 2 in about 3 s");
         add("error-handling", ErrorHandling.class, "catch inside the coroutine, or let it propagate and handle after gather");
         add("lock-counter", LockCounter.class, "read-sleep-write under a lock: 10; without it: 1");
+        add("async-generator", AsyncGenerator.class, "async_counter: an async generator yielding 0 to 4");
         add("task-group", TaskGroupDemo.class, "TaskGroup: C, A, B; then one failing child cancels the rest");
         add("fetch-data", FetchData.class, "the 2 s fetch_data, blocking and awaited");
         add("hello-world-tasks", HelloWorldTasks.class, "say_hello and say_world as tasks: about 1 s, not 2");
