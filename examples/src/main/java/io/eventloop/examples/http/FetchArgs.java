@@ -1,6 +1,8 @@
 package io.eventloop.examples.http;
 
 import io.eventloop.examples.Args;
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -42,8 +44,8 @@ final class FetchArgs {
         return options.intValue(name);
     }
 
-    /** Seconds as a short path segment: 1 rather than 1.0, 0.25 as it is. */
+    /** Seconds as a short path segment: 1 rather than 1.0, 0.6 rather than 0.6000000000000001. */
     static String seconds(double s) {
-        return s == Math.rint(s) ? Long.toString((long) s) : Double.toString(s);
+        return new BigDecimal(s).round(new MathContext(6)).stripTrailingZeros().toPlainString();
     }
 }
