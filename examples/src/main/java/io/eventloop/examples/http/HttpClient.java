@@ -224,7 +224,7 @@ public final class HttpClient implements AutoCloseable {
         open.add(conn);
         loop.createConnection(() -> conn, target.host, target.port, options.connectTimeout).onDone(c -> {
             if (c.isCancelled() || c.exception() != null) {
-                open.remove(conn);
+                lost(conn);
                 if (!response.isDone()) {
                     if (c.isCancelled()) {
                         response.cancel();
@@ -234,8 +234,11 @@ public final class HttpClient implements AutoCloseable {
                 }
                 return;
             }
-            if (response.isDone()) {
-                conn.abort();
+            if (response.isDone() || closed) {
+                conn.abort(); // abandoned, or the client was closed while connecting
+                if (!response.isDone()) {
+                    response.fail(new IllegalStateException("HttpClient was closed"));
+                }
                 return;
             }
             conn.send(request, head, response);

@@ -218,7 +218,7 @@ final class ServerConnection implements Protocol {
             } else {
                 transport.pauseReading();
             }
-            if (phase == Phase.HEAD && queue.isEmpty() && start == end) {
+            if (phase == Phase.HEAD && queue.isEmpty() && !streaming && start == end) {
                 armIdleTimer();
             }
         } finally {
@@ -872,7 +872,7 @@ final class ServerConnection implements Protocol {
         if (idleTimer == null) {
             idleTimer = loop.callLater(limits.idleTimeout, () -> {
                 idleTimer = null;
-                if (!closed && queue.isEmpty() && phase == Phase.HEAD && start == end) {
+                if (!closed && queue.isEmpty() && !streaming && phase == Phase.HEAD && start == end) {
                     phase = Phase.DONE;
                     transport.close();
                 }

@@ -5,6 +5,8 @@ import io.eventloop.ErrorContext;
 import io.eventloop.Future;
 import io.eventloop.examples.LoopThread;
 import io.eventloop.net.Server;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -27,7 +29,13 @@ final class HttpFixture implements AutoCloseable {
                 .get("/throw", req -> {
                     throw new IllegalStateException("handler bug");
                 })
-                .get("/fail", req -> Async.failed(new IllegalStateException("handler failed")));
+                .get("/fail", req -> Async.failed(new IllegalStateException("handler failed")))
+                .get("/slow-stream", req -> Async.completed(HttpResponse.streaming(200, "text/plain", sink -> {
+                    int[] left = {3};
+                    return Async.repeat(() -> Async.sleep(Duration.ofMillis(150))
+                            .then(v -> sink.write(("part " + left[0]-- + "\n").getBytes(StandardCharsets.US_ASCII)))
+                            .map(v -> left[0] > 0));
+                })));
         server = t.call(() -> {
             t.loop.setExceptionHandler((loop, context) -> errors.add(context));
             return http.start(t.loop, "127.0.0.1", 0);

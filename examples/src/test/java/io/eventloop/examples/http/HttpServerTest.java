@@ -228,6 +228,14 @@ class HttpServerTest {
     }
 
     @Test
+    void aStreamSlowerThanTheIdleTimeoutIsNotCutOff() throws Exception {
+        start(HttpServer.Limits.defaults().withIdleTimeout(Duration.ofMillis(100)));
+        try (RawHttp c = new RawHttp(f.port())) {
+            assertEquals("part 3\npart 2\npart 1\n", c.send("GET /slow-stream HTTP/1.1\r\nHost: t\r\n\r\n").read().text());
+        }
+    }
+
+    @Test
     void expectContinueGetsAnInterimResponse() throws Exception {
         start();
         try (RawHttp c = new RawHttp(f.port())) {
