@@ -306,16 +306,20 @@ class HttpServerTest {
     }
 
     @Test
-    void aRefusedClientThatKeepsSendingStillReadsItsErrorResponse() throws Exception {
+    void aRefusedConnectionLingersReadingSoTheClientIsNotReset() throws Exception {
         start();
         try (RawHttp bad = new RawHttp(f.port())) {
-            byte[] junk = new byte[200_000];
-            java.util.Arrays.fill(junk, (byte) 'a');
-            bad.send("GET / HTTP/1.1\r\n" + "X: ");
-            bad.send(junk); // a header section far over the limit, still arriving after the 431
+            bad.send("GET / HTTP/1.1\r\nX: " + "a".repeat(40_000)); // over the header limit, unfinished
             RawHttp.Response r = bad.read();
             assertEquals(431, r.status());
-            assertTrue(new String(r.body(), StandardCharsets.UTF_8).contains("header section"));
+            assertTrue(r.text().contains("header section"), r.text());
+            assertTrue(bad.closedByPeer(), "the server half-closed after the response");
+            // The server still reads (and drops) what comes: a server that closed at once would
+            // answer these bytes with a reset, which can destroy a response not yet read.
+            byte[] junk = new byte[64 * 1024];
+            for (int i = 0; i < 32; i++) {
+                bad.send(junk);
+            }
         }
     }
 }
