@@ -29,17 +29,19 @@ public final class FetchDelays {
 
     /** Fetches {@code urls} concurrently; prints {@code STATUS URL} in URL order, then the elapsed time. */
     static Future<Void> fetchAll(List<String> urls) {
-        HttpClient client = new HttpClient(EventLoop.current());
-        long start = System.nanoTime();
-        List<Future<String>> fetches = new ArrayList<>();
-        for (String url : urls) {
-            fetches.add(client.get(url).map(r -> r.status() + " " + url));
-        }
-        return Async.gather(fetches).map(lines -> {
-            lines.forEach(System.out::println);
-            System.out.printf("elapsed: %.2fs%n", (System.nanoTime() - start) / 1e9);
-            return (Void) null;
-        }).ensure(client::closeAsync);
+        // async with aiohttp.ClientSession() as session: the client is closed on every path
+        return Async.using(new HttpClient(EventLoop.current()), client -> {
+            long start = System.nanoTime();
+            List<Future<String>> fetches = new ArrayList<>();
+            for (String url : urls) {
+                fetches.add(client.get(url).map(r -> r.status() + " " + url));
+            }
+            return Async.gather(fetches).map(lines -> {
+                lines.forEach(System.out::println);
+                System.out.printf("elapsed: %.2fs%n", (System.nanoTime() - start) / 1e9);
+                return (Void) null;
+            });
+        });
     }
 
     /** Runs the example; see the class comment for the arguments. */

@@ -48,16 +48,18 @@ public final class FetchSyncVsAsync {
 
     /** Fetches every URL concurrently on the loop; prints {@code Time}. */
     static Future<List<String>> fetchAsync(List<String> urls) {
-        HttpClient client = new HttpClient(EventLoop.current());
-        long start = System.nanoTime();
-        List<Future<String>> fetches = new ArrayList<>();
-        for (String url : urls) {
-            fetches.add(client.get(url).map(HttpResponse::text));
-        }
-        return Async.gather(fetches).map(bodies -> {
-            System.out.printf("async (gathered):         Time: %.2fs%n", (System.nanoTime() - start) / 1e9);
-            return bodies;
-        }).ensure(client::closeAsync);
+        // async with aiohttp.ClientSession() as session: the client is closed on every path
+        return Async.using(new HttpClient(EventLoop.current()), client -> {
+            long start = System.nanoTime();
+            List<Future<String>> fetches = new ArrayList<>();
+            for (String url : urls) {
+                fetches.add(client.get(url).map(HttpResponse::text));
+            }
+            return Async.gather(fetches).map(bodies -> {
+                System.out.printf("async (gathered):         Time: %.2fs%n", (System.nanoTime() - start) / 1e9);
+                return bodies;
+            });
+        });
     }
 
     /** Runs the example; see the class comment for the arguments. */

@@ -38,15 +38,17 @@ public final class FetchUrls {
 
     /** Fetches {@code urls} concurrently and prints each body's preview, in URL order. */
     static Future<Void> fetchAll(List<String> urls) {
-        HttpClient client = new HttpClient(EventLoop.current());
-        List<Future<String>> fetches = new ArrayList<>();
-        for (String url : urls) {
-            fetches.add(client.get(url).map(HttpResponse::text));
-        }
-        return Async.gather(fetches).map(bodies -> {
-            bodies.forEach(b -> System.out.println(preview(b)));
-            return (Void) null;
-        }).ensure(client::closeAsync);
+        // async with aiohttp.ClientSession() as session: the client is closed on every path
+        return Async.using(new HttpClient(EventLoop.current()), client -> {
+            List<Future<String>> fetches = new ArrayList<>();
+            for (String url : urls) {
+                fetches.add(client.get(url).map(HttpResponse::text));
+            }
+            return Async.gather(fetches).map(bodies -> {
+                bodies.forEach(b -> System.out.println(preview(b)));
+                return (Void) null;
+            });
+        });
     }
 
     /** Runs the example; see the class comment for the arguments. */

@@ -1,5 +1,6 @@
 package io.eventloop.examples.http;
 
+import io.eventloop.AsyncCloseable;
 import io.eventloop.EventLoop;
 import io.eventloop.Future;
 import io.eventloop.TimerHandle;
@@ -29,7 +30,7 @@ import java.util.concurrent.TimeoutException;
  * HttpClient client = new HttpClient(loop);
  * client.get("http://127.0.0.1:8080/get").map(r -&gt; r.status() + " " + r.text());
  * ...
- * client.closeAsync();
+ * client.closeAsync();                       // or: Async.using(new HttpClient(loop), client -&gt; ...)
  * </pre>
  *
  * <p>Compared with aiohttp's {@code ClientSession}: one object per program (or per service) so
@@ -38,7 +39,7 @@ import java.util.concurrent.TimeoutException;
  * the future completes. Compared with {@code java.net.http.HttpClient}: no threads of its own;
  * everything runs on the loop, and every method must be called on the loop thread.
  */
-public final class HttpClient implements AutoCloseable {
+public final class HttpClient implements AsyncCloseable, AutoCloseable {
     /**
      * Timeouts, pool size, redirects and the response size limit. Immutable; {@code with}-style
      * methods return a copy.
@@ -301,8 +302,10 @@ public final class HttpClient implements AutoCloseable {
     /**
      * Closes the idle connections and aborts the busy ones (their requests fail); the future
      * completes once every connection is closed. Later requests fail. aiohttp's
-     * {@code await session.close()}. Idempotent.
+     * {@code await session.close()}; {@code Async.using(new HttpClient(loop), client -> ...)} is
+     * {@code async with aiohttp.ClientSession() as session}. Idempotent.
      */
+    @Override
     public Future<Void> closeAsync() {
         checkThread("HttpClient.closeAsync");
         if (closing == null) {
