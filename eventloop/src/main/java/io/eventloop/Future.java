@@ -63,6 +63,11 @@ public class Future<T> {
     private Object result;
     /** Done-callbacks: null, one Runnable, or an ArrayList of them (most futures have 0 or 1). */
     private Object listeners;
+    /**
+     * Where user code created this task or future (debug mode: tasks and {@link EventLoop#createFuture()}),
+     * else null. The field fits in the object's alignment padding, so it costs no memory.
+     */
+    StackTraceElement site;
 
     /**
      * A pending future on {@code loop}. Applications create futures with

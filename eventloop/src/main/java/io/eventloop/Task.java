@@ -39,7 +39,8 @@ public class Task<T> extends Waiting<T> {
     /** The loop's intrusive list of live tasks. Loop thread only. */
     Task<?> previousLive;
     Task<?> nextLive;
-    private final Runnable step = this::wake;
+    /** What the loop runs for each step; a named class (not {@code this::wake}) so reports can name the task. */
+    private final Step step = new Step(this);
 
     Task(EventLoop loop, long id, String name, Supplier<? extends Future<T>> body) {
         super(loop, null);
@@ -47,6 +48,32 @@ public class Task<T> extends Waiting<T> {
         this.id = id;
         this.name = name;
         this.body = body;
+        if (loop.debug) {
+            site = Diagnostics.creationSite(); // debug mode only: a stack walk per task
+        }
+    }
+
+    /** A task's step as a ready callback: one per task, like the method reference it replaces. */
+    static final class Step implements Runnable {
+        private final Task<?> task;
+
+        Step(Task<?> task) {
+            this.task = task;
+        }
+
+        Task<?> task() {
+            return task;
+        }
+
+        @Override
+        public void run() {
+            task.wake();
+        }
+
+        @Override
+        public String toString() {
+            return "step of " + task;
+        }
     }
 
     /** The task's name: the one given to {@link EventLoop#createTask(String, Supplier)}, or "Task-N". */
@@ -134,6 +161,7 @@ public class Task<T> extends Waiting<T> {
     @Override
     void finished() {
         loop.taskFinished(this);
+        JfrEvents.taskDone(this);
     }
 
     /**
@@ -154,10 +182,48 @@ public class Task<T> extends Waiting<T> {
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder("Task[").append(name()).append(", ").append(describeState());
+        if (site != null) {
+            sb.append(", created at ").append(site);
+        }
         Future<?> w = awaited();
         if (w != null) {
             sb.append(", waiting on ").append(w);
         }
         return sb.append(']').toString();
+    }
+
+    /** "Task 'name' created at Site" (the site in debug mode only): how reports name a task. */
+    final String describeBrief() {
+        return "Task '" + name() + "'" + Diagnostics.site(this);
+    }
+
+    /**
+     * The task for a shutdown report: name, creation site, and what it is waiting on, followed
+     * down the chain of continuations to the future at its end (a sleep with its time left, a
+     * lock or queue waiter, a socket read, another task by name).
+     */
+    final String describePending() {
+        StringBuilder sb = new StringBuilder(describeBrief());
+        if (notStarted()) {
+            return sb.append(", not started yet").toString();
+        }
+        Future<?> w = awaited();
+        while (w instanceof Waiting<?> inner && !(w instanceof Task<?>) && inner.awaited() != null) {
+            w = inner.awaited();
+        }
+        if (w == null) {
+            return sb.append(", not waiting on anything").toString();
+        }
+        sb.append(", waiting on ");
+        if (w instanceof Task<?> t) {
+            sb.append(t.describeBrief());
+        } else {
+            sb.append(w).append(Diagnostics.site(w));
+            String timer = loop.timerFor(w);
+            if (timer != null) {
+                sb.append(" (").append(timer).append(')');
+            }
+        }
+        return sb.toString();
     }
 }
