@@ -380,8 +380,8 @@ public final class EventLoop implements AutoCloseable {
             reportUnretrieved();
             SignalHandlers.removeAll(this, signalHandlers);
             for (Task<?> t = liveTasks; t != null; t = t.nextLive) {
-                callExceptionHandler(new ErrorContext("Task was destroyed but it is pending: " + t.describePending(),
-                        null, null, t, t));
+                // The task's toString says where it was created (debug mode) and what it waits on.
+                callExceptionHandler(new ErrorContext("Task was destroyed but it is pending", null, null, t, t));
             }
         } finally {
             liveTasks = null;
@@ -1255,8 +1255,8 @@ public final class EventLoop implements AutoCloseable {
                 f.markRetrieved();
                 Task<?> task = f instanceof Task<?> t ? t : null;
                 String what = task != null ? "Task" : "Future";
-                String who = task != null ? ": " + task.describeBrief() : f.site != null ? ":" + Diagnostics.site(f) : "";
-                callExceptionHandler(new ErrorContext(what + " exception was never retrieved" + who,
+                // The future's toString names it and, in debug mode, where it was created.
+                callExceptionHandler(new ErrorContext(what + " exception was never retrieved",
                         (Throwable) f.rawResult(), null, f, task));
             }
         }
@@ -1271,7 +1271,7 @@ public final class EventLoop implements AutoCloseable {
         }
         if (debug) {
             for (Task<?> t : leftovers) {
-                Diagnostics.warn("EventLoop.run(): main is done; cancelling " + t.describePending());
+                Diagnostics.warn("EventLoop.run(): main is done; cancelling " + t);
             }
         }
         for (Task<?> t : leftovers) {

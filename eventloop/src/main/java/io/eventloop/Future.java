@@ -401,7 +401,7 @@ public class Future<T> {
 
     @Override
     public String toString() {
-        return getClass().getSimpleName() + "[" + describeState() + "]";
+        return getClass().getSimpleName() + "[" + describeState() + (site != null ? ", created at " + site : "") + "]";
     }
 
     final String describeState() {

@@ -179,15 +179,36 @@ public class Task<T> extends Waiting<T> {
         return body != null;
     }
 
+    /**
+     * "Task[name, state, created at Site, waiting on ...]": the creation site in debug mode; for
+     * a pending task, what it waits on, followed down its chain of continuations to the future at
+     * the end (a sleep with its time left, a lock or queue waiter, a socket read, another task by
+     * name). Shutdown reports print it.
+     */
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder("Task[").append(name()).append(", ").append(describeState());
         if (site != null) {
             sb.append(", created at ").append(site);
         }
+        if (!isDone() && notStarted()) {
+            sb.append(", not started");
+        }
         Future<?> w = awaited();
+        while (w instanceof Waiting<?> inner && !(w instanceof Task<?>) && inner.awaited() != null) {
+            w = inner.awaited();
+        }
         if (w != null) {
-            sb.append(", waiting on ").append(w);
+            sb.append(", waiting on ");
+            if (w instanceof Task<?> t) {
+                sb.append(t.describeBrief());
+            } else {
+                sb.append(w);
+                String timer = loop.inLoopThread() ? loop.timerFor(w) : null; // the heap is the loop thread's
+                if (timer != null) {
+                    sb.append(" (").append(timer).append(')');
+                }
+            }
         }
         return sb.append(']').toString();
     }
@@ -195,35 +216,5 @@ public class Task<T> extends Waiting<T> {
     /** "Task 'name' created at Site" (the site in debug mode only): how reports name a task. */
     final String describeBrief() {
         return "Task '" + name() + "'" + Diagnostics.site(this);
-    }
-
-    /**
-     * The task for a shutdown report: name, creation site, and what it is waiting on, followed
-     * down the chain of continuations to the future at its end (a sleep with its time left, a
-     * lock or queue waiter, a socket read, another task by name).
-     */
-    final String describePending() {
-        StringBuilder sb = new StringBuilder(describeBrief());
-        if (notStarted()) {
-            return sb.append(", not started yet").toString();
-        }
-        Future<?> w = awaited();
-        while (w instanceof Waiting<?> inner && !(w instanceof Task<?>) && inner.awaited() != null) {
-            w = inner.awaited();
-        }
-        if (w == null) {
-            return sb.append(", not waiting on anything").toString();
-        }
-        sb.append(", waiting on ");
-        if (w instanceof Task<?> t) {
-            sb.append(t.describeBrief());
-        } else {
-            sb.append(w).append(Diagnostics.site(w));
-            String timer = loop.timerFor(w);
-            if (timer != null) {
-                sb.append(" (").append(timer).append(')');
-            }
-        }
-        return sb.toString();
     }
 }
