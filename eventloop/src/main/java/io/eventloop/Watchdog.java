@@ -12,8 +12,9 @@ import java.util.concurrent.locks.LockSupport;
  * <p>One daemon thread ("eventloop-watchdog") serves every loop of the process that runs with the
  * watchdog on, rather than one thread per loop: a loop started and stopped many times (one
  * {@code runUntilComplete} per request in a test, say) would otherwise start and join a thread
- * per run. The thread starts with the first watched run and ends after a second with nothing to
- * watch. It wakes every quarter of the smallest threshold (at least 5 ms, at most 250 ms), so a
+ * per run. The thread starts with the first watched run and ends 50 ms after the last one, so
+ * a loop run iteration by iteration keeps one thread, and a program that stops its loops is left
+ * with none. It wakes every quarter of the smallest threshold (at least 5 ms, at most 250 ms), so a
  * block is reported between 1x and 1.25x the threshold after it began.
  *
  * <p>The loop's side is a {@link Watch}: per callback, two opaque writes (which callback, and a
@@ -24,7 +25,7 @@ import java.util.concurrent.locks.LockSupport;
 final class Watchdog {
     private static final long TICK_MIN = 5_000_000L;
     private static final long TICK_MAX = 250_000_000L;
-    private static final long LINGER = 1_000_000_000L;
+    private static final long LINGER = 50_000_000L;
 
     /** Loops being watched. Guarded by the class lock. */
     private static final List<Watch> WATCHED = new ArrayList<>();
@@ -48,6 +49,9 @@ final class Watchdog {
     static void unwatch(Watch w) {
         synchronized (Watchdog.class) {
             WATCHED.remove(w);
+            if (WATCHED.isEmpty() && thread != null) {
+                LockSupport.unpark(thread); // start the linger now, not after a full tick
+            }
         }
         w.runEnded();
     }
@@ -60,13 +64,13 @@ final class Watchdog {
                 long now = System.nanoTime();
                 if (!WATCHED.isEmpty()) {
                     emptySince = now;
-                } else if (now - emptySince > LINGER) {
+                } else if (now - emptySince >= LINGER) {
                     thread = null;
                     return;
                 }
                 watches = WATCHED.toArray(new Watch[0]);
             }
-            long tick = TICK_MAX;
+            long tick = watches.length == 0 ? LINGER : TICK_MAX;
             for (Watch w : watches) {
                 w.check(System.nanoTime());
                 tick = Math.min(tick, Math.max(TICK_MIN, w.thresholdNanos / 4));
