@@ -64,8 +64,8 @@ public class Future<T> {
     /** Done-callbacks: null, one Runnable, or an ArrayList of them (most futures have 0 or 1). */
     private Object listeners;
     /**
-     * Where user code created this task or future (debug mode: tasks and {@link EventLoop#createFuture()}),
-     * else null. The field fits in the object's alignment padding, so it costs no memory.
+     * Where user code created this future (debug mode: tasks, continuations and
+     * {@link EventLoop#createFuture()}), else null. The field fits in the object's alignment padding, so it costs no memory.
      */
     StackTraceElement site;
 

@@ -47,10 +47,7 @@ public class Task<T> extends Waiting<T> {
         this.owner = this;
         this.id = id;
         this.name = name;
-        this.body = body;
-        if (loop.debug) {
-            site = Diagnostics.creationSite(); // debug mode only: a stack walk per task
-        }
+        this.body = body; // in debug mode, Waiting's constructor recorded the creation site
     }
 
     /** A task's step as a ready callback: one per task, like the method reference it replaces. */
