@@ -72,8 +72,7 @@ final class Diagnostics {
         }
         if (callback instanceof Waiting<?> w) {
             Task<?> owner = w.owner;
-            return owner != null ? "continuation " + w.getClass().getSimpleName() + " of " + owner.describeBrief()
-                    : w.toString() + site(w);
+            return owner != null ? "continuation " + w + " of " + owner.describeBrief() : w.toString();
         }
         return String.valueOf(callback);
     }

@@ -125,7 +125,7 @@ final class Watchdog {
             PROGRESS.setOpaque(this, progress + 1);
         }
 
-        void resetEpisode() {
+        synchronized void resetEpisode() {
             seenProgress = -1;
         }
 

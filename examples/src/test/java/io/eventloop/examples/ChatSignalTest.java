@@ -16,7 +16,8 @@ class ChatSignalTest {
     @Test
     void sigtermTellsTheClientsClosesAndExitsNormally() throws Exception {
         String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
-        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+        Process p = new ProcessBuilder(java, "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
+                "-cp", System.getProperty("java.class.path"),
                 "io.eventloop.examples.ChatServer", "--port", "0").redirectErrorStream(true).start();
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
@@ -30,7 +31,7 @@ class ChatSignalTest {
             }
             assertTrue(port > 0, "the server did not say where it listens");
             try (LineClient alice = LineClient.join(port, "alice")) {
-                p.destroy(); // SIGTERM on Unix
+                p.toHandle().destroy(); // SIGTERM on Unix (Process.destroy would also close our pipes)
                 assertEquals("* the server is shutting down, bye", alice.expect("* the server is shutting down"));
                 assertEquals(null, alice.line()); // then the server closes the connection
             }
