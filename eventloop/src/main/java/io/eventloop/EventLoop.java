@@ -65,6 +65,13 @@ import org.slf4j.LoggerFactory;
  * or, to keep a loop for a server, {@code new EventLoop()}, {@link #runForever()},
  * {@link #stop()} and {@link #close()}.
  *
+ * <p><b>Diagnostics.</b> {@link Options#debug(boolean)} (or {@code -Deventloop.debug=true}) logs
+ * slow callbacks and records where tasks and futures were created; {@link Options#watchdog} reports
+ * a loop thread stuck in one callback while it is stuck; {@link #metrics()} counts iterations,
+ * callbacks, timer lag and idle time; {@link #addSignalHandler} runs a handler on the loop when
+ * the process gets INT, TERM or HUP. With debug mode and the watchdog off, none of it costs
+ * anything per callback. {@code docs/operations.md} describes them.
+ *
  * <p><b>Compared with asyncio:</b> the same names in Java case ({@code call_soon} is
  * {@link #callSoon}); time is {@code long} nanoseconds; {@code run_coroutine_threadsafe} is
  * {@link #submit}; live tasks are held strongly. <b>Compared with an
