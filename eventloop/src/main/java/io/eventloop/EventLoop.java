@@ -116,7 +116,7 @@ public final class EventLoop implements AutoCloseable {
      * of a final field per iteration is all the diagnostics cost.
      */
     private final Watchdog.Watch watch;
-    /** Debug mode or the watchdog: {@link #runReady()} takes {@link #runReadyInstrumented()}. */
+    /** Debug mode or the watchdog: {@link #runReady()} takes {@link #runReadyInstrumented(int)}. */
     private final boolean instrumented;
     /** Counters behind {@link #metrics()}; the loop thread writes them, any thread reads. */
     private final LoopMetrics.Counters counters = new LoopMetrics.Counters();
