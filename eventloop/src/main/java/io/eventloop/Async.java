@@ -575,14 +575,14 @@ public final class Async {
 
     /**
      * Opens a resource, runs {@code body} with it and closes it on every path: asyncio's
-     * {@code async with open() as r: return await body(r)}. Waits for {@code open}'s future,
-     * calls {@code body}, waits for its future, then waits for
+     * {@code async with await open() as r: return await body(r)}. Waits for {@code opening}
+     * (the future an open call returned, e.g. {@code AsyncFiles.open(path)}), calls {@code body}, waits for its future, then waits for
      * {@link AsyncCloseable#closeAsync()}, whether the body succeeded, failed (or threw) or was
      * cancelled.
      *
      * <p>The result is the body's outcome, unless closing fails: then the close failure; if both
      * fail (a cancellation counts as a failure here), the body's failure, with the close failure
-     * {@linkplain Throwable#addSuppressed added as suppressed}. If {@code open} fails or is
+     * {@linkplain Throwable#addSuppressed added as suppressed}. If {@code opening} fails or is
      * cancelled, there is nothing to close and its outcome is the result. Cancelling the result
      * while it waits for the open cancels the open; if the resource was already there (the open
      * completed in the same iteration as the cancel), it is closed before the result ends
@@ -590,17 +590,17 @@ public final class Async {
      * cancelled. Cancelling it while it closes cancels the close, as a cancel reaches
      * {@code __aexit__} in asyncio.
      */
-    public static <R extends AsyncCloseable, T> Future<T> using(Supplier<? extends Future<R>> open,
+    public static <R extends AsyncCloseable, T> Future<T> using(Future<? extends R> opening,
             ThrowingFunction<? super R, ? extends Future<T>> body) {
-        Objects.requireNonNull(open, "open");
+        Objects.requireNonNull(opening, "opening");
         Objects.requireNonNull(body, "body");
         EventLoop loop = EventLoop.current();
         loop.checkThread("Async.using");
-        return Using.open(loop, open, body);
+        return Using.open(loop, opening, body);
     }
 
     /**
-     * {@link #using(Supplier, ThrowingFunction)} for a resource that is already open: runs
+     * {@link #using(Future, ThrowingFunction)} for a resource that is already open: runs
      * {@code body} at once, then closes {@code resource} on every path.
      */
     public static <R extends AsyncCloseable, T> Future<T> using(R resource,

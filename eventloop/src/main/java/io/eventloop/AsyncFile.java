@@ -12,7 +12,7 @@ import java.util.Objects;
 /**
  * An open file whose reads and writes run on the loop's default executor: the file object of
  * aiofiles ({@code async with aiofiles.open(p) as f: await f.read()}). Get one from
- * {@link AsyncFiles#open}; use it with {@link Async#using(java.util.function.Supplier, ThrowingFunction)} so that it
+ * {@link AsyncFiles#open}; use it with {@link Async#using(Future, ThrowingFunction)} so that it
  * is closed on every path.
  *
  * <p>One operation at a time: starting one while the future of the previous one is pending throws

@@ -93,7 +93,7 @@ public final class AsyncFiles {
     /**
      * Opens a file: aiofiles' {@code aiofiles.open}. Without options it is opened for reading.
      * Close it with {@link AsyncFile#closeAsync()}, best through
-     * {@code Async.using(() -> AsyncFiles.open(p), f -> ...)}.
+     * {@code Async.using(AsyncFiles.open(p), f -> ...)}.
      */
     public static Future<AsyncFile> open(Path path, OpenOption... options) {
         Objects.requireNonNull(path, "path");

@@ -133,6 +133,6 @@ final class Chain<S, T> extends Waiting<T> implements Runnable {
             case RECOVER -> "recover";
             default -> "ensure";
         };
-        return "Future[" + k + ", " + describeState() + "]";
+        return "Future[" + k + ", " + describeState() + (site != null ? ", created at " + site : "") + "]";
     }
 }

@@ -65,6 +65,13 @@ import org.slf4j.LoggerFactory;
  * or, to keep a loop for a server, {@code new EventLoop()}, {@link #runForever()},
  * {@link #stop()} and {@link #close()}.
  *
+ * <p><b>Diagnostics.</b> {@link Options#debug(boolean)} (or {@code -Deventloop.debug=true}) logs
+ * slow callbacks and records where tasks and futures were created; {@link Options#watchdog} reports
+ * a loop thread stuck in one callback while it is stuck; {@link #metrics()} counts iterations,
+ * callbacks, timer lag and idle time; {@link #addSignalHandler} runs a handler on the loop when
+ * the process gets INT, TERM or HUP. With debug mode and the watchdog off, none of it costs
+ * anything per callback. {@code docs/operations.md} describes them.
+ *
  * <p><b>Compared with asyncio:</b> the same names in Java case ({@code call_soon} is
  * {@link #callSoon}); time is {@code long} nanoseconds; {@code run_coroutine_threadsafe} is
  * {@link #submit}; live tasks are held strongly. <b>Compared with an
@@ -99,6 +106,22 @@ public final class EventLoop implements AutoCloseable {
     private final Options options;
     private final Clock clock;
     private final Poller poller;
+    /** Debug mode (see {@link Options#debug(boolean)}). Final: the JIT folds the checks away. */
+    final boolean debug;
+    /** Debug mode's slow-callback threshold in nanoseconds. */
+    private final long slowCallbackNanos;
+    /**
+     * The watchdog's view of this loop, or null when the watchdog is off. Final, and read once
+     * per iteration by {@link #runReady()}: with debug mode and the watchdog off, that one read
+     * of a final field per iteration is all the diagnostics cost.
+     */
+    private final Watchdog.Watch watch;
+    /** Debug mode or the watchdog: {@link #runReady()} takes {@link #runReadyInstrumented(int)}. */
+    private final boolean instrumented;
+    /** Counters behind {@link #metrics()}; the loop thread writes them, any thread reads. */
+    private final LoopMetrics.Counters counters = new LoopMetrics.Counters();
+    /** Signal handlers this loop installed, by name. */
+    private final java.util.Map<String, SignalHandlers.Installed> signalHandlers = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** Callbacks to run on the next {@link #runReady()}. Loop thread only. */
     private final ArrayDeque<Runnable> ready = new ArrayDeque<>();
@@ -163,6 +186,11 @@ public final class EventLoop implements AutoCloseable {
         this.options = Objects.requireNonNull(options, "options");
         this.clock = clock;
         this.poller = poller;
+        this.debug = options.debug();
+        this.slowCallbackNanos = saturatedNanos(options.slowCallbackDuration());
+        Duration watchdog = options.watchdog();
+        this.watch = watchdog == null ? null : new Watchdog.Watch(this, saturatedNanos(watchdog));
+        this.instrumented = debug || watch != null;
         this.thread = Thread.currentThread();
         THREAD_DEFAULT.set(this);
     }
@@ -283,11 +311,19 @@ public final class EventLoop implements AutoCloseable {
         running = true;
         RUNNING.set(this);
         THREAD_DEFAULT.set(this);
+        counters.runStarted(clock.nanoTime());
+        if (watch != null) {
+            Watchdog.watch(watch);
+        }
         try {
             do {
                 runOnce();
             } while (!stopping);
         } finally {
+            if (watch != null) {
+                Watchdog.unwatch(watch);
+            }
+            counters.runEnded(clock.nanoTime());
             stopping = false;
             running = false;
             RUNNING.remove();
@@ -349,7 +385,9 @@ public final class EventLoop implements AutoCloseable {
         closed = true;
         try {
             reportUnretrieved();
+            SignalHandlers.removeAll(this, signalHandlers);
             for (Task<?> t = liveTasks; t != null; t = t.nextLive) {
+                // The task's toString says where it was created (debug mode) and what it waits on.
                 callExceptionHandler(new ErrorContext("Task was destroyed but it is pending", null, null, t, t));
             }
         } finally {
@@ -409,6 +447,9 @@ public final class EventLoop implements AutoCloseable {
                 cancelledTimers--;
             }
         }
+        if (!unretrieved.isEmpty() && ready.isEmpty() && !stopping && timers.isEmpty() && inbox.isEmpty()) {
+            reportUnretrieved(); // the loop goes idle: see reportUnretrieved for the rule
+        }
         if (!ready.isEmpty() || stopping) {
             return 0;
         }
@@ -432,6 +473,9 @@ public final class EventLoop implements AutoCloseable {
                 timeoutMillis = 0;
             }
         }
+        // Idle time is measured around the blocking select only: two clock reads per sleep,
+        // none per callback. A select(0) is counted as busy.
+        long idleSince = announced ? idleBegins() : 0;
         try {
             poller.select(timeoutMillis, dispatchKey);
         } catch (IOException e) {
@@ -439,6 +483,7 @@ public final class EventLoop implements AutoCloseable {
         } finally {
             if (announced) {
                 sleeping.set(false); // only after a sleep: a volatile write per hop costs ~10 ns
+                idleEnds(idleSince);
             }
         }
         if (Thread.interrupted()) {
@@ -476,14 +521,20 @@ public final class EventLoop implements AutoCloseable {
             return;
         }
         long now = clock.nanoTime();
+        long lag = -1;
         for (int n = timers.size(); n > 0 && timers.peekDeadline() <= now; n--) {
+            long deadline = timers.peekDeadline();
             TimerHandle t = timers.poll();
             t.scheduled = false;
             if (t.isCancelled()) {
                 cancelledTimers--;
             } else {
                 ready.add(t);
+                lag = Math.max(lag, now - deadline); // loop lag: how late the latest-firing timer is
             }
+        }
+        if (lag >= 0) {
+            counters.timerLag(lag); // once per iteration that fired timers: plain writes
         }
     }
 
@@ -505,17 +556,120 @@ public final class EventLoop implements AutoCloseable {
         ready.add(callback);
     }
 
-    /** Phase 4: run the snapshot. An exception goes to the handler; an {@link Error} ends the run. */
+    /**
+     * Phase 4: run the snapshot. An exception goes to the handler; an {@link Error} ends the run.
+     * Debug mode and the watchdog take a copy of this loop with their bookkeeping, so that
+     * without them a callback costs exactly what it did: no clock read, no check, no write.
+     */
     private void runReady() {
-        for (int n = ready.size(); n > 0; n--) {
+        int n = ready.size();
+        counters.iteration(n); // per iteration: two plain writes and one release store
+        if (instrumented) {
+            runReadyInstrumented(n);
+            return;
+        }
+        for (; n > 0; n--) {
+            runCallback(ready.poll());
+        }
+    }
+
+    private void runCallback(Runnable callback) {
+        try {
+            callback.run();
+        } catch (Exception e) {
+            Handle handle = callback instanceof Handle h ? h : null;
+            callExceptionHandler(new ErrorContext("Exception in callback " + callback, e, handle, null, null));
+        }
+    }
+
+    /**
+     * Phase 4 in debug mode or under the watchdog. Per callback: for the watchdog, two opaque
+     * writes (which callback, and a progress count); in debug mode, two clock reads to time it.
+     */
+    private void runReadyInstrumented(int n) {
+        Watchdog.Watch w = watch;
+        for (; n > 0; n--) {
             Runnable callback = ready.poll();
-            try {
-                callback.run();
-            } catch (Exception e) {
-                Handle handle = callback instanceof Handle h ? h : null;
-                callExceptionHandler(new ErrorContext("Exception in callback " + callback, e, handle, null, null));
+            if (w != null) {
+                w.enter(callback);
+            }
+            long start = debug ? clock.nanoTime() : 0;
+            runCallback(callback);
+            if (debug) {
+                long took = clock.nanoTime() - start;
+                if (took >= slowCallbackNanos) {
+                    slowCallback(callback, took);
+                }
             }
         }
+        if (w != null) {
+            w.enter(null);
+        }
+    }
+
+    /** Debug mode: asyncio's "Executing <Handle ...> took 0.153 seconds". */
+    private void slowCallback(Runnable callback, long tookNanos) {
+        String what = Diagnostics.describe(callback);
+        Diagnostics.warn("Executing " + what + " took " + Diagnostics.seconds(tookNanos) + " seconds");
+        JfrEvents.slowCallback(what, tookNanos);
+    }
+
+    /** Phase 2, before a blocking select: the watchdog learns the loop is idle, not stuck. */
+    private long idleBegins() {
+        if (watch != null) {
+            watch.idle();
+        }
+        return clock.nanoTime();
+    }
+
+    private void idleEnds(long since) {
+        counters.idle(clock.nanoTime() - since);
+    }
+
+    /**
+     * A snapshot of this loop's counters, from any thread: iterations, callbacks run, timer lag,
+     * busy and idle time, pending tasks, registered channels. See {@link LoopMetrics} for what
+     * each costs and how current a snapshot taken on another thread is.
+     */
+    public LoopMetrics metrics() {
+        int channels;
+        try {
+            channels = closed ? 0 : poller.registeredCount(); // a racy int read from other threads: harmless
+        } catch (RuntimeException e) {
+            channels = 0; // closed meanwhile
+        }
+        return counters.snapshot(running, clock.nanoTime(), liveTaskCount, channels);
+    }
+
+    // ================================================================== signals
+
+    /**
+     * Runs {@code handler} on the loop thread whenever the process receives the signal
+     * {@code name} ("INT", "TERM" or "HUP"): asyncio's {@code loop.add_signal_handler}. Any
+     * thread. Replaces this loop's previous handler for that signal. While installed, it replaces
+     * the JVM's own reaction to the signal (for INT and TERM: running shutdown hooks and exiting);
+     * {@link #removeSignalHandler} and {@link #close()} restore it. Platform limits are in
+     * {@code docs/operations.md}.
+     *
+     * @throws IllegalArgumentException if {@code name} is not INT, TERM or HUP, or the platform
+     *         or the JVM (for example under {@code -Xrs}) does not let the signal be handled
+     * @throws IllegalStateException if the loop is closed
+     */
+    public void addSignalHandler(String name, Runnable handler) {
+        Objects.requireNonNull(handler, "handler");
+        checkNotClosed("addSignalHandler");
+        SignalHandlers.add(this, signalHandlers, name, handler);
+    }
+
+    /**
+     * Removes this loop's handler for signal {@code name} and restores what was installed before
+     * (normally the JVM's own handler): asyncio's {@code loop.remove_signal_handler}. Any thread.
+     *
+     * @return whether a handler was installed
+     * @throws IllegalArgumentException if {@code name} is not INT, TERM or HUP
+     */
+    public boolean removeSignalHandler(String name) {
+        return SignalHandlers.remove(signalHandlers, name);
     }
 
     // ================================================================== scheduling
@@ -639,7 +793,11 @@ public final class EventLoop implements AutoCloseable {
 
     /** A new pending future bound to this loop: asyncio's {@code create_future}. */
     public <T> Future<T> createFuture() {
-        return new Future<>(this);
+        Future<T> f = new Future<>(this);
+        if (debug) {
+            f.site = Diagnostics.creationSite(); // debug mode only: a stack walk per future
+        }
+        return f;
     }
 
     /** {@link #createTask(String, Supplier)} with the default name "Task-N". */
@@ -665,6 +823,7 @@ public final class EventLoop implements AutoCloseable {
         }
         liveTasks = task;
         liveTaskCount++;
+        JfrEvents.taskCreated(task);
         task.start();
         return task;
     }
@@ -1087,12 +1246,23 @@ public final class EventLoop implements AutoCloseable {
         }
     }
 
+    /**
+     * Reports failures nobody looked at. Called at close, when 1024 have piled up, and when the
+     * loop goes idle: nothing is ready, no timer is set and nothing came from another thread, so
+     * the loop is about to wait for I/O or another thread only. Not merely "about to block": a
+     * task that holds a failed task and sleeps before awaiting it ({@code t = createTask(fails);
+     * sleep(1).then(v -> t)}) is correct code, and its timer keeps the loop from being idle. The
+     * limit: a failure held across a wait on a socket or another thread, with no timer set, is
+     * reported even if it is looked at later; attach a listener first (await it, {@code onDone},
+     * gather, a TaskGroup) to keep it from being reported.
+     */
     private void reportUnretrieved() {
         for (Future<?> f : unretrieved) {
             if (!f.isRetrieved()) {
                 f.markRetrieved();
                 Task<?> task = f instanceof Task<?> t ? t : null;
                 String what = task != null ? "Task" : "Future";
+                // The future's toString names it and, in debug mode, where it was created.
                 callExceptionHandler(new ErrorContext(what + " exception was never retrieved",
                         (Throwable) f.rawResult(), null, f, task));
             }
@@ -1105,6 +1275,11 @@ public final class EventLoop implements AutoCloseable {
         List<Task<?>> leftovers = allTasks();
         if (leftovers.isEmpty()) {
             return;
+        }
+        if (debug) {
+            for (Task<?> t : leftovers) {
+                Diagnostics.warn("EventLoop.run(): main is done; cancelling " + t);
+            }
         }
         for (Task<?> t : leftovers) {
             t.cancel();
@@ -1174,6 +1349,23 @@ public final class EventLoop implements AutoCloseable {
         return new IllegalStateException(method + ": " + this + " is closed");
     }
 
+    /**
+     * For reports: "a timer completes it in 0.700 s" when a live timer's callback is {@code f}
+     * itself (a sleep), else null. Scans the heap: shutdown reports only.
+     */
+    String timerFor(Future<?> f) {
+        TimerHandle t = timers.find(h -> !h.isCancelled() && h.callback() == f);
+        if (t == null) {
+            return null;
+        }
+        return "a timer completes it in " + Diagnostics.seconds(Math.max(0, t.when() - clock.nanoTime())) + " s";
+    }
+
+    /** The loop thread (the runner, else the creator or last runner). */
+    Thread thread() {
+        return thread;
+    }
+
     /** Number of timers in the heap, cancelled ones included. For tests. */
     int timerCount() {
         return timers.size();
@@ -1217,18 +1409,42 @@ public final class EventLoop implements AutoCloseable {
     /**
      * Settings of a loop; immutable, each setter returns a copy.
      *
-     * <pre>{@code new EventLoop(EventLoop.Options.defaults().executorShutdownTimeout(Duration.ofSeconds(5)))}</pre>
+     * <pre>{@code new EventLoop(EventLoop.Options.defaults().debug(true).slowCallbackDuration(Duration.ofMillis(50)))}</pre>
+     *
+     * <p>Compared with asyncio: {@code debug} is {@code loop.set_debug()} / {@code PYTHONASYNCIODEBUG}
+     * (here the system property {@code eventloop.debug}), {@code slowCallbackDuration} is
+     * {@code loop.slow_callback_duration}; the watchdog has no asyncio counterpart.
      */
     public static final class Options {
-        private static final Options DEFAULTS = new Options(Duration.ofSeconds(300));
+        /** The system property that turns debug mode on for {@link #defaults()}. */
+        public static final String DEBUG_PROPERTY = "eventloop.debug";
+        private static final Duration DEFAULT_SLOW = Duration.ofMillis(100);
+        private static final Duration DEFAULT_WATCHDOG = Duration.ofSeconds(1);
+        private static final Options DEFAULTS = new Options(Duration.ofSeconds(300),
+                Boolean.getBoolean(DEBUG_PROPERTY), DEFAULT_SLOW, null, false);
 
         private final Duration executorShutdownTimeout;
+        private final boolean debug;
+        private final Duration slowCallbackDuration;
+        /** The watchdog threshold; null: the debug-mode default (on in debug mode, off otherwise). */
+        private final Duration watchdog;
+        /** Whether {@link #watchdog} was set explicitly (null then means "off"). */
+        private final boolean watchdogSet;
 
-        private Options(Duration executorShutdownTimeout) {
+        private Options(Duration executorShutdownTimeout, boolean debug, Duration slowCallbackDuration,
+                Duration watchdog, boolean watchdogSet) {
             this.executorShutdownTimeout = executorShutdownTimeout;
+            this.debug = debug;
+            this.slowCallbackDuration = slowCallbackDuration;
+            this.watchdog = watchdog;
+            this.watchdogSet = watchdogSet;
         }
 
-        /** The defaults: a 300 s executor shutdown timeout, as asyncio's {@code asyncio.run}. */
+        /**
+         * The defaults: a 300 s executor shutdown timeout, as asyncio's {@code asyncio.run}; debug
+         * mode off unless the system property {@code eventloop.debug} is {@code true}; a 100 ms
+         * slow-callback threshold; the watchdog on (1 s) only in debug mode.
+         */
         public static Options defaults() {
             return DEFAULTS;
         }
@@ -1243,12 +1459,65 @@ public final class EventLoop implements AutoCloseable {
             if (timeout.isNegative()) {
                 throw new IllegalArgumentException("executorShutdownTimeout must not be negative: " + timeout);
             }
-            return new Options(timeout);
+            return new Options(timeout, debug, slowCallbackDuration, watchdog, watchdogSet);
         }
 
         /** How long {@link EventLoop#run(Supplier)} waits for the default executor's threads. */
         public Duration executorShutdownTimeout() {
             return executorShutdownTimeout;
+        }
+
+        /**
+         * Turns debug mode on or off: slow callbacks and task steps are logged, tasks and futures
+         * from {@link EventLoop#createFuture()} record where they were created, and the watchdog is
+         * on unless set with {@link #watchdog(Duration)}. asyncio's {@code loop.set_debug()}.
+         */
+        public Options debug(boolean on) {
+            return new Options(executorShutdownTimeout, on, slowCallbackDuration, watchdog, watchdogSet);
+        }
+
+        /** Whether debug mode is on. */
+        public boolean debug() {
+            return debug;
+        }
+
+        /**
+         * In debug mode, a callback or task step running longer than this is logged: asyncio's
+         * {@code slow_callback_duration}. Default 100 ms.
+         *
+         * @throws IllegalArgumentException if negative
+         */
+        public Options slowCallbackDuration(Duration threshold) {
+            Objects.requireNonNull(threshold, "threshold");
+            if (threshold.isNegative()) {
+                throw new IllegalArgumentException("slowCallbackDuration must not be negative: " + threshold);
+            }
+            return new Options(executorShutdownTimeout, debug, threshold, watchdog, watchdogSet);
+        }
+
+        /** The slow-callback threshold of debug mode. */
+        public Duration slowCallbackDuration() {
+            return slowCallbackDuration;
+        }
+
+        /**
+         * Sets the watchdog: a loop thread that has not come back from one callback or task step
+         * for longer than {@code threshold} is reported with its stack, while it is still stuck.
+         * Works without debug mode; {@code null} turns it off, also in debug mode. Default: 1 s in
+         * debug mode, off otherwise.
+         *
+         * @throws IllegalArgumentException if zero or negative
+         */
+        public Options watchdog(Duration threshold) {
+            if (threshold != null && (threshold.isNegative() || threshold.isZero())) {
+                throw new IllegalArgumentException("watchdog threshold must be positive: " + threshold);
+            }
+            return new Options(executorShutdownTimeout, debug, slowCallbackDuration, threshold, true);
+        }
+
+        /** The watchdog threshold in effect, or null when the watchdog is off. */
+        public Duration watchdog() {
+            return watchdogSet ? watchdog : debug ? DEFAULT_WATCHDOG : null;
         }
     }
 }

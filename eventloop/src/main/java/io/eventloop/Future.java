@@ -63,6 +63,11 @@ public class Future<T> {
     private Object result;
     /** Done-callbacks: null, one Runnable, or an ArrayList of them (most futures have 0 or 1). */
     private Object listeners;
+    /**
+     * Where user code created this future (debug mode: tasks, continuations and
+     * {@link EventLoop#createFuture()}), else null. The field fits in the object's alignment padding, so it costs no memory.
+     */
+    StackTraceElement site;
 
     /**
      * A pending future on {@code loop}. Applications create futures with
@@ -396,7 +401,7 @@ public class Future<T> {
 
     @Override
     public String toString() {
-        return getClass().getSimpleName() + "[" + describeState() + "]";
+        return getClass().getSimpleName() + "[" + describeState() + (site != null ? ", created at " + site : "") + "]";
     }
 
     final String describeState() {

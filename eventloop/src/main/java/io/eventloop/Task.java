@@ -39,14 +39,38 @@ public class Task<T> extends Waiting<T> {
     /** The loop's intrusive list of live tasks. Loop thread only. */
     Task<?> previousLive;
     Task<?> nextLive;
-    private final Runnable step = this::wake;
+    /** What the loop runs for each step; a named class (not {@code this::wake}) so reports can name the task. */
+    private final Step step = new Step(this);
 
     Task(EventLoop loop, long id, String name, Supplier<? extends Future<T>> body) {
         super(loop, null);
         this.owner = this;
         this.id = id;
         this.name = name;
-        this.body = body;
+        this.body = body; // in debug mode, Waiting's constructor recorded the creation site
+    }
+
+    /** A task's step as a ready callback: one per task, like the method reference it replaces. */
+    static final class Step implements Runnable {
+        private final Task<?> task;
+
+        Step(Task<?> task) {
+            this.task = task;
+        }
+
+        Task<?> task() {
+            return task;
+        }
+
+        @Override
+        public void run() {
+            task.wake();
+        }
+
+        @Override
+        public String toString() {
+            return "step of " + task;
+        }
     }
 
     /** The task's name: the one given to {@link EventLoop#createTask(String, Supplier)}, or "Task-N". */
@@ -134,6 +158,7 @@ public class Task<T> extends Waiting<T> {
     @Override
     void finished() {
         loop.taskFinished(this);
+        JfrEvents.taskDone(this);
     }
 
     /**
@@ -151,13 +176,42 @@ public class Task<T> extends Waiting<T> {
         return body != null;
     }
 
+    /**
+     * "Task[name, state, created at Site, waiting on ...]": the creation site in debug mode; for
+     * a pending task, what it waits on, followed down its chain of continuations to the future at
+     * the end (a sleep with its time left, a lock or queue waiter, a socket read, another task by
+     * name). Shutdown reports print it.
+     */
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder("Task[").append(name()).append(", ").append(describeState());
+        if (site != null) {
+            sb.append(", created at ").append(site);
+        }
+        if (!isDone() && notStarted()) {
+            sb.append(", not started");
+        }
         Future<?> w = awaited();
+        while (w instanceof Waiting<?> inner && !(w instanceof Task<?>) && inner.awaited() != null) {
+            w = inner.awaited();
+        }
         if (w != null) {
-            sb.append(", waiting on ").append(w);
+            sb.append(", waiting on ");
+            if (w instanceof Task<?> t) {
+                sb.append(t.describeBrief());
+            } else {
+                sb.append(w);
+                String timer = loop.inLoopThread() ? loop.timerFor(w) : null; // the heap is the loop thread's
+                if (timer != null) {
+                    sb.append(" (").append(timer).append(')');
+                }
+            }
         }
         return sb.append(']').toString();
+    }
+
+    /** "Task 'name' created at Site" (the site in debug mode only): how reports name a task. */
+    final String describeBrief() {
+        return "Task '" + name() + "'" + Diagnostics.site(this);
     }
 }

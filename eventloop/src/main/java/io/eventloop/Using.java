@@ -1,6 +1,5 @@
 package io.eventloop;
 
-import java.util.function.Supplier;
 
 /**
  * The future {@link Async#using} returns: asyncio's {@code async with}. It waits on one future at a
@@ -35,17 +34,10 @@ final class Using<R extends AsyncCloseable, T> extends Waiting<T> implements Run
         this.body = body;
     }
 
-    /** {@code async with open() as r: body(r)}. */
-    static <R extends AsyncCloseable, T> Future<T> open(EventLoop loop, Supplier<? extends Future<R>> open,
+    /** {@code async with await open() as r: body(r)}, given the open's future. */
+    static <R extends AsyncCloseable, T> Future<T> open(EventLoop loop, Future<? extends R> opening,
             ThrowingFunction<? super R, ? extends Future<T>> body) {
         Using<R, T> u = new Using<>(loop, body);
-        Future<R> opening;
-        try {
-            opening = open.get();
-        } catch (Throwable t) {
-            u.stepThrew(t);
-            return u;
-        }
         u.phase = OPENING;
         u.await(opening);
         return u;

@@ -186,10 +186,9 @@ class AsyncFilesTest {
     void anAsyncFileWritesThenReadsInChunksWithAnEmptyReadAtTheEnd() {
         Path file = dir.resolve("file.txt");
 
-        List<String> reads = EventLoop.run(() -> Async.<AsyncFile, Integer>using(
-                () -> AsyncFiles.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE),
+        List<String> reads = EventLoop.run(() -> Async.using(AsyncFiles.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE),
                 f -> f.write("hello ").then(n -> f.write("wörld".getBytes(StandardCharsets.UTF_8))))
-                .then(ignored -> Async.<AsyncFile, List<String>>using(() -> AsyncFiles.open(file), f -> {
+                .then(ignored -> Async.using(AsyncFiles.open(file), f -> {
                     List<String> out = new ArrayList<>();
                     return f.read(5).then(a -> {
                         out.add(new String(a, StandardCharsets.UTF_8));
@@ -226,7 +225,7 @@ class AsyncFilesTest {
         Path file = dir.resolve("busy.txt");
 
         IllegalStateException e = EventLoop.run(() -> AsyncFiles.writeString(file, "abc")
-                .then(p -> Async.<AsyncFile, IllegalStateException>using(() -> AsyncFiles.open(p), f -> {
+                .then(p -> Async.using(AsyncFiles.open(p), f -> {
                     Future<byte[]> first = f.readAll();
                     IllegalStateException refused = assertThrows(IllegalStateException.class, () -> f.read(1));
                     return first.map(bytes -> refused);
@@ -245,7 +244,7 @@ class AsyncFilesTest {
             assertTrue(assertThrows(NullPointerException.class, () -> AsyncFiles.open(null)).getMessage().contains("path"));
             assertTrue(assertThrows(NullPointerException.class,
                     () -> AsyncFiles.write(file, new byte[1], (StandardOpenOption) null)).getMessage().contains("options[0]"));
-            return AsyncFiles.writeString(file, "x").then(p -> Async.<AsyncFile, Void>using(() -> AsyncFiles.open(p), f -> {
+            return AsyncFiles.writeString(file, "x").then(p -> Async.using(AsyncFiles.open(p), f -> {
                 IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> f.read(-1));
                 assertTrue(e.getMessage().contains("-1"), e.getMessage());
                 return Async.completed(null);

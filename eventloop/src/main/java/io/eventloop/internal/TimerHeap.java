@@ -105,6 +105,17 @@ public final class TimerHeap<E> {
         return removed;
     }
 
+    /** The first item, in no particular order, that matches {@code filter}, or {@code null}. O(n): for reports. */
+    @SuppressWarnings("unchecked")
+    public E find(Predicate<? super E> filter) {
+        for (int i = 0; i < size; i++) {
+            if (filter.test((E) items[i])) {
+                return (E) items[i];
+            }
+        }
+        return null;
+    }
+
     /** Drops every item. */
     public void clear() {
         Arrays.fill(items, 0, size, null);

@@ -40,7 +40,7 @@ import java.util.List;
  * </pre>
  * {@code __aenter__} becomes a method returning {@code Future<R>} (here {@code open()} and
  * {@code connect()}), {@code __aexit__} is {@link AsyncCloseable#closeAsync}, and
- * {@code async with} is {@link Async#using(java.util.function.Supplier, io.eventloop.ThrowingFunction)}.
+ * {@code async with} is {@link Async#using(Future, io.eventloop.ThrowingFunction)}.
  * The database is a stand-in that prints what it does. Its second use runs a query that fails:
  * the connection is still released before the failure reaches the caller, as {@code __aexit__}
  * runs on an exception. {@code --scale F} multiplies the waits.
@@ -107,14 +107,14 @@ public final class ContextManager {
     }
 
     static Future<Void> resource(Scale scale) {
-        return Async.<AsyncResource, Void>using(() -> AsyncResource.open(scale), resource -> resource.use());
+        return Async.using(AsyncResource.open(scale), resource -> resource.use());
     }
 
     static Future<Void> database(Scale scale) {
-        return Async.<AsyncDatabase, List<String>>using(() -> AsyncDatabase.connect(scale), db -> db.query("SELECT * FROM users"))
+        return Async.using(AsyncDatabase.connect(scale), db -> db.query("SELECT * FROM users"))
                 .then(users -> {
                     System.out.println("users: " + users);
-                    return Async.<AsyncDatabase, List<String>>using(() -> AsyncDatabase.connect(scale),
+                    return Async.using(AsyncDatabase.connect(scale),
                             db -> db.query("SELECT * FROM nowhere"));
                 })
                 .map(rows -> (Void) null)

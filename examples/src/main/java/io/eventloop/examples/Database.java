@@ -111,7 +111,7 @@ public final class Database {
 
     static Future<Void> main(String url, Scale scale) {
         long slowMillis = scale.seconds(1).toMillis();
-        return Async.<AsyncConnection, Void>using(() -> AsyncConnection.connect(url), conn -> conn
+        return Async.using(AsyncConnection.connect(url), conn -> conn
                 .execute("CREATE TABLE users (id INT PRIMARY KEY, name VARCHAR(20))")
                 .then(v -> conn.execute("INSERT INTO users VALUES (1, 'alice'), (2, 'bob'), (3, 'carol')"))
                 .then(v -> conn.execute("CREATE ALIAS SLEEP FOR 'java.lang.Thread.sleep(long)'"))

@@ -1,7 +1,6 @@
 package io.eventloop.examples;
 
 import io.eventloop.Async;
-import io.eventloop.AsyncFile;
 import io.eventloop.AsyncFiles;
 import io.eventloop.EventLoop;
 import io.eventloop.Future;
@@ -29,7 +28,7 @@ public final class FilesDemo {
     }
 
     static Future<String> readFile(Path path) {
-        return Async.<AsyncFile, byte[]>using(() -> AsyncFiles.open(path), f -> f.readAll())
+        return Async.using(AsyncFiles.open(path), f -> f.readAll())
                 .map(bytes -> new String(bytes, StandardCharsets.UTF_8));
     }
 

@@ -1,0 +1,85 @@
+package io.eventloop;
+
+import java.security.ProtectionDomain;
+import java.util.Locale;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The debug-mode helpers of the loop: where a task or future was created, what a callback is in
+ * words, and the one logger every diagnostic report goes through. Nothing here runs unless debug
+ * mode or the watchdog is on, except {@link #describe(Runnable)} when an error is reported.
+ */
+final class Diagnostics {
+    /** Reports use the loop's logger, so one logger setting controls them all. */
+    static final Logger log = LoggerFactory.getLogger(EventLoop.class);
+
+    /**
+     * Receives every diagnostic warning as well as the logger; for tests, which cannot read what
+     * the logging backend printed. Null in normal use.
+     */
+    static volatile Consumer<String> tap;
+
+    /** Frames whose class comes from the library's own code source are skipped as "inside". */
+    private static final ProtectionDomain LIBRARY = EventLoop.class.getProtectionDomain();
+    private static final StackWalker WALKER = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
+
+    private Diagnostics() {
+    }
+
+    /**
+     * The first frame of the caller outside the library and the JDK: where user code created a
+     * task or future. A stack walk (a few microseconds), so only in debug mode. The library is
+     * told apart by its code source rather than its package name, so that code in the same
+     * package from another jar (the library's own tests) counts as "outside".
+     */
+    static StackTraceElement creationSite() {
+        return WALKER.walk(frames -> frames
+                .filter(f -> !inside(f.getDeclaringClass()))
+                .findFirst()
+                .map(StackWalker.StackFrame::toStackTraceElement)
+                .orElse(null));
+    }
+
+    private static boolean inside(Class<?> c) {
+        String n = c.getName();
+        return c.getProtectionDomain() == LIBRARY || n.startsWith("java.") || n.startsWith("jdk.")
+                || n.startsWith("sun.");
+    }
+
+    /** A warning to the log (and the test tap). */
+    static void warn(String message) {
+        log.warn(message);
+        Consumer<String> t = tap;
+        if (t != null) {
+            t.accept(message);
+        }
+    }
+
+    /** Seconds with three decimals, as asyncio prints them: "0.153". */
+    static String seconds(long nanos) {
+        return String.format(Locale.ROOT, "%.3f", nanos / 1e9);
+    }
+
+    /**
+     * What a ready callback is, in words: a task step names its task (and creation site), a
+     * continuation names the task it belongs to, a handle names its callback.
+     */
+    static String describe(Runnable callback) {
+        if (callback instanceof Task.Step s) {
+            return s.task().describeBrief();
+        }
+        if (callback instanceof Waiting<?> w) {
+            Task<?> owner = w.owner;
+            return owner != null ? "continuation " + w + " of " + owner.describeBrief() : w.toString();
+        }
+        return String.valueOf(callback);
+    }
+
+    /** " created at Site" when {@code f} recorded one (debug mode), else "". */
+    static String site(Future<?> f) {
+        StackTraceElement s = f.site;
+        return s == null ? "" : " created at " + s;
+    }
+}

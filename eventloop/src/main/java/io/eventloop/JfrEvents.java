@@ -1,0 +1,109 @@
+package io.eventloop;
+
+import jdk.jfr.Category;
+import jdk.jfr.Description;
+import jdk.jfr.Event;
+import jdk.jfr.Label;
+import jdk.jfr.Name;
+import jdk.jfr.Timespan;
+
+/**
+ * The loop's Java Flight Recorder events (see docs/operations.md). Every emitter follows the JFR
+ * idiom {@code e = new X(); if (e.isEnabled()) { fill; commit }}: without a recording that enables
+ * the event, {@code isEnabled()} is a constant false in the instrumented class and the JIT removes
+ * the allocation (escape analysis), so a task pays nothing measurable for its lifecycle events.
+ */
+final class JfrEvents {
+    private JfrEvents() {
+    }
+
+    /** A task was created. */
+    @Name("io.eventloop.TaskCreated")
+    @Label("Task Created")
+    @Category({"Event Loop", "Tasks"})
+    @Description("A task was created on an event loop")
+    static final class TaskCreated extends Event {
+        @Label("Name")
+        String name;
+        @Label("Created At")
+        @Description("The first stack frame outside the library (debug mode only)")
+        String site;
+    }
+
+    /** A task finished. */
+    @Name("io.eventloop.TaskDone")
+    @Label("Task Done")
+    @Category({"Event Loop", "Tasks"})
+    @Description("A task finished: succeeded, failed or cancelled")
+    static final class TaskDone extends Event {
+        @Label("Name")
+        String name;
+        @Label("Outcome")
+        String outcome;
+    }
+
+    /** A callback or task step ran longer than the slow-callback threshold (debug mode). */
+    @Name("io.eventloop.SlowCallback")
+    @Label("Slow Callback")
+    @Category({"Event Loop"})
+    @Description("A callback or task step ran longer than slowCallbackDuration (debug mode)")
+    static final class SlowCallback extends Event {
+        @Label("Callback")
+        String callback;
+        @Label("Took")
+        @Timespan(Timespan.NANOSECONDS)
+        long took;
+    }
+
+    /** The watchdog found the loop thread stuck in one callback. */
+    @Name("io.eventloop.LoopBlocked")
+    @Label("Loop Blocked")
+    @Category({"Event Loop"})
+    @Description("The loop thread did not come back from one callback or task step within the watchdog threshold")
+    static final class LoopBlocked extends Event {
+        @Label("Callback")
+        String callback;
+        @Label("Blocked For")
+        @Timespan(Timespan.NANOSECONDS)
+        long blockedFor;
+        @Label("Loop Thread")
+        Thread loopThread;
+    }
+
+    static void taskCreated(Task<?> task) {
+        TaskCreated e = new TaskCreated();
+        if (e.isEnabled()) {
+            e.name = task.name();
+            e.site = task.site == null ? null : task.site.toString();
+            e.commit();
+        }
+    }
+
+    static void taskDone(Task<?> task) {
+        TaskDone e = new TaskDone();
+        if (e.isEnabled()) {
+            e.name = task.name();
+            e.outcome = task.isCancelled() ? "cancelled" : task.state() == Future.FAILED ? "failed" : "succeeded";
+            e.commit();
+        }
+    }
+
+    static void slowCallback(String what, long tookNanos) {
+        SlowCallback e = new SlowCallback();
+        if (e.isEnabled()) {
+            e.callback = what;
+            e.took = tookNanos;
+            e.commit();
+        }
+    }
+
+    static void loopBlocked(String what, long blockedNanos, Thread thread) {
+        LoopBlocked e = new LoopBlocked();
+        if (e.isEnabled()) {
+            e.callback = what;
+            e.blockedFor = blockedNanos;
+            e.loopThread = thread;
+            e.commit();
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package io.eventloop;
+
+import java.util.Map;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
+
+/**
+ * {@link EventLoop#addSignalHandler} on {@code sun.misc.Signal}. Despite its package, that class
+ * is a supported API: it lives in the {@code jdk.unsupported} module, which JEP 260 keeps
+ * exported and working (with {@code sun.misc.Unsafe}) until a standard replacement exists; there
+ * is no other way for Java code to handle SIGINT/SIGTERM/SIGHUP without ending the JVM.
+ *
+ * <p>The JVM's signal dispatcher thread calls the handler; it only passes the user's handler to
+ * the loop with {@link EventLoop#callSoonThreadsafe}, so the handler runs on the loop thread like
+ * any callback. Signals are process-wide: a second loop handling the same signal takes it over,
+ * and removing it restores what the first had installed.
+ */
+final class SignalHandlers {
+    private SignalHandlers() {
+    }
+
+    /** One installed handler and what it replaced. */
+    record Installed(Signal signal, SignalHandler previous, SignalHandler ours) {
+    }
+
+    static void add(EventLoop loop, Map<String, Installed> installed, String name, Runnable handler) {
+        Signal signal = signal(name);
+        SignalHandler ours = s -> loop.callSoonThreadsafeIfOpen(handler); // a closed loop: dropped
+        synchronized (installed) {
+            SignalHandler previous;
+            try {
+                previous = Signal.handle(signal, ours);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("signal " + name + " cannot be handled here (the JVM reserves it,"
+                        + " or it runs with -Xrs): " + e.getMessage(), e);
+            }
+            Installed old = installed.get(name);
+            // Replacing our own handler keeps the original to restore.
+            installed.put(name, new Installed(signal, old != null ? old.previous() : previous, ours));
+        }
+    }
+
+    static boolean remove(Map<String, Installed> installed, String name) {
+        signal(name); // validates the name
+        synchronized (installed) {
+            Installed i = installed.remove(name);
+            if (i == null) {
+                return false;
+            }
+            Signal.handle(i.signal(), i.previous());
+            return true;
+        }
+    }
+
+    static void removeAll(EventLoop loop, Map<String, Installed> installed) {
+        for (String name : installed.keySet().toArray(new String[0])) {
+            remove(installed, name);
+        }
+    }
+
+    private static Signal signal(String name) {
+        if (!"INT".equals(name) && !"TERM".equals(name) && !"HUP".equals(name)) {
+            throw new IllegalArgumentException("unknown signal name: " + name + " (expected INT, TERM or HUP)");
+        }
+        try {
+            return new Signal(name);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("signal " + name + " does not exist on this platform", e);
+        }
+    }
+}
