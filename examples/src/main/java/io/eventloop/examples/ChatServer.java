@@ -362,27 +362,6 @@ public final class ChatServer {
         return finished;
     }
 
-    /**
-     * Ctrl-C (INT) and {@code kill} (TERM) shut the server down gracefully: the handlers run on the
-     * loop thread, tell the clients, close, and {@code main} returns once {@link #finished()}
-     * completes. asyncio's {@code loop.add_signal_handler(signal.SIGINT, ...)}. Where the JVM
-     * does not let a signal be handled (run with {@code -Xrs}, say), the JVM shutdown hook of
-     * {@link Shutdown} does the same from outside the loop.
-     */
-    private static void onSignals(EventLoop loop, ChatServer chat) {
-        try {
-            for (String name : new String[] {"INT", "TERM"}) {
-                loop.addSignalHandler(name, () -> {
-                    log.info("SIG{} received: shutting down", name);
-                    chat.shutdown();
-                });
-            }
-        } catch (IllegalArgumentException e) {
-            log.warn("no signal handlers ({}); using a shutdown hook", e.getMessage());
-            Shutdown.onExit(loop, chat::shutdown, 10);
-        }
-    }
-
     public static void main(String[] args) {
         Args a = Args.parse(args, "./run chat [options]", "host", "127.0.0.1", "port", "6667",
                 "max-clients", "1000", "max-line", "2048", "idle-minutes", "10", "max-pending-kib", "256");
@@ -397,7 +376,7 @@ public final class ChatServer {
             EventLoop loop = EventLoop.current();
             return start(loop, config).then(chat -> {
                 System.out.println("listening on " + Args.hostPort(config.host, chat.port()));
-                onSignals(loop, chat);
+                Shutdown.onExit(loop, chat::shutdown, 10); // SIGINT / SIGTERM: tell the clients, close
                 return chat.finished();
             });
         });

@@ -10,11 +10,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Graceful shutdown on Ctrl-C for the example servers: a JVM shutdown hook that asks the loop,
- * through {@link EventLoop#callSoonThreadsafe}, to run {@code shutdown} and waits (at most
- * {@code seconds}) until the future it returns is done. A JVM hook, because the loop's own
- * signal handling is not part of this example set; asyncio programs do the same with
- * {@code loop.add_signal_handler(SIGINT, ...)}.
+ * Graceful shutdown on Ctrl-C (SIGINT) and {@code kill} (SIGTERM) for the example servers: the
+ * loop's signal handlers ({@link EventLoop#addSignalHandler}, asyncio's
+ * {@code loop.add_signal_handler}) run {@code shutdown} on the loop thread. Where the JVM does not
+ * let a signal be handled (run with {@code -Xrs}, say), a JVM shutdown hook does the same from
+ * outside the loop, through {@link EventLoop#callSoonThreadsafe}, and waits (at most
+ * {@code seconds}) until the future {@code shutdown} returns is done.
  */
 public final class Shutdown {
     private static final Logger log = LoggerFactory.getLogger(Shutdown.class);
@@ -36,8 +37,23 @@ public final class Shutdown {
         return server.serveForever().then(v -> server.waitClosed());
     }
 
-    /** Installs the hook; returns it so a test can remove it. */
-    public static Thread onExit(EventLoop loop, Supplier<? extends Future<?>> shutdown, int seconds) {
+    /** Runs {@code shutdown} on the loop when the process is asked to stop (INT or TERM). */
+    public static void onExit(EventLoop loop, Supplier<? extends Future<?>> shutdown, int seconds) {
+        try {
+            for (String name : new String[] {"INT", "TERM"}) {
+                loop.addSignalHandler(name, () -> {
+                    log.info("SIG{} received: shutting down", name);
+                    shutdown.get();
+                });
+            }
+        } catch (IllegalArgumentException e) {
+            log.warn("no signal handlers ({}); using a shutdown hook", e.getMessage());
+            onJvmExit(loop, shutdown, seconds);
+        }
+    }
+
+    /** The fallback: a JVM shutdown hook that runs {@code shutdown} on the loop and waits for it. */
+    private static void onJvmExit(EventLoop loop, Supplier<? extends Future<?>> shutdown, int seconds) {
         Thread hook = new Thread(() -> {
             CountDownLatch done = new CountDownLatch(1);
             try {
@@ -54,6 +70,5 @@ public final class Shutdown {
             }
         }, "shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        return hook;
     }
 }
