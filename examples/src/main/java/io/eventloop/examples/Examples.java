@@ -14,18 +14,24 @@ import java.util.Map;
  * runs one.
  */
 public final class Examples {
-    /** name → (class, one-line description), in the order {@code ./run} lists them. */
+    /** name → (class, one-line description, group), in the order {@code ./run} lists them. */
     private static final Map<String, String[]> EXAMPLES = new LinkedHashMap<>();
+    /** The group the next {@link #add}s belong to. */
+    private static String group = "";
 
     static {
+        group("the tutorials: \"How asyncio can make your code faster\"");
         add("hello", Hello.class, "the tiniest coroutine: sleep one second, return a greeting");
         add("sync-vs-async", SyncVsAsync.class, "five one-second jobs: about 5 s one after another, about 1 s gathered");
         add("semaphore", SemaphoreLimit.class, "30 fetches, at most 5 at once (Semaphore); prints the peak");
         add("producer-consumer", ProducerConsumer.class, "one producer, three consumers, a queue, stop sentinels, q.join()");
         add("timeout", TimeoutDemo.class, "wait_for: a 5 s job given 1 s prints 'Timed out!'");
         add("cancel-cleanup", CancelCleanup.class, "cancel a looping task after 2 s; it cleans up and re-raises");
+        add("fetch-delays", FetchDelays.class, "gather /delay/1, /delay/2, /delay/3 on one HttpClient: about 3 s, not 6 s");
         add("offload-blocking", OffloadBlocking.class, "run_in_executor: two blocking 1 s calls gathered in about 1 s");
         add("structure", Structure.class, "the shape of a program: create tasks, await meanwhile, gather");
+        group("the tutorials: \"asyncio fundamentals\"");
+        add("fetch-sync-vs-async", FetchSyncVsAsync.class, "ten 1 s requests: blocking one after another, then gathered");
         add("coroutine", Coroutine.class, "Start/End/result; why a Java future is hot and a Python coroutine is not");
         add("create-task", CreateTask.class, "create_task now, await later: two 1 s fetches in about 1 s");
         add("wait-first", WaitFirst.class, "asyncio.wait FIRST_COMPLETED, then cancel the pending tasks");
@@ -34,34 +40,46 @@ public final class Examples {
         add("database", Database.class, "asyncpg's fetch on embedded H2 through toThread; a ticker keeps ticking meanwhile");
         add("files", FilesDemo.class, "aiofiles: write a temporary file, read it whole and line by line");
         add("async-from-sync", AsyncFromSync.class, "a plain method that runs a loop (asyncio.run) and run_until_complete");
+        group("the tutorials: \"Speed up your Python scripts\"");
         add("simulated-tasks", SimulatedTasks.class, "tasks of 2, 3 and 1 s finish as 3, 1, 2 in about 3 s");
         add("error-handling", ErrorHandling.class, "catch inside the coroutine, or let it propagate and handle after gather");
         add("lock-counter", LockCounter.class, "read-sleep-write under a lock: 10; without it: 1");
         add("async-generator", AsyncGenerator.class, "async_counter: an async generator yielding 0 to 4");
         add("task-group", TaskGroupDemo.class, "TaskGroup: C, A, B; then one failing child cancels the rest");
+        group("the tutorials: \"Mastering asyncio\"");
         add("fetch-data", FetchData.class, "the 2 s fetch_data, blocking and awaited");
         add("hello-world-tasks", HelloWorldTasks.class, "say_hello and say_world as tasks: about 1 s, not 2");
+        add("fetch-urls", FetchUrls.class, "fetch several URLs at once, print the first 100 characters of each");
+        group("servers (each prints 'listening on HOST:PORT'; --host, --port)");
         add("chat", ChatServer.class, "chat server for nc/telnet users (port 6667): nicknames, /nick /who /me /quit /help");
         add("echo", EchoServer.class, "echo server on streams: read, write, drain (port 8888)");
         add("echo-protocol", EchoProtocolServer.class, "echo server on transports and protocols, with flow control (port 8889)");
         add("http-server", HttpBinServer.class, "HTTP/1.1 server: /, /get, /delay/{n}, /status/{code}, /bytes/{n} (port 8080)");
-        add("fetch-delays", FetchDelays.class, "gather /delay/1, /delay/2, /delay/3 on one HttpClient: about 3 s, not 6 s");
-        add("fetch-sync-vs-async", FetchSyncVsAsync.class, "ten 1 s requests: blocking one after another, then gathered");
-        add("fetch-urls", FetchUrls.class, "fetch several URLs at once, print the first 100 characters of each");
     }
 
     private Examples() {
     }
 
+    private static void group(String title) {
+        group = title;
+    }
+
     private static void add(String name, Class<?> type, String description) {
-        EXAMPLES.put(name, new String[] {type.getName(), description});
+        EXAMPLES.put(name, new String[] {type.getName(), description, group});
     }
 
     /** Lists the examples, or runs the one named by {@code args[0]} with the remaining arguments. */
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
-            System.out.println("usage: ./run NAME [args]   examples:");
-            EXAMPLES.forEach((name, e) -> System.out.printf("  %-18s %s%n", name, e[1]));
+            System.out.println("usage: ./run NAME [args]");
+            String shown = null;
+            for (Map.Entry<String, String[]> e : EXAMPLES.entrySet()) {
+                if (!e.getValue()[2].equals(shown)) {
+                    shown = e.getValue()[2];
+                    System.out.printf("%n%s%n", shown);
+                }
+                System.out.printf("  %-20s %s%n", e.getKey(), e.getValue()[1]);
+            }
             return;
         }
         String[] example = EXAMPLES.get(args[0]);
