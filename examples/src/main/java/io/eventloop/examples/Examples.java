@@ -4,6 +4,12 @@ import io.eventloop.examples.http.FetchDelays;
 import io.eventloop.examples.http.FetchSyncVsAsync;
 import io.eventloop.examples.http.FetchUrls;
 import io.eventloop.examples.http.HttpBinServer;
+import io.eventloop.examples.pitfalls.Blocking;
+import io.eventloop.examples.pitfalls.HangingShutdown;
+import io.eventloop.examples.pitfalls.NestedRun;
+import io.eventloop.examples.pitfalls.NoAwait;
+import io.eventloop.examples.pitfalls.NoTimeout;
+import io.eventloop.examples.pitfalls.Unbounded;
 import java.lang.reflect.Method;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -27,6 +33,13 @@ public final class Examples {
         add("fetch-delays", FetchDelays.class, "gather /delay/1, /delay/2, /delay/3 on one HttpClient: about 3 s, not 6 s");
         add("fetch-sync-vs-async", FetchSyncVsAsync.class, "ten 1 s requests: blocking one after another, then gathered");
         add("fetch-urls", FetchUrls.class, "fetch several URLs at once, print the first 100 characters of each");
+        // Common pitfalls: each makes the mistake on purpose, shows how the loop reports it, then the fix.
+        add("pitfall-no-await", NoAwait.class, "a failing future nobody awaits: \"exception was never retrieved\"");
+        add("pitfall-blocking", Blocking.class, "Thread.sleep in a task: the slow-callback line and the watchdog's stack");
+        add("pitfall-unbounded", Unbounded.class, "2,000 requests at once against a busy local server, then under AsyncSemaphore(10)");
+        add("pitfall-no-timeout", NoTimeout.class, "a peer that never answers: waitFor/timeout give up; the shutdown report");
+        add("pitfall-hanging-shutdown", HangingShutdown.class, "forgotten background tasks at shutdown, then cancelled or in a TaskGroup");
+        add("pitfall-nested-run", NestedRun.class, "EventLoop.run inside a running loop, get()/join() on the loop thread");
     }
 
     private Examples() {
