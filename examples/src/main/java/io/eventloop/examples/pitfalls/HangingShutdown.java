@@ -117,7 +117,7 @@ public final class HangingShutdown {
         mistakeRun();
         System.out.println("== fix: cancel the background tasks and wait for them");
         fixCancel();
-        System.out.println("== fix: start them in a TaskGroup and cancel the group when the work is done");
+        System.out.println("== fix: start them in a TaskGroup, which cannot end before they do; cancel them when the work is done");
         fixTaskGroup();
     }
 }
