@@ -2,7 +2,6 @@ package io.eventloop.examples.pitfalls;
 
 import io.eventloop.Async;
 import io.eventloop.EventLoop;
-import io.eventloop.Future;
 import java.time.Duration;
 
 /**
@@ -57,6 +56,7 @@ public final class Blocking {
         });
     }
 
+    /** Runs the mistake, then the fix. */
     public static void main(String[] args) {
         System.out.println("== mistake: Thread.sleep(" + BLOCK.toMillis() + ") inside a task blocks the loop");
         System.out.println(mistake());

@@ -110,6 +110,7 @@ public final class HangingShutdown {
         })));
     }
 
+    /** Runs the two mistakes, then the two fixes. */
     public static void main(String[] args) {
         System.out.println("== mistake: a ticker and a consumer nobody stops; the loop is closed after main");
         mistakeClose();

@@ -63,6 +63,7 @@ public final class NestedRun {
                 .map(result -> "main done, " + result));
     }
 
+    /** Runs the mistakes, each caught and printed, then the fix. */
     public static void main(String[] args) {
         System.out.println("== mistake: nested runs and a blocking join() on the loop thread");
         System.out.println(mistakes());

@@ -58,6 +58,7 @@ public final class NoAwait {
         });
     }
 
+    /** Runs the mistake, then the fix. */
     public static void main(String[] args) {
         System.out.println("== mistake: a failing call nobody awaits, and a forgotten task");
         System.out.println(mistake());

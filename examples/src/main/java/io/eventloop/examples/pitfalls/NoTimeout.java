@@ -121,6 +121,7 @@ public final class NoTimeout {
         }));
     }
 
+    /** Starts the silent peer, runs the mistake against it, then the two fixes. */
     public static void main(String[] args) throws IOException {
         try (SilentPeer peer = new SilentPeer()) {
             System.out.println("== mistake: await a greeting from a peer that never sends one, with no timeout");

@@ -87,7 +87,7 @@ public final class Unbounded {
                 .ensure(c.writer()::close));
     }
 
-    /** Runs the 2,000 requests, each through {@code wrap}, against a fresh server. */
+    /** Runs the 2,000 requests, each as a task, against a fresh server; under the semaphore if {@code bounded}. */
     static Outcome run(boolean bounded) {
         return EventLoop.run(() -> {
             EventLoop loop = EventLoop.current();
@@ -120,6 +120,7 @@ public final class Unbounded {
         System.out.println("loop.metrics() when the most channels were registered: " + o.atPeak());
     }
 
+    /** Runs the requests unbounded, then bounded, printing what each run saw. */
     public static void main(String[] args) {
         System.out.println("== mistake: " + REQUESTS + " requests at once against a server that serves "
                 + CAPACITY + " at a time");
