@@ -93,6 +93,9 @@ public final class Unbounded {
             EventLoop loop = EventLoop.current();
             Counters counters = new Counters();
             AsyncSemaphore semaphore = new AsyncSemaphore(LIMIT);
+            // A listen backlog of REQUESTS: with the default 100, the kernel would drop the SYNs
+            // beyond it and the clients would retry after a second, so the run would take seconds
+            // and the refusals would be the kernel's, not the server's "busy".
             return Net.createServer(loop, server(loop, counters), "127.0.0.1", 0, REQUESTS).then(srv -> {
                 List<Future<String>> requests = new ArrayList<>();
                 for (int i = 0; i < REQUESTS; i++) {
@@ -114,6 +117,7 @@ public final class Unbounded {
         return srv.waitClosed();
     }
 
+    /** Prints what a run saw: answers, the most served at once, the metrics at the channel peak. */
     static void print(Outcome o) {
         System.out.printf("served %d, turned away busy %d; at most %d served at once%n",
                 o.served(), o.busy(), o.peakAtServer());
