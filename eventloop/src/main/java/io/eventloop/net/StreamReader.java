@@ -202,9 +202,35 @@ public final class StreamReader {
             paused = false;
             transport.resumeReading();
         }
-        Future<Void> w = loop.createFuture();
+        Future<Void> w = new DataWaiter(loop, method, transport);
         waiter = w;
         return w;
+    }
+
+    /**
+     * The future a read waits on until data arrives. Named, so that a task stuck in a read says
+     * so in its description (shutdown reports print it): "StreamReader.readLine[pending, socket
+     * read from /127.0.0.1:5000]" rather than an anonymous "Future[pending]".
+     */
+    private static final class DataWaiter extends Future<Void> {
+        private final String method;
+        private final Transport transport;
+
+        DataWaiter(EventLoop loop, String method, Transport transport) {
+            super(loop);
+            this.method = method;
+            this.transport = transport;
+        }
+
+        @Override
+        public String toString() {
+            String state = !isDone() ? "pending" : isCancelled() ? "cancelled" : "done";
+            StringBuilder sb = new StringBuilder("StreamReader.").append(method).append('[').append(state);
+            if (transport != null) {
+                sb.append(", socket read from ").append(transport.remoteAddress());
+            }
+            return sb.append(']').toString();
+        }
     }
 
     private int indexOf(byte[] separator, int from) {

@@ -10,8 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.eventloop.Async;
 import io.eventloop.EventLoop;
 import io.eventloop.Future;
+import io.eventloop.Task;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -50,6 +52,18 @@ class StreamReaderTest {
             r.feedData(b(c));
         }
         return r;
+    }
+
+    @Test
+    void aTaskWaitingOnAReadSaysWhichReadInItsDescription() {
+        StreamReader r = reader(100);
+        Task<String> t = loop.createTask("reader", r::readLine);
+        loop.runUntilComplete(Async.yieldNow());
+        String described = t.toString(); // "created at ..." in between when the suite runs in debug mode
+        assertTrue(described.startsWith("Task[reader, pending, ")
+                && described.endsWith(", waiting on StreamReader.readLine[pending]]"), described);
+        r.feedEof();
+        assertNull(loop.runUntilComplete(t));
     }
 
     // L.108

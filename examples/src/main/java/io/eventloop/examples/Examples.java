@@ -4,6 +4,12 @@ import io.eventloop.examples.http.FetchDelays;
 import io.eventloop.examples.http.FetchSyncVsAsync;
 import io.eventloop.examples.http.FetchUrls;
 import io.eventloop.examples.http.HttpBinServer;
+import io.eventloop.examples.pitfalls.Blocking;
+import io.eventloop.examples.pitfalls.HangingShutdown;
+import io.eventloop.examples.pitfalls.NestedRun;
+import io.eventloop.examples.pitfalls.NoAwait;
+import io.eventloop.examples.pitfalls.NoTimeout;
+import io.eventloop.examples.pitfalls.Unbounded;
 import java.lang.reflect.Method;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -55,6 +61,13 @@ public final class Examples {
         add("echo", EchoServer.class, "echo server on streams: read, write, drain (port 8888)");
         add("echo-protocol", EchoProtocolServer.class, "echo server on transports and protocols, with flow control (port 8889)");
         add("http-server", HttpBinServer.class, "HTTP/1.1 server: /, /get, /delay/{n}, /status/{code}, /bytes/{n} (port 8080)");
+        group("pitfalls: each makes the mistake on purpose, shows what the loop reports, then the fix");
+        add("pitfall-no-await", NoAwait.class, "a failing future nobody awaits: \"exception was never retrieved\"");
+        add("pitfall-blocking", Blocking.class, "Thread.sleep in a task: the slow-callback line and the watchdog's stack");
+        add("pitfall-unbounded", Unbounded.class, "2,000 requests at once against a busy local server, then under AsyncSemaphore(10)");
+        add("pitfall-no-timeout", NoTimeout.class, "a peer that never answers: waitFor/timeout give up; the shutdown report");
+        add("pitfall-hanging-shutdown", HangingShutdown.class, "forgotten background tasks at shutdown, then cancelled or in a TaskGroup");
+        add("pitfall-nested-run", NestedRun.class, "EventLoop.run inside a running loop, get()/join() on the loop thread");
     }
 
     private Examples() {
@@ -78,7 +91,7 @@ public final class Examples {
                     shown = e.getValue()[2];
                     System.out.printf("%n%s%n", shown);
                 }
-                System.out.printf("  %-20s %s%n", e.getKey(), e.getValue()[1]);
+                System.out.printf("  %-25s %s%n", e.getKey(), e.getValue()[1]);
             }
             return;
         }
