@@ -1,7 +1,8 @@
 """HTTP/1.1 hello-world protocol server on asyncio or uvloop: the peer of the http-server example.
 
 Answers every request with the same bytes as the example answers GET / (status line, headers in
-the same order, body "Hello, World!"), keeping the connection open.
+the same order, the Date field formatted once per second, body "Hello, World!"), keeping the
+connection open.
 
 The request "parser" is deliberately minimal, far less than the Java servers do: it counts the
 ends of header sections (CRLF CRLF) in what has arrived, answers that many requests in one write
@@ -17,15 +18,26 @@ Usage: python3 http_hello.py asyncio|uvloop [port]
 
 import asyncio
 import sys
+import time
+from email.utils import formatdate
 
-RESPONSE = (
-    b"HTTP/1.1 200 OK\r\n"
-    b"Content-Type: text/plain; charset=utf-8\r\n"
-    b"Content-Length: 13\r\n"
-    b"\r\n"
-    b"Hello, World!"
-)
+HEAD = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 13\r\n"
+BODY = b"Hello, World!"
 END = b"\r\n\r\n"
+
+# The whole response and the second whose Date it carries: rebuilt at most once per second, as the
+# Java servers format their Date field.
+_second = -1
+_response = b""
+
+
+def response():
+    global _second, _response
+    now = int(time.time())
+    if now != _second:
+        _response = HEAD + b"Date: " + formatdate(now, usegmt=True).encode("ascii") + b"\r\n\r\n" + BODY
+        _second = now
+    return _response
 
 
 class Hello(asyncio.Protocol):
@@ -40,7 +52,7 @@ class Hello(asyncio.Protocol):
         if count:
             # The tail after the last complete header section is the start of the next request.
             self.pending = data[data.rfind(END) + len(END):]
-            self.transport.write(RESPONSE * count)
+            self.transport.write(response() * count)
         else:
             self.pending = data
 

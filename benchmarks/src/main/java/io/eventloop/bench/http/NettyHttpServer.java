@@ -28,6 +28,10 @@ import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
 
 /**
  * Netty 4.2's NIO HTTP/1.1 hello-world server on one event-loop thread, the peer of this
@@ -56,11 +60,16 @@ public final class NettyHttpServer {
     private static final AsciiString CONTENT_TYPE = AsciiString.cached("Content-Type");
     private static final AsciiString CONTENT_LENGTH = AsciiString.cached("Content-Length");
     private static final AsciiString CONNECTION = AsciiString.cached("Connection");
+    private static final AsciiString DATE = AsciiString.cached("Date");
     private static final AsciiString TEXT_PLAIN_UTF8 = AsciiString.cached("text/plain; charset=utf-8");
     private static final AsciiString KEEP_ALIVE = AsciiString.cached("keep-alive");
     private static final byte[] HELLO = "Hello, World!".getBytes(StandardCharsets.US_ASCII);
     private static final AsciiString HELLO_LENGTH = AsciiString.cached(Integer.toString(HELLO.length));
     private static final AsciiString ZERO = AsciiString.cached("0");
+
+    /** IMF-fixdate (RFC 9110 §5.6.7), as the example server writes its {@code Date} field. */
+    private static final DateTimeFormatter IMF_FIXDATE =
+            DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC);
 
     private NettyHttpServer() {
     }
@@ -70,6 +79,9 @@ public final class NettyHttpServer {
     static final class Hello extends ChannelInboundHandlerAdapter {
         private final ByteBuf body = Unpooled.unreleasableBuffer(
                 Unpooled.directBuffer(HELLO.length).writeBytes(HELLO).asReadOnly());
+        /** The {@code Date} value and the second it was formatted for; event-loop thread only. */
+        private long dateSecond = -1;
+        private AsciiString date;
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -95,6 +107,7 @@ public final class NettyHttpServer {
             } else {
                 headers.set(CONTENT_LENGTH, ZERO);
             }
+            headers.set(DATE, date());
             boolean keepAlive = HttpUtil.isKeepAlive(request);
             if (keepAlive && !request.protocolVersion().isKeepAliveDefault()) {
                 headers.set(CONNECTION, KEEP_ALIVE);
@@ -104,6 +117,16 @@ public final class NettyHttpServer {
             } else {
                 ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
             }
+        }
+
+        /** The {@code Date} value, formatted at most once per second (the example server does the same). */
+        private AsciiString date() {
+            long second = System.currentTimeMillis() / 1000;
+            if (second != dateSecond) {
+                date = new AsciiString(IMF_FIXDATE.format(Instant.ofEpochSecond(second)));
+                dateSecond = second;
+            }
+            return date;
         }
 
         @Override
