@@ -20,7 +20,8 @@
 # machine.txt, responses, the servers' logs). Settings (environment):
 #   HTTP_ROUNDS=5 HTTP_DURATION=10 HTTP_WARMUP=5 HTTP_CONNECTIONS=50 HTTP_BUDGET=300
 #   HTTP_SERVERS="eventloop netty asyncio uvloop"
-#   HTTP_SERVER_JVM_ARGS="..."   more JVM options for both Java servers (e.g. a flight recording)
+#   HTTP_SERVER_JVM_ARGS="..."   more JVM options for both Java servers; {name} becomes the server's
+#     name, e.g. HTTP_SERVER_JVM_ARGS="-XX:StartFlightRecording=filename=/tmp/{name}.jfr,settings=profile"
 # A smoke run: HTTP_ROUNDS=1 HTTP_DURATION=2 HTTP_WARMUP=1 benchmarks/run-http.sh
 set -euo pipefail
 
@@ -87,9 +88,9 @@ fi
 
 command_of() {
   case "$1" in
-    eventloop) echo java "${jvm[@]}" "${extra_jvm[@]}" -cp "examples/target/classes:$(cat examples/target/classpath.txt)" \
+    eventloop) echo java "${jvm[@]}" "${extra_jvm[@]//\{name\}/$1}" -cp "examples/target/classes:$(cat examples/target/classpath.txt)" \
       io.eventloop.examples.Examples http-server --host 127.0.0.1 --port 0 ;;
-    netty) echo java "${jvm[@]}" "${extra_jvm[@]}" -Dio.netty.leakDetection.level=disabled \
+    netty) echo java "${jvm[@]}" "${extra_jvm[@]//\{name\}/$1}" -Dio.netty.leakDetection.level=disabled \
       -cp benchmarks/target/benchmarks.jar io.eventloop.bench.http.NettyHttpServer 0 ;;
     asyncio|uvloop) echo "$python" benchmarks/python/http_hello.py "$1" 0 ;;
     *) echo "unknown server $1" >&2; return 1 ;;
