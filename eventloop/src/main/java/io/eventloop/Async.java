@@ -534,6 +534,126 @@ public final class Async {
         });
     }
 
+    /**
+     * Awaits {@code body(x)} for each element of an async iterator in turn: asyncio's
+     * {@code async for x in items: await body(x)}, inside {@code async with aclosing(items)}.
+     * One element at a time ({@code next()}, then the body, then {@code next()} ...), stack-safe
+     * like {@link #repeat}. Stops when {@code next()} gives an empty Optional; the first failure
+     * of {@code next()} or of the body fails the result. On every path the iterator is then
+     * closed ({@link AsyncIterator#closeAsync()}) and the result completes only after the close
+     * did; a close failure is reported as {@link #using} reports it. Cancelling the result cancels
+     * the {@code next()} or body in progress, still closes, and ends cancelled.
+     */
+    public static <T> Future<Void> forEach(AsyncIterator<? extends T> items,
+            ThrowingFunction<? super T, ? extends Future<?>> body) {
+        Objects.requireNonNull(items, "items");
+        Objects.requireNonNull(body, "body");
+        return using(items, it -> repeat(() -> it.next().then(element -> {
+            if (element.isEmpty()) {
+                return completed(false);
+            }
+            return body.apply(element.get()).map(ignored -> true);
+        })));
+    }
+
+    /**
+     * {@link #forEach(AsyncIterator, ThrowingFunction)} over a new iterator of {@code items}:
+     * {@code async for x in items}.
+     */
+    public static <T> Future<Void> forEach(AsyncIterable<? extends T> items,
+            ThrowingFunction<? super T, ? extends Future<?>> body) {
+        Objects.requireNonNull(items, "items");
+        Objects.requireNonNull(body, "body");
+        AsyncIterator<? extends T> it = items.iterator();
+        if (it == null) {
+            throw new NullPointerException(items + ".iterator() returned null");
+        }
+        return forEach(it, body);
+    }
+
+    // ------------------------------------------------------------------ resources and generators
+
+    /**
+     * Opens a resource, runs {@code body} with it and closes it on every path: asyncio's
+     * {@code async with await open() as r: return await body(r)}. Waits for {@code opening}
+     * (the future an open call returned, e.g. {@code AsyncFiles.open(path)}), calls {@code body}, waits for its future, then waits for
+     * {@link AsyncCloseable#closeAsync()}, whether the body succeeded, failed (or threw) or was
+     * cancelled.
+     *
+     * <p>The result is the body's outcome, unless closing fails: then the close failure; if both
+     * fail (a cancellation counts as a failure here), the body's failure, with the close failure
+     * {@linkplain Throwable#addSuppressed added as suppressed}. If {@code opening} fails or is
+     * cancelled, there is nothing to close and its outcome is the result. Cancelling the result
+     * while it waits for the open cancels the open; if the resource was already there (the open
+     * completed in the same iteration as the cancel), it is closed before the result ends
+     * cancelled. Cancelling it while the body runs cancels the body, then still closes, then ends
+     * cancelled. Cancelling it while it closes cancels the close, as a cancel reaches
+     * {@code __aexit__} in asyncio.
+     */
+    public static <R extends AsyncCloseable, T> Future<T> using(Future<? extends R> opening,
+            ThrowingFunction<? super R, ? extends Future<T>> body) {
+        Objects.requireNonNull(opening, "opening");
+        Objects.requireNonNull(body, "body");
+        EventLoop loop = EventLoop.current();
+        loop.checkThread("Async.using");
+        return Using.open(loop, opening, body);
+    }
+
+    /**
+     * {@link #using(Future, ThrowingFunction)} for a resource that is already open: runs
+     * {@code body} at once, then closes {@code resource} on every path.
+     */
+    public static <R extends AsyncCloseable, T> Future<T> using(R resource,
+            ThrowingFunction<? super R, ? extends Future<T>> body) {
+        Objects.requireNonNull(resource, "resource");
+        Objects.requireNonNull(body, "body");
+        EventLoop loop = EventLoop.current();
+        loop.checkThread("Async.using");
+        return Using.with(loop, resource, body);
+    }
+
+    /**
+     * An async generator: asyncio's {@code async def} with {@code yield}. {@code producer}
+     * receives an {@link Emitter} and returns a future that completes when it has nothing more
+     * to give. The iterator returned is lazy and pulls:
+     * <ul>
+     *   <li>the producer starts on the first {@code next()}, inside that call;</li>
+     *   <li>{@code emit(v)} completes the pending {@code next()} with {@code v} and suspends the
+     *       producer until the consumer calls {@code next()} again, so the producer is never more
+     *       than one value ahead;</li>
+     *   <li>when the producer's future completes, the iterator is exhausted; when it fails, the
+     *       pending (or the next) {@code next()} fails with that failure; after either, every
+     *       {@code next()} gives an empty Optional;</li>
+     *   <li>{@code closeAsync()} while the producer is suspended in {@code emit} cancels that
+     *       emit's future (asyncio throws {@code GeneratorExit} in at the {@code yield}), so the
+     *       producer's {@code ensure}/{@code recover} cleanup runs; it completes once the
+     *       producer's future is done, and fails with that future's failure if it is not a
+     *       cancellation. A producer that catches the cancellation and emits again makes
+     *       {@code closeAsync} fail with {@link IllegalStateException} ("ignored the close"), and
+     *       that emit never completes. Closing a generator that has not started or has finished
+     *       does nothing;</li>
+     *   <li>cancelling a pending {@code next()} cancels what the producer is awaiting right now,
+     *       as cancelling a task suspended in {@code __anext__} does; the {@code next()} ends the
+     *       way the producer then does (cancelled, unless the producer catches the cancellation
+     *       and emits), and a generator whose producer ended is finished. A value whose
+     *       {@code next()} completed but whose consumer was cancelled before it resumed is not
+     *       lost: the next {@code next()} gets it again (see {@link Future#retract()}).</li>
+     * </ul>
+     * The producer runs in the consumer's task (no task of its own), as an async generator runs
+     * in the task that iterates it. {@code next()} while another is pending, or
+     * {@code closeAsync()} while a {@code next()} is pending, throws
+     * {@link IllegalStateException} (asyncio: "asynchronous generator is already running").
+     *
+     * @param producer the generator body; called at most once
+     * @return the iterator, not yet started; use it on the current loop's thread
+     */
+    public static <T> AsyncIterator<T> generate(ThrowingFunction<? super Emitter<T>, ? extends Future<?>> producer) {
+        Objects.requireNonNull(producer, "producer");
+        EventLoop loop = EventLoop.current();
+        loop.checkThread("Async.generate");
+        return new Generator<>(loop, producer);
+    }
+
     private static final class Repeat extends Waiting<Void> implements Runnable {
         private final Supplier<? extends Future<Boolean>> step;
 

@@ -6,8 +6,9 @@ import java.util.Map;
 /**
  * Command-line options of the example servers: {@code --name value} or {@code --name=value}.
  * Every server takes {@code --host} (default 127.0.0.1) and {@code --port} (0 picks a free port).
+ * Public for the examples in sub-packages.
  */
-final class Args {
+public final class Args {
     private final Map<String, String> values = new LinkedHashMap<>();
     private final String usage;
 
@@ -19,7 +20,7 @@ final class Args {
      * Parses {@code args} against {@code defaults}, given as name, value, name, value...; an
      * unknown option or a missing value prints the usage and exits with status 2.
      */
-    static Args parse(String[] args, String usage, String... defaults) {
+    public static Args parse(String[] args, String usage, String... defaults) {
         Args a = new Args(usage);
         for (int i = 0; i + 1 < defaults.length; i += 2) {
             a.values.put(defaults[i], defaults[i + 1]);
@@ -53,13 +54,25 @@ final class Args {
         return a;
     }
 
-    String get(String name) {
+    /** The value of option {@code --name} (its default if not given). */
+    public String get(String name) {
         return values.get(name);
     }
 
-    int intValue(String name) {
+    /** The value of option {@code --name} as an int; not a number prints the usage and exits. */
+    public int intValue(String name) {
         try {
             return Integer.parseInt(values.get(name));
+        } catch (NumberFormatException e) {
+            fail("--" + name + " needs a number, got " + values.get(name));
+            return 0;
+        }
+    }
+
+    /** The value of option {@code --name} as a double; not a number prints the usage and exits. */
+    public double doubleValue(String name) {
+        try {
+            return Double.parseDouble(values.get(name));
         } catch (NumberFormatException e) {
             fail("--" + name + " needs a number, got " + values.get(name));
             return 0;
@@ -79,7 +92,7 @@ final class Args {
     }
 
     /** {@code host:port}, with an IPv6 literal in brackets. */
-    static String hostPort(String host, int port) {
+    public static String hostPort(String host, int port) {
         return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
     }
 }

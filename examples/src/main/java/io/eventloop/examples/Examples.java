@@ -1,5 +1,9 @@
 package io.eventloop.examples;
 
+import io.eventloop.examples.http.FetchDelays;
+import io.eventloop.examples.http.FetchSyncVsAsync;
+import io.eventloop.examples.http.FetchUrls;
+import io.eventloop.examples.http.HttpBinServer;
 import java.lang.reflect.Method;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -19,6 +23,10 @@ public final class Examples {
         add("chat", ChatServer.class, "chat server for nc/telnet users (port 6667): nicknames, /nick /who /me /quit /help");
         add("echo", EchoServer.class, "echo server on streams: read, write, drain (port 8888)");
         add("echo-protocol", EchoProtocolServer.class, "echo server on transports and protocols, with flow control (port 8889)");
+        add("http-server", HttpBinServer.class, "HTTP/1.1 server: /, /get, /delay/{n}, /status/{code}, /bytes/{n} (port 8080)");
+        add("fetch-delays", FetchDelays.class, "gather /delay/1, /delay/2, /delay/3 on one HttpClient: about 3 s, not 6 s");
+        add("fetch-sync-vs-async", FetchSyncVsAsync.class, "ten 1 s requests: blocking one after another, then gathered");
+        add("fetch-urls", FetchUrls.class, "fetch several URLs at once, print the first 100 characters of each");
     }
 
     private Examples() {

@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * signal handling is not part of this example set; asyncio programs do the same with
  * {@code loop.add_signal_handler(SIGINT, ...)}.
  */
-final class Shutdown {
+public final class Shutdown {
     private static final Logger log = LoggerFactory.getLogger(Shutdown.class);
 
     private Shutdown() {
@@ -26,7 +26,7 @@ final class Shutdown {
      * What the echo servers do once listening: print the one {@code listening on HOST:PORT} line,
      * close the server and its connections on exit, and serve until every connection is gone.
      */
-    static Future<Void> serveUntilExit(EventLoop loop, String host, Server server) {
+    public static Future<Void> serveUntilExit(EventLoop loop, String host, Server server) {
         System.out.println("listening on " + Args.hostPort(host, server.port()));
         onExit(loop, () -> {
             server.close();
@@ -37,7 +37,7 @@ final class Shutdown {
     }
 
     /** Installs the hook; returns it so a test can remove it. */
-    static Thread onExit(EventLoop loop, Supplier<? extends Future<?>> shutdown, int seconds) {
+    public static Thread onExit(EventLoop loop, Supplier<? extends Future<?>> shutdown, int seconds) {
         Thread hook = new Thread(() -> {
             CountDownLatch done = new CountDownLatch(1);
             try {

@@ -6,12 +6,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
-/** A loop running on its own thread, for servers under test; closing stops and joins it. */
-final class LoopThread implements AutoCloseable {
-    final EventLoop loop;
+/** A loop running on its own thread, for servers under test; closing stops and joins it. Public for the sub-packages. */
+public final class LoopThread implements AutoCloseable {
+    public final EventLoop loop;
     private final Thread thread;
 
-    LoopThread(String name) throws Exception {
+    public LoopThread(String name) throws Exception {
         CompletableFuture<EventLoop> started = new CompletableFuture<>();
         thread = new Thread(() -> {
             EventLoop l = new EventLoop(); // made on this thread, so this is its loop thread from the start
@@ -27,7 +27,7 @@ final class LoopThread implements AutoCloseable {
     }
 
     /** Runs {@code body} on the loop and waits for its result (a hang guard of 60 s). */
-    <T> T call(Supplier<? extends Future<T>> body) throws Exception {
+    public <T> T call(Supplier<? extends Future<T>> body) throws Exception {
         return loop.submit(body).get(60, TimeUnit.SECONDS);
     }
 

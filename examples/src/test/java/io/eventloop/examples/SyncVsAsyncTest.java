@@ -10,7 +10,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-class SyncVsAsyncTest {
+public class SyncVsAsyncTest {
     private static final Pattern LINE = Pattern.compile("\\[(.*)] (\\d+\\.\\d+)s");
 
     @Test
@@ -32,11 +32,11 @@ class SyncVsAsyncTest {
         assertEquals("Hello, eventloop!", capture(() -> Hello.main(new String[0])).strip());
     }
 
-    interface Body {
+    public interface Body {
         void run() throws Exception;
     }
 
-    static String capture(Body body) throws Exception {
+    public static String capture(Body body) throws Exception {
         PrintStream original = System.out;
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));

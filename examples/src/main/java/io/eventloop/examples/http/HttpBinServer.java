@@ -1,0 +1,191 @@
+package io.eventloop.examples.http;
+
+import io.eventloop.Async;
+import io.eventloop.EventLoop;
+import io.eventloop.Future;
+import io.eventloop.examples.Args;
+import io.eventloop.examples.Shutdown;
+import io.eventloop.net.Server;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * A few httpbin.org endpoints on {@link HttpServer}, so the fetch examples have something to
+ * fetch on a machine without network, and so the server can be measured with {@code wrk}:
+ * <pre>
+ * GET /               200 text/plain "Hello, World!"
+ * GET /get            JSON echo of method, path, query arguments and header fields
+ * GET /delay/{n}      waits n seconds (0..10, fractional allowed) on the loop, then as /get
+ * GET /status/{code}  answers with that status (200..599)
+ * GET /bytes/{n}      n pseudo-random bytes (at most 10 MiB); ?chunked=1 streams them chunked,
+ *                     ?seed=S makes them reproducible
+ * </pre>
+ * A bad {@code n} or {@code code} gets a 400 naming the value. In aiohttp:
+ * <pre>
+ * app = web.Application()
+ * app.router.add_get("/", hello)
+ * app.router.add_get("/delay/{n}", delay)     # async def delay(request): await asyncio.sleep(...)
+ * web.run_app(app, host=host, port=port)
+ * </pre>
+ * {@code ./run http-server [--host 127.0.0.1] [--port 8080]}.
+ */
+public final class HttpBinServer {
+    /** The most {@code /bytes/{n}} sends. */
+    static final int MAX_BYTES = 10 * 1024 * 1024;
+    /** The longest {@code /delay/{n}}, in seconds. */
+    static final double MAX_DELAY = 10;
+
+    // Built once: the hello path allocates no body and no header set per request.
+    private static final HttpResponse HELLO = HttpResponse.text(200, "Hello, World!");
+
+    private HttpBinServer() {
+    }
+
+    /** The routes, on a server with the default limits. */
+    public static HttpServer create() {
+        return new HttpServer()
+                .get("/", req -> Async.completed(HELLO))
+                .get("/get", req -> Async.completed(HttpResponse.json(200, echo(req, null))))
+                .get("/delay/{n}", HttpBinServer::delay)
+                .get("/status/{code}", HttpBinServer::status)
+                .get("/bytes/{n}", HttpBinServer::bytes);
+    }
+
+    /** Starts the routes of {@link #create()} on {@code loop}; call on the loop thread. */
+    public static Future<Server> start(EventLoop loop, String host, int port) {
+        return create().start(loop, host, port);
+    }
+
+    private static Future<HttpResponse> delay(HttpRequest req) {
+        String n = req.pathParam("n");
+        double seconds;
+        try {
+            seconds = Double.parseDouble(n);
+        } catch (NumberFormatException e) {
+            seconds = Double.NaN;
+        }
+        if (!(seconds >= 0 && seconds <= MAX_DELAY)) { // also refuses NaN
+            return Async.completed(HttpResponse.text(400, "delay must be a number of seconds from 0 to 10, got " + n + "\n"));
+        }
+        double wait = seconds;
+        String extra = "\"delay\": " + wait; // the parsed number: the path may say 1. or .5, which JSON does not allow
+        return Async.sleep(Duration.ofNanos(Math.round(wait * 1e9)))
+                .map(v -> HttpResponse.json(200, echo(req, extra)));
+    }
+
+    private static Future<HttpResponse> status(HttpRequest req) {
+        String code = req.pathParam("code");
+        int status = parseInt(code);
+        if (status < 200 || status > 599) {
+            return Async.completed(HttpResponse.text(400, "status must be a code from 200 to 599, got " + code + "\n"));
+        }
+        return Async.completed(Status.bodiless(status) ? HttpResponse.empty(status)
+                : HttpResponse.text(status, status + " " + Status.reason(status) + "\n"));
+    }
+
+    private static Future<HttpResponse> bytes(HttpRequest req) {
+        String n = req.pathParam("n");
+        int count = parseInt(n);
+        if (count < 0 || count > MAX_BYTES) {
+            return Async.completed(HttpResponse.text(400, "n must be a byte count from 0 to " + MAX_BYTES + ", got " + n + "\n"));
+        }
+        List<String> seedArg = req.query().get("seed");
+        long seed;
+        if (seedArg == null) {
+            seed = ThreadLocalRandom.current().nextLong();
+        } else {
+            try {
+                seed = Long.parseLong(seedArg.get(0));
+            } catch (NumberFormatException e) {
+                return Async.completed(HttpResponse.text(400, "seed must be an integer, got " + seedArg.get(0) + "\n"));
+            }
+        }
+        SplittableRandom random = new SplittableRandom(seed);
+        List<String> chunked = req.query().get("chunked");
+        if (chunked == null || chunked.get(0).equals("0") || chunked.get(0).equals("false")) {
+            byte[] data = new byte[count];
+            fill(random, data, count);
+            return Async.completed(new HttpResponse(200, HttpHeaders.of("Content-Type", "application/octet-stream"), data));
+        }
+        // Streamed in 16 KiB chunks; each write waits while the client is slower than we are.
+        return Async.completed(HttpResponse.streaming(200, "application/octet-stream", sink -> {
+            int[] left = {count};
+            return Async.repeat(() -> {
+                if (left[0] == 0) {
+                    return Async.completed(false);
+                }
+                byte[] chunk = new byte[Math.min(16 * 1024, left[0])];
+                fill(random, chunk, chunk.length);
+                left[0] -= chunk.length;
+                return sink.write(chunk).map(v -> left[0] > 0);
+            });
+        }));
+    }
+
+    private static void fill(SplittableRandom random, byte[] data, int count) {
+        for (int i = 0; i < count; i++) {
+            data[i] = (byte) random.nextInt(256);
+        }
+    }
+
+    private static int parseInt(String s) {
+        if (s == null || s.isEmpty() || s.length() > 9) {
+            return -1;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+                return -1;
+            }
+        }
+        return Integer.parseInt(s);
+    }
+
+    /** httpbin's echo: method, path, query arguments, header fields (repeated ones joined by ", "). */
+    static String echo(HttpRequest req, String extra) {
+        StringBuilder sb = new StringBuilder(256).append("{\n  \"method\": ").append(Json.quote(req.method()))
+                .append(",\n  \"path\": ").append(Json.quote(req.path()))
+                .append(",\n  \"args\": {");
+        boolean first = true;
+        for (Map.Entry<String, List<String>> e : req.query().entrySet()) {
+            sb.append(first ? "" : ", ").append(Json.quote(e.getKey())).append(": ");
+            List<String> values = e.getValue();
+            if (values.size() == 1) {
+                sb.append(Json.quote(values.get(0)));
+            } else {
+                sb.append('[');
+                for (int i = 0; i < values.size(); i++) {
+                    sb.append(i == 0 ? "" : ", ").append(Json.quote(values.get(i)));
+                }
+                sb.append(']');
+            }
+            first = false;
+        }
+        sb.append("},\n  \"headers\": {");
+        Map<String, String> merged = new java.util.LinkedHashMap<>();
+        req.headers().forEach((name, value) -> merged.merge(name, value, (a, b) -> a + ", " + b));
+        first = true;
+        for (Map.Entry<String, String> e : merged.entrySet()) {
+            sb.append(first ? "\n    " : ",\n    ").append(Json.quote(e.getKey())).append(": ").append(Json.quote(e.getValue()));
+            first = false;
+        }
+        sb.append(first ? "}" : "\n  }");
+        if (extra != null) {
+            sb.append(",\n  ").append(extra);
+        }
+        return sb.append("\n}\n").toString();
+    }
+
+    /** Serves until Ctrl-C. */
+    public static void main(String[] args) {
+        Args a = Args.parse(args, "./run http-server [options]", "host", "127.0.0.1", "port", "8080");
+        String host = a.get("host");
+        EventLoop.run(() -> {
+            EventLoop loop = EventLoop.current();
+            return start(loop, host, a.intValue("port")).then(server -> Shutdown.serveUntilExit(loop, host, server));
+        });
+    }
+}

@@ -1,0 +1,121 @@
+package io.eventloop.examples.http;
+
+import io.eventloop.Future;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * An HTTP response: status, reason, header fields and a body. The server writes what a handler
+ * returns; the client returns one per request. The body is either bytes, sent with
+ * {@code Content-Length}, or a {@linkplain #streaming stream} the server sends chunked as its
+ * producer writes it.
+ *
+ * <p>Compared with aiohttp: {@code web.Response} and {@code web.StreamResponse} on the server
+ * side, and on the client side a {@code ClientResponse} whose body has been read already, so
+ * {@link #text()} needs no {@code await}. Immutable once built, except for its header fields.
+ */
+public final class HttpResponse {
+    /** Where a streaming body's producer writes its chunks. */
+    public interface BodySink {
+        /**
+         * Sends {@code chunk} (an empty one is skipped) and returns a future that completes when
+         * the producer may write again: at once while the connection keeps up, later when its
+         * write buffer is above the high-water mark. It fails if the connection is gone.
+         */
+        Future<Void> write(byte[] chunk);
+    }
+
+    /** The producer of a streaming body: writes to the sink, completes when the body is done. */
+    @FunctionalInterface
+    public interface BodyWriter {
+        /** Writes the whole body to {@code sink}; the future completes after the last chunk. */
+        Future<Void> writeTo(BodySink sink);
+    }
+
+    private final int status;
+    private final String reason;
+    private final HttpHeaders headers;
+    private final byte[] body;
+    private final BodyWriter stream;
+
+    /** A response with a body of bytes (null for none). */
+    public HttpResponse(int status, HttpHeaders headers, byte[] body) {
+        this(status, Status.reason(status), headers, body, null);
+    }
+
+    HttpResponse(int status, String reason, HttpHeaders headers, byte[] body, BodyWriter stream) {
+        if (status < 100 || status > 999) {
+            throw new IllegalArgumentException("status must be three digits, got " + status);
+        }
+        this.status = status;
+        this.reason = reason;
+        this.headers = headers;
+        this.body = body == null ? HttpRequest.NO_BODY : body;
+        this.stream = stream;
+    }
+
+    /** {@code status} with a {@code text/plain; charset=utf-8} body. */
+    public static HttpResponse text(int status, String text) {
+        return new HttpResponse(status, HttpHeaders.of("Content-Type", "text/plain; charset=utf-8"),
+                text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** {@code status} with an {@code application/json} body (already encoded by the caller). */
+    public static HttpResponse json(int status, String json) {
+        return new HttpResponse(status, HttpHeaders.of("Content-Type", "application/json"),
+                json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** {@code status} with no body. */
+    public static HttpResponse empty(int status) {
+        return new HttpResponse(status, new HttpHeaders(), null);
+    }
+
+    /**
+     * A response whose body {@code writer} produces while it is being sent, chunk by chunk
+     * ({@code Transfer-Encoding: chunked} to HTTP/1.1 clients, close-delimited to HTTP/1.0 ones):
+     * aiohttp's {@code StreamResponse}.
+     */
+    public static HttpResponse streaming(int status, String contentType, BodyWriter writer) {
+        return new HttpResponse(status, Status.reason(status), HttpHeaders.of("Content-Type", contentType), null, writer);
+    }
+
+    /** The status code. */
+    public int status() {
+        return status;
+    }
+
+    /** The reason phrase (as the peer sent it, for a received response). */
+    public String reason() {
+        return reason;
+    }
+
+    /** The header fields. */
+    public HttpHeaders headers() {
+        return headers;
+    }
+
+    /** The first value of header {@code name}, or {@code null}. */
+    public String header(String name) {
+        return headers.get(name);
+    }
+
+    /** The body bytes (empty for a streaming response, which the server produces as it sends). */
+    public byte[] body() {
+        return body;
+    }
+
+    /** The body decoded as UTF-8. */
+    public String text() {
+        return new String(body, StandardCharsets.UTF_8);
+    }
+
+    /** The producer of a streaming body, or {@code null}. */
+    public BodyWriter stream() {
+        return stream;
+    }
+
+    @Override
+    public String toString() {
+        return status + " " + reason + " (" + (stream != null ? "streaming" : body.length + " bytes") + ")";
+    }
+}

@@ -1,0 +1,271 @@
+package io.eventloop.examples.http;
+
+import io.eventloop.EventLoop;
+import io.eventloop.Future;
+import io.eventloop.net.Server;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * A small HTTP/1.1 server on the loop's transports and protocols: routes by method and path
+ * pattern ({@code /delay/{n}}), asynchronous handlers, keep-alive, pipelining with responses in
+ * request order, {@code Content-Length} and chunked bodies both ways, {@code HEAD}, and the
+ * {@linkplain Limits limits and timeouts} a server facing the open network needs.
+ *
+ * <pre>
+ * HttpServer http = new HttpServer()
+ *         .get("/", req -&gt; Async.completed(HttpResponse.text(200, "Hello, World!")))
+ *         .get("/delay/{n}", req -&gt; Async.sleep(Duration.ofSeconds(1)).map(v -&gt; HttpResponse.text(200, "late")));
+ * Future&lt;Server&gt; server = http.start(loop, "127.0.0.1", 8080);
+ * </pre>
+ *
+ * <p>Each connection is one {@link io.eventloop.net.Protocol} with an incremental parser, so a
+ * read that holds several requests is parsed and answered in one go, and no future is created
+ * per byte read. A malformed request is answered with its 4xx and the connection closed; a
+ * handler that throws or fails gets a 500. Neither reaches the loop's exception handler.
+ *
+ * <p>Compared with aiohttp's {@code web.Application} + {@code web.AppRunner}: the same
+ * handler-returns-a-response shape ({@code async def handler(request) -> Response} becomes a
+ * function returning {@code Future<HttpResponse>}), with the request body read before the
+ * handler runs. Configure it, then {@link #start} it from the loop thread.
+ */
+public final class HttpServer {
+    /** An asynchronous request handler: aiohttp's {@code async def handler(request)}. */
+    @FunctionalInterface
+    public interface Handler {
+        /** The response to {@code request}; throwing or failing makes it a 500. */
+        Future<HttpResponse> handle(HttpRequest request) throws Exception;
+    }
+
+    /**
+     * Limits and timeouts, with the defaults documented on each method. Immutable; the
+     * {@code with...} methods return a copy.
+     *
+     * <p>Compared with aiohttp's {@code max_line_size} / {@code max_field_size} /
+     * {@code client_max_size} and {@code keepalive_timeout}: the same knobs, plus a header-read
+     * timeout against clients that trickle a request in (nginx's {@code client_header_timeout}).
+     */
+    public static final class Limits {
+        final int maxRequestLine;
+        final int maxHeaderBytes;
+        final int maxHeaders;
+        final int maxBody;
+        final Duration headerTimeout;
+        final Duration idleTimeout;
+        final int maxPipelined;
+
+        private Limits(int maxRequestLine, int maxHeaderBytes, int maxHeaders, int maxBody, Duration headerTimeout,
+                Duration idleTimeout, int maxPipelined) {
+            this.maxRequestLine = positive("maxRequestLine", maxRequestLine);
+            this.maxHeaderBytes = positive("maxHeaderBytes", maxHeaderBytes);
+            this.maxHeaders = positive("maxHeaders", maxHeaders);
+            this.maxBody = Math.max(0, maxBody);
+            this.headerTimeout = Objects.requireNonNull(headerTimeout, "headerTimeout");
+            this.idleTimeout = Objects.requireNonNull(idleTimeout, "idleTimeout");
+            this.maxPipelined = positive("maxPipelined", maxPipelined);
+        }
+
+        private static int positive(String name, int value) {
+            if (value <= 0) {
+                throw new IllegalArgumentException(name + " must be positive, got " + value);
+            }
+            return value;
+        }
+
+        /**
+         * The defaults: request line 8 KiB (414 above), header section 32 KiB and 100 fields
+         * (431 above), body 1 MiB (413 above), header-read timeout 10 s (408), idle keep-alive
+         * timeout 60 s (close), 16 requests in flight per connection before reading pauses.
+         */
+        public static Limits defaults() {
+            return new Limits(8 * 1024, 32 * 1024, 100, 1024 * 1024, Duration.ofSeconds(10), Duration.ofSeconds(60), 16);
+        }
+
+        /** Longest request line, in bytes, before a 414. */
+        public Limits withMaxRequestLine(int bytes) {
+            return new Limits(bytes, maxHeaderBytes, maxHeaders, maxBody, headerTimeout, idleTimeout, maxPipelined);
+        }
+
+        /** Largest header section (after the request line), in bytes, before a 431. */
+        public Limits withMaxHeaderBytes(int bytes) {
+            return new Limits(maxRequestLine, bytes, maxHeaders, maxBody, headerTimeout, idleTimeout, maxPipelined);
+        }
+
+        /** Most header fields before a 431. */
+        public Limits withMaxHeaders(int count) {
+            return new Limits(maxRequestLine, maxHeaderBytes, count, maxBody, headerTimeout, idleTimeout, maxPipelined);
+        }
+
+        /** Largest request body, in bytes, before a 413. */
+        public Limits withMaxBody(int bytes) {
+            return new Limits(maxRequestLine, maxHeaderBytes, maxHeaders, bytes, headerTimeout, idleTimeout, maxPipelined);
+        }
+
+        /** Time from a request's first byte until its header section is complete, before a 408 and close. */
+        public Limits withHeaderTimeout(Duration timeout) {
+            return new Limits(maxRequestLine, maxHeaderBytes, maxHeaders, maxBody, timeout, idleTimeout, maxPipelined);
+        }
+
+        /** Time a keep-alive connection may sit with no request before it is closed. */
+        public Limits withIdleTimeout(Duration timeout) {
+            return new Limits(maxRequestLine, maxHeaderBytes, maxHeaders, maxBody, headerTimeout, timeout, maxPipelined);
+        }
+
+        /** Requests parsed but not yet answered on one connection before reading pauses. */
+        public Limits withMaxPipelined(int count) {
+            return new Limits(maxRequestLine, maxHeaderBytes, maxHeaders, maxBody, headerTimeout, idleTimeout, count);
+        }
+    }
+
+    /** One route: method, pattern split into segments, handler. */
+    private record Route(String method, String[] segments, Handler handler) {
+    }
+
+    // Configured before start, read on the loop thread afterwards.
+    private final Map<String, Map<String, Handler>> exact = new HashMap<>(); // path -> method -> handler
+    private final List<Route> patterns = new ArrayList<>();
+    private Limits limits = Limits.defaults();
+    private long accepted; // loop thread
+
+    /** A server with no routes (every request gets a 404) and the default limits. */
+    public HttpServer() {
+    }
+
+    /** Replaces the limits. Returns this. */
+    public HttpServer limits(Limits newLimits) {
+        limits = Objects.requireNonNull(newLimits, "limits");
+        return this;
+    }
+
+    /** The limits in force. */
+    public Limits limits() {
+        return limits;
+    }
+
+    /**
+     * Routes {@code method} on {@code pattern} to {@code handler}. A pattern is a path whose
+     * segments may be {@code {name}}, matching any one non-empty segment
+     * ({@link HttpRequest#pathParam}). A {@code GET} route answers {@code HEAD} too. Returns this.
+     */
+    public HttpServer route(String method, String pattern, Handler handler) {
+        Objects.requireNonNull(handler, "handler");
+        if (!pattern.startsWith("/")) {
+            throw new IllegalArgumentException("a route pattern starts with '/', got " + pattern);
+        }
+        if (pattern.contains("{")) {
+            patterns.add(new Route(method, pattern.split("/", -1), handler));
+        } else {
+            exact.computeIfAbsent(pattern, p -> new HashMap<>()).put(method, handler);
+        }
+        return this;
+    }
+
+    /** {@link #route} for {@code GET} (and so {@code HEAD}). */
+    public HttpServer get(String pattern, Handler handler) {
+        return route("GET", pattern, handler);
+    }
+
+    /** {@link #route} for {@code POST}. */
+    public HttpServer post(String pattern, Handler handler) {
+        return route("POST", pattern, handler);
+    }
+
+    /**
+     * Listens on {@code host}:{@code port} (0 picks a free port): aiohttp's
+     * {@code web.TCPSite(runner, host, port).start()}. Call on the loop thread.
+     */
+    public Future<Server> start(EventLoop loop, String host, int port) {
+        return loop.createServer(() -> {
+            accepted++;
+            return new ServerConnection(this, limits);
+        }, host, port);
+    }
+
+    /** How many connections the servers started from this object accepted (loop thread). */
+    public long connectionsAccepted() {
+        return accepted;
+    }
+
+    /** Calls the handler routed for {@code request}, or answers 404 / 405. */
+    Future<HttpResponse> dispatch(HttpRequest request, EventLoop loop) throws Exception {
+        String path = request.path();
+        String method = request.method();
+        Map<String, Handler> byMethod = exact.get(path);
+        if (byMethod != null) {
+            Handler h = byMethod.get(method);
+            if (h == null && method.equals("HEAD")) {
+                h = byMethod.get("GET");
+            }
+            if (h != null) {
+                return h.handle(request);
+            }
+            return completed(loop, notAllowed(byMethod.keySet()));
+        }
+        if (!patterns.isEmpty()) {
+            String[] segments = path.split("/", -1);
+            Set<String> allowed = null;
+            for (Route r : patterns) {
+                Map<String, String> params = match(r.segments, segments);
+                if (params == null) {
+                    continue;
+                }
+                if (r.method.equals(method) || (method.equals("HEAD") && r.method.equals("GET"))) {
+                    request.pathParams(params);
+                    return r.handler.handle(request);
+                }
+                if (allowed == null) {
+                    allowed = new LinkedHashSet<>();
+                }
+                allowed.add(r.method);
+            }
+            if (allowed != null) {
+                return completed(loop, notAllowed(allowed));
+            }
+        }
+        return completed(loop, HttpResponse.text(404, "no route for " + path + "\n"));
+    }
+
+    private static Map<String, String> match(String[] pattern, String[] segments) {
+        if (pattern.length != segments.length) {
+            return null;
+        }
+        Map<String, String> params = null;
+        for (int i = 0; i < pattern.length; i++) {
+            String p = pattern[i];
+            if (p.length() > 2 && p.charAt(0) == '{' && p.charAt(p.length() - 1) == '}') {
+                if (segments[i].isEmpty()) {
+                    return null;
+                }
+                if (params == null) {
+                    params = new HashMap<>(4);
+                }
+                params.put(p.substring(1, p.length() - 1), segments[i]);
+            } else if (!p.equals(segments[i])) {
+                return null;
+            }
+        }
+        return params == null ? Map.of() : params;
+    }
+
+    private static HttpResponse notAllowed(Set<String> methods) {
+        HttpResponse r = HttpResponse.text(405, "method not allowed\n");
+        Set<String> allow = new LinkedHashSet<>(methods);
+        if (allow.contains("GET")) {
+            allow.add("HEAD");
+        }
+        r.headers().set("Allow", String.join(", ", allow));
+        return r;
+    }
+
+    private static Future<HttpResponse> completed(EventLoop loop, HttpResponse response) {
+        Future<HttpResponse> f = loop.createFuture();
+        f.complete(response);
+        return f;
+    }
+}

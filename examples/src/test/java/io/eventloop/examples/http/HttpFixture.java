@@ -1,0 +1,78 @@
+package io.eventloop.examples.http;
+
+import io.eventloop.Async;
+import io.eventloop.ErrorContext;
+import io.eventloop.Future;
+import io.eventloop.examples.LoopThread;
+import io.eventloop.net.Server;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * {@link HttpBinServer}'s routes plus a few for tests, on a loop thread of its own, with the
+ * loop's exception handler recording what reaches it. Closing closes the server, its
+ * connections and the loop.
+ */
+final class HttpFixture implements AutoCloseable {
+    final LoopThread t;
+    final HttpServer http;
+    final Server server;
+    final List<ErrorContext> errors = new CopyOnWriteArrayList<>();
+
+    HttpFixture(HttpServer.Limits limits) throws Exception {
+        t = new LoopThread("http-test-loop");
+        http = HttpBinServer.create().limits(limits)
+                .post("/echo", req -> Async.completed(new HttpResponse(200,
+                        HttpHeaders.of("Content-Type", "application/octet-stream"), req.body())))
+                .get("/throw", req -> {
+                    throw new IllegalStateException("handler bug");
+                })
+                .get("/fail", req -> Async.failed(new IllegalStateException("handler failed")))
+                .get("/slow-stream", req -> Async.completed(HttpResponse.streaming(200, "text/plain", sink -> {
+                    int[] left = {3};
+                    return Async.repeat(() -> Async.sleep(Duration.ofMillis(150))
+                            .then(v -> sink.write(("part " + left[0]-- + "\n").getBytes(StandardCharsets.US_ASCII)))
+                            .map(v -> left[0] > 0));
+                })));
+        server = t.call(() -> {
+            t.loop.setExceptionHandler((loop, context) -> errors.add(context));
+            return http.start(t.loop, "127.0.0.1", 0);
+        });
+    }
+
+    HttpFixture() throws Exception {
+        this(HttpServer.Limits.defaults());
+    }
+
+    int port() {
+        return server.port();
+    }
+
+    String url(String path) {
+        return "http://127.0.0.1:" + port() + path;
+    }
+
+    long accepted() throws Exception {
+        return t.call(() -> Async.completed(http.connectionsAccepted()));
+    }
+
+    /** Runs {@code body} on the loop and waits for its result. */
+    <T> T call(java.util.function.Supplier<? extends Future<T>> body) throws Exception {
+        return t.call(body);
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            t.call(() -> {
+                server.close();
+                server.abortClients();
+                return server.waitClosed();
+            });
+        } finally {
+            t.close();
+        }
+    }
+}
