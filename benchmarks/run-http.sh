@@ -19,7 +19,7 @@
 # Results land in benchmarks/target/results/http/ (wrk-*.txt, runs.tsv, summary.txt, http.json,
 # machine.txt, responses, the servers' logs). Settings (environment):
 #   HTTP_ROUNDS=5 HTTP_DURATION=10 HTTP_WARMUP=5 HTTP_CONNECTIONS=50 HTTP_BUDGET=300
-#   HTTP_SERVERS="eventloop netty asyncio uvloop"
+#   HTTP_SERVERS="eventloop netty asyncio uvloop" HTTP_OUT=benchmarks/target/results/http
 #   HTTP_SERVER_JVM_ARGS="..."   more JVM options for both Java servers; {name} becomes the server's
 #     name, e.g. HTTP_SERVER_JVM_ARGS="-XX:StartFlightRecording=filename=/tmp/{name}.jfr,settings=profile"
 # A smoke run: HTTP_ROUNDS=1 HTTP_DURATION=2 HTTP_WARMUP=1 benchmarks/run-http.sh
@@ -27,7 +27,7 @@ set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
-out="benchmarks/target/results/http"
+out="${HTTP_OUT:-benchmarks/target/results/http}"
 python=/usr/bin/python3
 rounds="${HTTP_ROUNDS:-5}"
 duration="${HTTP_DURATION:-10}"
@@ -107,7 +107,7 @@ start() {
   started+=("$pid")
   pid_of[$name]=$pid
   for _ in $(seq 300); do
-    if grep -q '^listening on ' "$log"; then
+    if grep -qs '^listening on ' "$log"; then
       port_of[$name]="$(sed -n 's/^listening on .*:\([0-9]*\)$/\1/p' "$log" | head -1)"
       echo "$name: pid $pid, port ${port_of[$name]}"
       return 0

@@ -34,7 +34,7 @@ def parse_wrk(path):
     m = re.search(r"(\d+) requests in ([0-9.]+)(us|ms|s)", text)
     run["requests"] = int(m.group(1)) if m else 0
     run["seconds"] = micros(m.group(2) + m.group(3)) / 1e6 if m else 0.0
-    for p, value in re.findall(r"^\s+(50|75|90|99)%\s+(\S+)$", text, re.M):
+    for p, value in re.findall(r"^\s+(50|75|90|99)%\s+(\S+)\s*$", text, re.M):
         run["latency"][p] = micros(value)
     m = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", text)
     run["socket_errors"] = sum(int(g) for g in m.groups()) if m else 0
