@@ -18,7 +18,7 @@
 # About 5 minutes: the rounds stop early rather than run past HTTP_BUDGET seconds from the start.
 # Results land in benchmarks/target/results/http/ (wrk-*.txt, runs.tsv, summary.txt, http.json,
 # machine.txt, responses, the servers' logs). Settings (environment):
-#   HTTP_ROUNDS=5 HTTP_DURATION=10 HTTP_WARMUP=5 HTTP_CONNECTIONS=50 HTTP_BUDGET=300
+#   HTTP_ROUNDS=5 HTTP_DURATION=10 HTTP_WARMUP=10 HTTP_CONNECTIONS=50 HTTP_BUDGET=320
 #   HTTP_SERVERS="eventloop netty asyncio uvloop" HTTP_OUT=benchmarks/target/results/http
 #   HTTP_SERVER_JVM_ARGS="..."   more JVM options for both Java servers; {name} becomes the server's
 #     name, e.g. HTTP_SERVER_JVM_ARGS="-XX:StartFlightRecording=filename=/tmp/{name}.jfr,settings=profile"
@@ -31,9 +31,9 @@ out="${HTTP_OUT:-benchmarks/target/results/http}"
 python=/usr/bin/python3
 rounds="${HTTP_ROUNDS:-5}"
 duration="${HTTP_DURATION:-10}"
-warmup="${HTTP_WARMUP:-5}"
+warmup="${HTTP_WARMUP:-10}"
 connections="${HTTP_CONNECTIONS:-50}"
-budget="${HTTP_BUDGET:-300}"
+budget="${HTTP_BUDGET:-320}"
 read -r -a servers <<< "${HTTP_SERVERS:-eventloop netty asyncio uvloop}"
 # The same JVM settings as the echo benchmark's Java servers.
 jvm=(-XX:+UseParallelGC -Xms256m -Xmx256m -XX:+AlwaysPreTouch)
