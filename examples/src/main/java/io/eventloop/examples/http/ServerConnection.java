@@ -88,6 +88,7 @@ final class ServerConnection implements Protocol {
 
     private TimerHandle headerTimer;
     private TimerHandle idleTimer;
+    private long idleSince = -1;    // loop time the connection went idle; -1 while a request is in progress
     private TimerHandle lingerTimer;
     private boolean refused;        // a refusal is queued: close by lingering
 
@@ -116,7 +117,7 @@ final class ServerConnection implements Protocol {
         if (phase == Phase.DONE) {
             return; // answering an error or closing: what else the peer sends is ignored
         }
-        cancelIdleTimer();
+        markBusy();
         int n = data.remaining();
         if (end + n > in.length) {
             compact(n);
@@ -883,19 +884,43 @@ final class ServerConnection implements Protocol {
         }
     }
 
+    /**
+     * The connection went idle: the idle timeout starts now. One timer per connection, not one per
+     * request: a request only clears {@link #idleSince} (a field write), and the timer, when it
+     * fires, looks at how long the connection has really been idle and waits again if need be.
+     * Cancelling and re-creating a timer per request made every keep-alive request allocate a timer
+     * and left the heap full of cancelled ones (4% of the server's samples in the hello benchmark).
+     */
     private void armIdleTimer() {
+        idleSince = loop.time();
         if (idleTimer == null) {
-            idleTimer = loop.callLater(limits.idleTimeout, () -> {
-                idleTimer = null;
-                if (!closed && queue.isEmpty() && !streaming && phase == Phase.HEAD && start == end) {
-                    phase = Phase.DONE;
-                    transport.close();
-                }
-            });
+            idleTimer = loop.callLater(limits.idleTimeout, this::idleTimerFired);
         }
     }
 
+    /** A request began: the connection is not idle (the timer stays, and checks when it fires). */
+    private void markBusy() {
+        idleSince = -1;
+    }
+
+    private void idleTimerFired() {
+        idleTimer = null;
+        if (closed || idleSince < 0) {
+            return; // busy: the timer is set again when the connection next goes idle
+        }
+        long idleFor = loop.time() - idleSince;
+        long timeout = limits.idleTimeout.toNanos();
+        if (idleFor < timeout) {
+            idleTimer = loop.callLater(java.time.Duration.ofNanos(timeout - idleFor), this::idleTimerFired);
+        } else if (queue.isEmpty() && !streaming && phase == Phase.HEAD && start == end) {
+            phase = Phase.DONE;
+            transport.close();
+        }
+    }
+
+    /** The connection is closing: the idle timer has nothing left to watch. */
     private void cancelIdleTimer() {
+        idleSince = -1;
         if (idleTimer != null) {
             idleTimer.cancel();
             idleTimer = null;

@@ -228,6 +228,18 @@ class HttpServerTest {
     }
 
     @Test
+    void aRequestSlowerThanTheIdleTimeoutIsAnsweredAndTheTimeoutStartsAgainAfterIt() throws Exception {
+        // The idle timer armed after the first response fires while /delay is still working: it
+        // must find the connection busy, not close it, and time the idleness again afterwards.
+        start(HttpServer.Limits.defaults().withIdleTimeout(Duration.ofMillis(150)));
+        try (RawHttp c = new RawHttp(f.port())) {
+            assertEquals(200, c.send(GET).read().status());
+            assertEquals(200, c.send("GET /delay/0.4 HTTP/1.1\r\nHost: t\r\n\r\n").read().status());
+            assertTrue(c.closedByPeer());
+        }
+    }
+
+    @Test
     void aStreamSlowerThanTheIdleTimeoutIsNotCutOff() throws Exception {
         start(HttpServer.Limits.defaults().withIdleTimeout(Duration.ofMillis(100)));
         try (RawHttp c = new RawHttp(f.port())) {
