@@ -5,8 +5,8 @@ import io.eventloop.EventLoop;
 import io.eventloop.Future;
 
 /**
- * Running async code from plain code (seed 001, "Running Async from Sync", and the "Event Loop"
- * snippets of seeds 001 and 002). Python:
+ * Running async code from plain code ("asyncio fundamentals", "Running Async from Sync", and the "Event Loop"
+ * snippets of the tutorials "asyncio fundamentals" and "Speed up your Python scripts"). Python:
  * <pre>
  * def sync_function():
  *     result = asyncio.run(async_function())
@@ -21,7 +21,7 @@ import io.eventloop.Future;
  * and closes the loop, so {@code syncFunction} is an ordinary blocking method that may be called
  * from any thread that is not running a loop. The manual form is
  * {@link EventLoop#runUntilComplete} on a loop closed by try-with-resources. {@code async_function}
- * is not in the seed; here it waits 0.1 s and returns {@code 42}. {@code --scale F} multiplies
+ * is not in the tutorial; here it waits 0.1 s and returns {@code 42}. {@code --scale F} multiplies
  * the wait.
  */
 public final class AsyncFromSync {

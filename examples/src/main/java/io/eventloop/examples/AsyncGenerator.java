@@ -6,7 +6,7 @@ import io.eventloop.EventLoop;
 import io.eventloop.Future;
 
 /**
- * An asynchronous generator (seed 002, "Async Generators"). Python:
+ * An asynchronous generator ("Speed up your Python scripts", "Async Generators"). Python:
  * <pre>
  * async def async_counter(stop):
  *     count = 0

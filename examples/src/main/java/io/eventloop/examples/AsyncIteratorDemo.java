@@ -7,7 +7,7 @@ import io.eventloop.Future;
 import java.util.Optional;
 
 /**
- * An asynchronous iterator written by hand (seed 001, "Async Iterator"). Python:
+ * An asynchronous iterator written by hand ("asyncio fundamentals", "Async Iterator"). Python:
  * <pre>
  * class AsyncRange:
  *     def __init__(self, n):

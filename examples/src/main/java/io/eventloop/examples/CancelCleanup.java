@@ -7,7 +7,7 @@ import io.eventloop.Task;
 import java.util.concurrent.CancellationException;
 
 /**
- * Cancelling a task safely (seed 000, section 5; seed 001's "Cancellation" is the same program
+ * Cancelling a task safely ("How asyncio can make your code faster", section 5; the "asyncio fundamentals" tutorial's "Cancellation" is the same program
  * with "Task was cancelled"). Python:
  * <pre>
  * async def long_running():

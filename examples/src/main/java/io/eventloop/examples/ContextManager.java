@@ -7,8 +7,8 @@ import io.eventloop.Future;
 import java.util.List;
 
 /**
- * Asynchronous context managers (seed 002's {@code AsyncResource} and seed 001's
- * {@code AsyncDatabase}). Python, seed 002:
+ * Asynchronous context managers (the "Speed up your Python scripts" tutorial's {@code AsyncResource} and the "asyncio fundamentals" tutorial's
+ * {@code AsyncDatabase}). Python ("Speed up your Python scripts"):
  * <pre>
  * class AsyncResource:
  *     async def __aenter__(self):
@@ -25,7 +25,7 @@ import java.util.List;
  *     async with AsyncResource() as resource:
  *         await resource.use()
  * </pre>
- * and seed 001:
+ * and "asyncio fundamentals":
  * <pre>
  * class AsyncDatabase:
  *     async def __aenter__(self):
@@ -49,7 +49,7 @@ public final class ContextManager {
     private ContextManager() {
     }
 
-    /** Seed 002's resource: one second to acquire, one to release. */
+    /** The "Speed up your Python scripts" tutorial's resource: one second to acquire, one to release. */
     static final class AsyncResource implements AsyncCloseable {
         private final Scale scale;
 
@@ -76,7 +76,7 @@ public final class ContextManager {
         }
     }
 
-    /** Seed 001's database, simulated: it knows one table. */
+    /** The "asyncio fundamentals" tutorial's database, simulated: it knows one table. */
     static final class AsyncDatabase implements AsyncCloseable {
         private final Scale scale;
 

@@ -5,7 +5,7 @@ import io.eventloop.EventLoop;
 import io.eventloop.Future;
 
 /**
- * A coroutine, run and awaited (seed 001, "Core Concepts"; seed 002's {@code example_coroutine}
+ * A coroutine, run and awaited ("asyncio fundamentals", "Core Concepts"; the "Speed up your Python scripts" tutorial's {@code example_coroutine}
  * is the same shape). Python:
  * <pre>
  * async def my_coroutine():

@@ -6,7 +6,7 @@ import io.eventloop.Future;
 import io.eventloop.Task;
 
 /**
- * Start now, wait later (seed 001, {@code asyncio.create_task}). Python:
+ * Start now, wait later ("asyncio fundamentals", {@code asyncio.create_task}). Python:
  * <pre>
  * async def main():
  *     task1 = asyncio.create_task(fetch_url(url1))

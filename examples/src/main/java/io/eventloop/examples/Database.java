@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
- * A database used from the loop (seed 001, "Database: asyncpg"). Python:
+ * A database used from the loop ("asyncio fundamentals", "Database: asyncpg"). Python:
  * <pre>
  * import asyncpg
  *
@@ -136,7 +136,7 @@ public final class Database {
     public static void main(String[] args) throws SQLException {
         Scale scale = Scale.parse(args, "database [--scale F]");
         // a fresh private in-memory database; it disappears when its one connection closes
-        String url = "jdbc:h2:mem:seeds" + System.nanoTime();
+        String url = "jdbc:h2:mem:example" + System.nanoTime();
         EventLoop.run(() -> main(url, scale));
     }
 }

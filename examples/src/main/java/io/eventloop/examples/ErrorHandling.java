@@ -7,7 +7,7 @@ import io.eventloop.Task;
 import java.util.List;
 
 /**
- * Handling an error inside the coroutine, or after it (seed 002, "Error Handling in
+ * Handling an error inside the coroutine, or after it ("Speed up your Python scripts", "Error Handling in
  * Asynchronous Code"). Python:
  * <pre>
  * async def risky_operation():
@@ -26,7 +26,7 @@ import java.util.List;
  *     print(f"Outcome: {outcome}")
  * </pre>
  * {@code ValueError} is {@link IllegalArgumentException}; {@code try/except} around the awaits is
- * {@code recover} on the chain. The seed only describes the second approach ("let the exception
+ * {@code recover} on the chain. The tutorial only describes the second approach ("let the exception
  * propagate and handle it in the calling context"); the second part does it: the operation
  * raises, the caller gathers it with {@link Async#gatherSettled} next to one that succeeds and
  * handles the failure after both are done. {@code --scale F} multiplies the one-second sleep.

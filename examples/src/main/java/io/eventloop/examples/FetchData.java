@@ -5,7 +5,7 @@ import io.eventloop.EventLoop;
 import io.eventloop.Future;
 
 /**
- * The same two-second fetch, blocking and then awaited (seed 003, "Synchronous vs
+ * The same two-second fetch, blocking and then awaited ("Mastering asyncio", "Synchronous vs
  * Asynchronous"). Python:
  * <pre>
  * # Synchronous version

@@ -9,7 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * File I/O that does not block the loop (seed 001, "Files: aiofiles"). Python:
+ * File I/O that does not block the loop ("asyncio fundamentals", "Files: aiofiles"). Python:
  * <pre>
  * import aiofiles
  *

@@ -6,7 +6,7 @@ import io.eventloop.Future;
 import io.eventloop.Task;
 
 /**
- * Two one-second tasks that finish together (seed 003, "Running Multiple Tasks"). Python:
+ * Two one-second tasks that finish together ("Mastering asyncio", "Running Multiple Tasks"). Python:
  * <pre>
  * async def say_hello():
  *     await asyncio.sleep(1)

@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Ten tasks increment a shared counter with a wait between read and write (seed 002,
+ * Ten tasks increment a shared counter with a wait between read and write ("Speed up your Python scripts",
  * "Synchronization Primitives for Async"). Python:
  * <pre>
  * lock = asyncio.Lock()

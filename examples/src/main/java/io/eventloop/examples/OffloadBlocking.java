@@ -7,8 +7,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * Blocking calls moved off the loop thread (seed 000, section 7, and seed 001's "Running Sync
- * Code in Async"). Python, seed 000:
+ * Blocking calls moved off the loop thread ("How asyncio can make your code faster", section 7, and the "asyncio fundamentals" tutorial's "Running Sync
+ * Code in Async"). Python ("How asyncio can make your code faster"):
  * <pre>
  * def blocking_io(n):
  *     time.sleep(1)
@@ -22,7 +22,7 @@ import java.util.concurrent.Executors;
  *     )
  *     print(results)                     # [9, 16], after about 1 s, not 2
  * </pre>
- * and seed 001, with an executor of its own:
+ * and "asyncio fundamentals", with an executor of its own:
  * <pre>
  * def blocking_io():
  *     time.sleep(1)
@@ -32,7 +32,7 @@ import java.util.concurrent.Executors;
  *     loop = asyncio.get_event_loop()
  *     result = await loop.run_in_executor(ThreadPoolExecutor(), blocking_io)
  * </pre>
- * {@code None} is {@code null}: the loop's default executor. The seed 001 program never shuts its
+ * {@code None} is {@code null}: the loop's default executor. The "asyncio fundamentals" program never shuts its
  * {@code ThreadPoolExecutor} down; here the executor is closed when the call is done. The
  * program prints the elapsed time of the gathered pair (about one call, not two).
  * {@code --scale F} multiplies the blocking time.

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * One producer, three consumers, one queue (seed 000, section 4). Python:
+ * One producer, three consumers, one queue ("How asyncio can make your code faster", section 4). Python:
  * <pre>
  * async def producer(q):
  *     for i in range(10):

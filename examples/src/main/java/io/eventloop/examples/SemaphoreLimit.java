@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * Thirty workers, at most five at a time (seed 000, section 3). Python:
+ * Thirty workers, at most five at a time ("How asyncio can make your code faster", section 3). Python:
  * <pre>
  * async def fetch(i):
  *     await asyncio.sleep(random.uniform(0.2, 1.0))

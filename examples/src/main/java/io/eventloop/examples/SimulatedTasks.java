@@ -6,7 +6,7 @@ import io.eventloop.Future;
 import io.eventloop.Task;
 
 /**
- * Three tasks that wait 2, 3 and 1 seconds (seed 002, "Getting Started: A Simple Example").
+ * Three tasks that wait 2, 3 and 1 seconds ("Speed up your Python scripts", "Getting Started: A Simple Example").
  * Python:
  * <pre>
  * async def simulated_task(delay, message):

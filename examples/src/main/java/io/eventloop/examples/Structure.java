@@ -6,7 +6,7 @@ import io.eventloop.Future;
 import io.eventloop.Task;
 
 /**
- * The shape of a program (seed 000, "Quick reference: structure your program"). Python:
+ * The shape of a program ("How asyncio can make your code faster", "Quick reference: structure your program"). Python:
  * <pre>
  * async def main():
  *     # 1) create tasks
@@ -22,7 +22,7 @@ import io.eventloop.Task;
  * if __name__ == "__main__":
  *     asyncio.run(main())
  * </pre>
- * The seed leaves the three coroutines out; here {@code coro1} waits 1 s, {@code coro2} 2 s and
+ * The tutorial leaves the three coroutines out; here {@code coro1} waits 1 s, {@code coro2} 2 s and
  * {@code some_other_coro} 0.5 s, each printing when it ends. Everything overlaps, so the whole
  * takes about 2 s, not 3.5 s. {@code --scale F} multiplies the durations.
  */

@@ -8,7 +8,7 @@ import io.eventloop.TaskGroupException;
 import java.util.concurrent.CancellationException;
 
 /**
- * Structured concurrency with a task group (seed 002, "Task Groups in Python 3.11+"). Python:
+ * Structured concurrency with a task group ("Speed up your Python scripts", "Task Groups in Python 3.11+"). Python:
  * <pre>
  * async def worker(name, delay):
  *     await asyncio.sleep(delay)
@@ -22,7 +22,7 @@ import java.util.concurrent.CancellationException;
  * </pre>
  * {@code async with TaskGroup() as tg} is {@link TaskGroup#run}, {@code tg.create_task} is
  * {@link TaskGroup#spawn}; the group's future completes when every child is done (C, A, B, after
- * about 3 s). The seed says the group "ensures all tasks are complete or any exceptions are
+ * about 3 s). The tutorial says the group "ensures all tasks are complete or any exceptions are
  * properly handled"; the second part shows what that means: worker B fails after 1 s, so the
  * group cancels A and C, waits for them, and fails with a {@link TaskGroupException} (Python's
  * {@code ExceptionGroup}, caught with {@code except*}) that lists B's error.

@@ -6,7 +6,7 @@ import io.eventloop.Future;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Don't hang forever: {@code wait_for} (seed 000, section 5; seed 001's "Timeouts" is the same
+ * Don't hang forever: {@code wait_for} ("How asyncio can make your code faster", section 5; the "asyncio fundamentals" tutorial's "Timeouts" is the same
  * program with "Operation timed out"). Python:
  * <pre>
  * async def slow():

@@ -10,7 +10,7 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * The first to finish wins, the others are cancelled (seed 001, {@code asyncio.wait}). Python:
+ * The first to finish wins, the others are cancelled ("asyncio fundamentals", {@code asyncio.wait}). Python:
  * <pre>
  * async def main():
  *     tasks = [asyncio.create_task(fetch_url(url)) for url in urls]
