@@ -362,6 +362,7 @@ public final class ChatServer {
         return finished;
     }
 
+    /** Runs the chat server: {@code ./run chat [--host H] [--port P] [--max-clients N] [--max-line BYTES] [--idle-minutes M] [--max-pending-kib K]}. */
     public static void main(String[] args) {
         Args a = Args.parse(args, "./run chat [options]", "host", "127.0.0.1", "port", "6667",
                 "max-clients", "1000", "max-line", "2048", "idle-minutes", "10", "max-pending-kib", "256");

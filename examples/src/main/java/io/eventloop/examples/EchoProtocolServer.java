@@ -63,6 +63,7 @@ public final class EchoProtocolServer {
         return loop.createServer(Echo::new, host, port);
     }
 
+    /** Runs the server: {@code ./run echo-protocol [--host H] [--port P]}. */
     public static void main(String[] args) {
         Args a = Args.parse(args, "./run echo-protocol [options]", "host", "127.0.0.1", "port", "8889");
         String host = a.get("host");

@@ -48,6 +48,7 @@ public final class EchoServer {
         return loop.startServer(EchoServer::handle, host, port);
     }
 
+    /** Runs the server: {@code ./run echo [--host H] [--port P]}. */
     public static void main(String[] args) {
         Args a = Args.parse(args, "./run echo [options]", "host", "127.0.0.1", "port", "8888");
         String host = a.get("host");

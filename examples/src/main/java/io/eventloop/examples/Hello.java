@@ -23,6 +23,7 @@ public final class Hello {
         return Async.sleep(Duration.ofSeconds(1)).map(v -> "Hello, eventloop!");
     }
 
+    /** Runs the program: {@code ./run hello}. */
     public static void main(String[] args) {
         String result = EventLoop.run(Hello::hello);
         System.out.println(result);
