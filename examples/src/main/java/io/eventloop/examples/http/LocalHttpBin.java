@@ -1,9 +1,8 @@
 package io.eventloop.examples.http;
 
 import io.eventloop.EventLoop;
+import io.eventloop.examples.LoopThread;
 import io.eventloop.net.Server;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@link HttpBinServer} on loopback, on a loop of its own thread, for the fetch examples: the
@@ -11,25 +10,13 @@ import java.util.concurrent.TimeUnit;
  * stop the server it is talking to. Closing stops the server and joins the thread.
  */
 final class LocalHttpBin implements AutoCloseable {
-    private final EventLoop loop;
-    private final Thread thread;
+    private final LoopThread thread;
     private final Server server;
 
     LocalHttpBin() throws Exception {
-        CompletableFuture<EventLoop> started = new CompletableFuture<>();
-        thread = new Thread(() -> {
-            EventLoop l = new EventLoop();
-            started.complete(l);
-            try {
-                l.runForever();
-            } finally {
-                l.close();
-            }
-        }, "httpbin-loop");
-        thread.setDaemon(true);
-        thread.start();
-        loop = started.get(30, TimeUnit.SECONDS);
-        server = loop.submit(() -> HttpBinServer.start(loop, "127.0.0.1", 0)).get(30, TimeUnit.SECONDS);
+        thread = new LoopThread("httpbin-loop");
+        EventLoop loop = thread.loop;
+        server = thread.call(() -> HttpBinServer.start(loop, "127.0.0.1", 0));
     }
 
     /** {@code http://127.0.0.1:PORT}, without a trailing slash. */
@@ -39,12 +26,12 @@ final class LocalHttpBin implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        loop.submit(() -> {
-            server.close();
-            server.closeClients();
-            return server.waitClosed();
-        }).get(30, TimeUnit.SECONDS);
-        loop.callSoonThreadsafe(loop::stop);
-        thread.join(TimeUnit.SECONDS.toMillis(30));
+        try (thread) {
+            thread.call(() -> {
+                server.close();
+                server.closeClients();
+                return server.waitClosed();
+            });
+        }
     }
 }

@@ -405,7 +405,7 @@ final class ServerConnection implements Protocol {
                 return refuse(400, "both Content-Length and Transfer-Encoding");
             }
             if (headers.all("Transfer-Encoding").size() != 1 || !te.trim().equalsIgnoreCase("chunked")) {
-                return refuse(501, "Transfer-Encoding " + te + " is not implemented");
+                return refuse(501, "Transfer-Encoding " + te + " is not supported (only chunked)");
             }
             if (http10) {
                 return refuse(400, "Transfer-Encoding in an HTTP/1.0 request");

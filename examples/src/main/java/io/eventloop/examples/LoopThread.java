@@ -6,11 +6,19 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
-/** A loop running on its own thread, for servers under test; closing stops and joins it. Public for the sub-packages. */
+/**
+ * A loop running on its own thread, for a server that must keep serving while the calling thread
+ * does something else (blocks, even): the fetch examples' local server, and servers under test.
+ * Closing stops the loop, which closes it, and joins the thread. Compared with asyncio: a thread
+ * running {@code loop.run_forever()}, talked to through {@code run_coroutine_threadsafe}
+ * ({@link #call}).
+ */
 public final class LoopThread implements AutoCloseable {
+    /** The loop; from other threads, only its thread-safe entry points. */
     public final EventLoop loop;
     private final Thread thread;
 
+    /** Starts a thread named {@code name} that creates a loop and runs it until {@link #close()}. */
     public LoopThread(String name) throws Exception {
         CompletableFuture<EventLoop> started = new CompletableFuture<>();
         thread = new Thread(() -> {
@@ -31,6 +39,7 @@ public final class LoopThread implements AutoCloseable {
         return loop.submit(body).get(60, TimeUnit.SECONDS);
     }
 
+    /** Stops the loop and waits (at most 30 s) for its thread to end. */
     @Override
     public void close() {
         loop.callSoonThreadsafe(loop::stop);
