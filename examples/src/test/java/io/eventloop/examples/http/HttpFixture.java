@@ -1,5 +1,7 @@
 package io.eventloop.examples.http;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.eventloop.Async;
 import io.eventloop.ErrorContext;
 import io.eventloop.Future;
@@ -63,6 +65,7 @@ final class HttpFixture implements AutoCloseable {
         return t.call(body);
     }
 
+    /** Stops the server and its loop, then checks that the loop's exception handler saw nothing. */
     @Override
     public void close() throws Exception {
         try {
@@ -74,5 +77,6 @@ final class HttpFixture implements AutoCloseable {
         } finally {
             t.close();
         }
+        assertTrue(errors.isEmpty(), () -> "the loop's exception handler saw " + errors);
     }
 }
