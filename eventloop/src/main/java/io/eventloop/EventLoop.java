@@ -2,7 +2,6 @@ package io.eventloop;
 
 import io.eventloop.internal.IoHandler;
 import io.eventloop.internal.LoopAccess;
-import io.eventloop.internal.TimerHeap;
 import io.eventloop.net.Connection;
 import io.eventloop.net.Net;
 import io.eventloop.net.Protocol;
@@ -81,8 +80,12 @@ import org.slf4j.LoggerFactory;
 public final class EventLoop implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EventLoop.class);
 
-    /** asyncio's {@code _MIN_SCHEDULED_TIMER_HANDLES}: below this, never compact the heap. */
-    private static final int MIN_TIMERS_TO_PURGE = 100;
+    /**
+     * While callbacks keep the ready queue busy, I/O is polled again once this many callbacks have
+     * run since the last poll (when the queue runs empty, it is polled at once). Tokio's
+     * {@code event_interval} is 61; docs/architecture.md says how 64 was chosen.
+     */
+    static final int POLL_INTERVAL = 64;
     /** Cross-thread callbacks moved to the ready queue per iteration: a bound, so producers cannot pin the loop. */
     private static final int MAX_DRAIN = 4096;
 
@@ -125,10 +128,10 @@ public final class EventLoop implements AutoCloseable {
 
     /** Callbacks to run on the next {@link #runReady()}. Loop thread only. */
     private final ArrayDeque<Runnable> ready = new ArrayDeque<>();
-    /** Timers by (deadline, sequence), cancelled ones included until purged. Loop thread only. */
-    private final TimerHeap<TimerHandle> timers = new TimerHeap<>();
-    /** Cancelled timers still in {@link #timers}. Loop thread only. */
-    private int cancelledTimers;
+    /** Live timers by (deadline, sequence); a cancelled timer leaves at once. Loop thread only. */
+    private final TimerHeap timers = new TimerHeap();
+    /** Callbacks run since I/O was last polled (see {@link #POLL_INTERVAL}). Loop thread only. */
+    private int sincePoll;
     /** Callbacks from other threads. Any thread offers; the loop thread drains. */
     private final MpscUnboundedAtomicArrayQueue<Runnable> inbox = new MpscUnboundedAtomicArrayQueue<>(1024);
     private final MessagePassingQueue.Consumer<Runnable> toReady = ready::add;
@@ -305,7 +308,56 @@ public final class EventLoop implements AutoCloseable {
      * @throws IllegalStateException if closed, already running, or another loop runs on this thread
      */
     public void runForever() {
-        checkNotClosed("runForever");
+        enterRun("runForever");
+        try {
+            do {
+                runOnce();
+            } while (!stopping);
+        } finally {
+            exitRun();
+        }
+    }
+
+    /**
+     * Runs one iteration of the loop, for a host that owns its thread and drives the loop itself
+     * (a game loop, a GUI toolkit's idle hook, a controller's cycle); Netty's
+     * {@code ManualIoEventLoop} allows the same. The iteration is the one {@link #runForever()}
+     * repeats, except that it always polls I/O: waiting at most {@code maxWait} (rounded up to
+     * whole milliseconds), and only if no callback is ready and no timer is due sooner; then it
+     * queues due timers and callbacks from other threads, and runs the callbacks that were ready.
+     * What they schedule runs on the next call. {@code Duration.ZERO} never waits. {@link #stop()} inside it has no
+     * effect beyond this iteration: the host decides when to call again. asyncio has no public
+     * counterpart ({@code _run_once} is private).
+     *
+     * <p>The calling thread becomes the loop thread for the iteration, as with
+     * {@link #runForever()}; call it from one thread.
+     *
+     * @return the number of callbacks run
+     * @throws IllegalArgumentException if {@code maxWait} is negative
+     * @throws IllegalStateException if closed, already running (for example inside
+     *         {@link #runForever()}), or another loop runs on this thread
+     */
+    public int runOnce(Duration maxWait) {
+        Objects.requireNonNull(maxWait, "maxWait");
+        if (maxWait.isNegative()) {
+            throw new IllegalArgumentException("maxWait must not be negative: " + maxWait);
+        }
+        long nanos = saturatedNanos(maxWait);
+        long maxWaitMillis = nanos / 1_000_000 + (nanos % 1_000_000 == 0 ? 0 : 1);
+        enterRun("runOnce");
+        try {
+            sincePoll = POLL_INTERVAL; // a host-driven iteration always polls
+            long before = counters.callbacks();
+            runOnce(maxWaitMillis);
+            return (int) (counters.callbacks() - before);
+        } finally {
+            exitRun();
+        }
+    }
+
+    /** The start of a run: this thread becomes the loop thread. */
+    private void enterRun(String method) {
+        checkNotClosed(method);
         checkCanRun();
         thread = Thread.currentThread();
         running = true;
@@ -315,19 +367,16 @@ public final class EventLoop implements AutoCloseable {
         if (watch != null) {
             Watchdog.watch(watch);
         }
-        try {
-            do {
-                runOnce();
-            } while (!stopping);
-        } finally {
-            if (watch != null) {
-                Watchdog.unwatch(watch);
-            }
-            counters.runEnded(clock.nanoTime());
-            stopping = false;
-            running = false;
-            RUNNING.remove();
+    }
+
+    private void exitRun() {
+        if (watch != null) {
+            Watchdog.unwatch(watch);
         }
+        counters.runEnded(clock.nanoTime());
+        stopping = false;
+        running = false;
+        RUNNING.remove();
     }
 
     private void checkCanRun() {
@@ -425,28 +474,28 @@ public final class EventLoop implements AutoCloseable {
      * </ol>
      */
     void runOnce() {
-        long timeoutMillis = selectTimeout();   // 1
-        poll(timeoutMillis);                    // 2
-        queueDueTimers();                       // 3
-        drainInbox();                           // 3
-        runReady();                             // 4
+        runOnce(-1);
     }
 
-    /** Phase 1. Also drops cancelled timers from the top of the heap, or compacts it. */
-    private long selectTimeout() {
-        if (timers.size() > MIN_TIMERS_TO_PURGE && cancelledTimers * 2 > timers.size()) {
-            timers.removeIf(t -> {
-                boolean drop = t.isCancelled();
-                t.scheduled &= !drop;
-                return drop;
-            });
-            cancelledTimers = 0;
-        } else {
-            for (int n = timers.size(); n > 0 && timers.peek().isCancelled(); n--) {
-                timers.poll().scheduled = false;
-                cancelledTimers--;
-            }
+    /** One iteration whose poll waits at most {@code maxWaitMillis} (-1: no cap). */
+    private void runOnce(long maxWaitMillis) {
+        long timeoutMillis = selectTimeout();                           // 1
+        if (ready.isEmpty() || sincePoll >= POLL_INTERVAL || stopping) {
+            poll(cap(timeoutMillis, maxWaitMillis));                    // 2
+            sincePoll = 0;
         }
+        queueDueTimers();                                               // 3
+        drainInbox();                                                   // 3
+        sincePoll += runReady();                                        // 4
+    }
+
+    /** The shorter of two waits, where -1 means "no limit". */
+    private static long cap(long timeoutMillis, long maxWaitMillis) {
+        return timeoutMillis < 0 ? maxWaitMillis : maxWaitMillis < 0 ? timeoutMillis : Math.min(timeoutMillis, maxWaitMillis);
+    }
+
+    /** Phase 1. */
+    private long selectTimeout() {
         if (!unretrieved.isEmpty() && ready.isEmpty() && !stopping && timers.isEmpty() && inbox.isEmpty()) {
             reportUnretrieved(); // the loop goes idle: see reportUnretrieved for the rule
         }
@@ -522,16 +571,9 @@ public final class EventLoop implements AutoCloseable {
         }
         long now = clock.nanoTime();
         long lag = -1;
-        for (int n = timers.size(); n > 0 && timers.peekDeadline() <= now; n--) {
-            long deadline = timers.peekDeadline();
-            TimerHandle t = timers.poll();
-            t.scheduled = false;
-            if (t.isCancelled()) {
-                cancelledTimers--;
-            } else {
-                ready.add(t);
-                lag = Math.max(lag, now - deadline); // loop lag: how late the latest-firing timer is
-            }
+        while (!timers.isEmpty() && timers.peekDeadline() <= now) {
+            lag = Math.max(lag, now - timers.peekDeadline()); // loop lag: how late the latest-firing timer is
+            ready.add(timers.poll());
         }
         if (lag >= 0) {
             counters.timerLag(lag); // once per iteration that fired timers: plain writes
@@ -561,16 +603,17 @@ public final class EventLoop implements AutoCloseable {
      * Debug mode and the watchdog take a copy of this loop with their bookkeeping, so that
      * without them a callback costs exactly what it did: no clock read, no check, no write.
      */
-    private void runReady() {
+    private int runReady() {
         int n = ready.size();
         counters.iteration(n); // per iteration: two plain writes and one release store
         if (instrumented) {
             runReadyInstrumented(n);
-            return;
+            return n;
         }
-        for (; n > 0; n--) {
+        for (int i = n; i > 0; i--) {
             runCallback(ready.poll());
         }
+        return n;
     }
 
     private void runCallback(Runnable callback) {
@@ -711,8 +754,7 @@ public final class EventLoop implements AutoCloseable {
         checkThread("EventLoop.callAt");
         checkNotClosed("callAt");
         TimerHandle t = new TimerHandle(this, deadlineNanos, callback);
-        t.scheduled = true;
-        timers.add(deadlineNanos, t);
+        timers.add(t);
         return t;
     }
 
@@ -1015,6 +1057,11 @@ public final class EventLoop implements AutoCloseable {
         public void checkThread(EventLoop loop, String method) {
             loop.checkThread(method);
         }
+
+        @Override
+        public void pollSoon(EventLoop loop) {
+            loop.sincePoll = POLL_INTERVAL;
+        }
     }
 
     // ================================================================== networking (io.eventloop.net)
@@ -1303,8 +1350,9 @@ public final class EventLoop implements AutoCloseable {
         addReady(callback);
     }
 
-    void timerCancelled() {
-        cancelledTimers++;
+    /** A scheduled timer was cancelled: it leaves the heap now. */
+    void timerCancelled(TimerHandle timer) {
+        timers.remove(timer);
     }
 
     void taskFinished(Task<?> task) {
@@ -1354,7 +1402,7 @@ public final class EventLoop implements AutoCloseable {
      * itself (a sleep), else null. Scans the heap: shutdown reports only.
      */
     String timerFor(Future<?> f) {
-        TimerHandle t = timers.find(h -> !h.isCancelled() && h.callback() == f);
+        TimerHandle t = timers.find(h -> h.callback() == f);
         if (t == null) {
             return null;
         }
@@ -1366,7 +1414,7 @@ public final class EventLoop implements AutoCloseable {
         return thread;
     }
 
-    /** Number of timers in the heap, cancelled ones included. For tests. */
+    /** Number of timers in the heap. For tests. */
     int timerCount() {
         return timers.size();
     }

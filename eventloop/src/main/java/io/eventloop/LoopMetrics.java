@@ -60,6 +60,11 @@ public record LoopMetrics(long iterations, long callbacksRun, Duration lastTimer
             ITERATIONS.setRelease(this, iterations + 1);
         }
 
+        /** Callbacks run so far. Loop thread only. */
+        long callbacks() {
+            return callbacks;
+        }
+
         void timerLag(long lag) {
             lastLag = lag;
             if (lag > maxLag) {

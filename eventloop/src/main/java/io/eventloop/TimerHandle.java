@@ -5,15 +5,15 @@ package io.eventloop;
  * {@link EventLoop#callAt} return.
  *
  * <p>Like asyncio's {@code TimerHandle}. Unlike a plain {@link Handle}, {@link #cancel()} must be
- * called on the loop thread: the loop counts cancelled timers to decide when to compact its
- * heap. A cancelled timer stays in the heap until it reaches the top or the heap is compacted,
- * but it never runs and no longer holds its callback.
+ * called on the loop thread: a cancelled timer leaves the loop's timer heap at once (asyncio
+ * leaves it there until it reaches the top or the heap is compacted), so a server that cancels
+ * most of its timeouts keeps a heap of live timers only.
  */
 public final class TimerHandle extends Handle {
     private final EventLoop loop;
     private final long when;
-    /** True while the handle sits in the loop's timer heap. Loop thread only. */
-    boolean scheduled;
+    /** Where the handle sits in the loop's {@link TimerHeap}, or -1 when it is not there. Loop thread only. */
+    int heapIndex = -1;
 
     TimerHandle(EventLoop loop, long when, Runnable callback) {
         super(callback);
@@ -36,8 +36,8 @@ public final class TimerHandle extends Handle {
         loop.checkThread("TimerHandle.cancel");
         if (!isCancelled()) {
             super.cancel();
-            if (scheduled) {
-                loop.timerCancelled();
+            if (heapIndex >= 0) {
+                loop.timerCancelled(this);
             }
         }
     }

@@ -1,11 +1,12 @@
 package io.eventloop;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.eventloop.internal.TimerHeap;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -14,33 +15,61 @@ import java.util.NoSuchElementException;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** Unit tests of the loop's timer heap: (deadline, sequence) order, ties, compaction. */
+/** Unit tests of the loop's timer heap: (deadline, sequence) order, ties, removal from anywhere. */
 class TimerHeapTest {
 
-    /** What the reference model stores: an item with its deadline and insertion rank. */
-    private record Entry(long deadline, long sequence, String item) {
+    /** What the reference model stores: a timer with its insertion rank. */
+    private record Entry(long sequence, TimerHandle timer) {
+        long deadline() {
+            return timer.when();
+        }
     }
 
     private static final Comparator<Entry> ORDER =
             Comparator.comparingLong(Entry::deadline).thenComparingLong(Entry::sequence);
 
-    private static List<String> drain(TimerHeap<String> heap) {
+    /** A timer named {@code name}, outside any loop: the heap never calls back into one. */
+    private static TimerHandle timer(long deadline, String name) {
+        return new TimerHandle(null, deadline, new Runnable() {
+            @Override
+            public void run() {
+            }
+
+            @Override
+            public String toString() {
+                return name;
+            }
+        });
+    }
+
+    private static String name(TimerHandle t) {
+        return t == null ? null : String.valueOf(t.callback());
+    }
+
+    private static TimerHandle add(TimerHeap heap, long deadline, String name) {
+        TimerHandle t = timer(deadline, name);
+        heap.add(t);
+        return t;
+    }
+
+    private static List<String> drain(TimerHeap heap) {
         List<String> out = new ArrayList<>();
-        for (String s = heap.poll(); s != null; s = heap.poll()) {
-            out.add(s);
+        for (TimerHandle t = heap.poll(); t != null; t = heap.poll()) {
+            assertEquals(-1, t.heapIndex, "a polled timer no longer has a place in the heap");
+            out.add(name(t));
         }
         return out;
     }
 
     @Test
-    void pollReturnsItemsInDeadlineOrder() {
-        TimerHeap<String> heap = new TimerHeap<>();
+    void pollReturnsTimersInDeadlineOrder() {
+        TimerHeap heap = new TimerHeap();
         long[] deadlines = {50, 10, 40, 20, 30, -5, 0};
         for (long d : deadlines) {
-            heap.add(d, "d" + d);
+            add(heap, d, "d" + d);
         }
         assertEquals(7, heap.size());
-        assertEquals("d-5", heap.peek());
+        assertEquals("d-5", name(heap.peek()));
         assertEquals(-5, heap.peekDeadline());
         assertEquals(List.of("d-5", "d0", "d10", "d20", "d30", "d40", "d50"), drain(heap));
         assertTrue(heap.isEmpty());
@@ -48,13 +77,13 @@ class TimerHeapTest {
 
     @Test
     void equalDeadlinesComeOutInInsertionOrder() {
-        TimerHeap<String> heap = new TimerHeap<>();
+        TimerHeap heap = new TimerHeap();
         List<String> expectedAt7 = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
-            heap.add(7, "seven-" + i);
+            add(heap, 7, "seven-" + i);
             expectedAt7.add("seven-" + i);
             if (i % 10 == 0) {
-                heap.add(3, "three-" + i); // interleave other deadlines to exercise sifting
+                add(heap, 3, "three-" + i); // interleave other deadlines to exercise sifting
             }
         }
         List<String> out = drain(heap);
@@ -65,25 +94,25 @@ class TimerHeapTest {
 
     @Test
     void extremeDeadlinesAreOrderedWithoutOverflow() {
-        TimerHeap<String> heap = new TimerHeap<>();
-        heap.add(Long.MAX_VALUE, "max");
-        heap.add(0, "zero");
-        heap.add(Long.MIN_VALUE, "min");
-        heap.add(Long.MAX_VALUE - 1, "max-1");
-        heap.add(Long.MIN_VALUE + 1, "min+1");
-        heap.add(Long.MAX_VALUE, "max again");
+        TimerHeap heap = new TimerHeap();
+        add(heap, Long.MAX_VALUE, "max");
+        add(heap, 0, "zero");
+        add(heap, Long.MIN_VALUE, "min");
+        add(heap, Long.MAX_VALUE - 1, "max-1");
+        add(heap, Long.MIN_VALUE + 1, "min+1");
+        add(heap, Long.MAX_VALUE, "max again");
         assertEquals(List.of("min", "min+1", "zero", "max-1", "max", "max again"), drain(heap));
     }
 
     @Test
     void emptyHeapPeeksAndPollsNullAndHasNoDeadline() {
-        TimerHeap<String> heap = new TimerHeap<>();
+        TimerHeap heap = new TimerHeap();
         assertTrue(heap.isEmpty());
         assertEquals(0, heap.size());
         assertNull(heap.peek());
         assertNull(heap.poll());
         assertThrows(NoSuchElementException.class, heap::peekDeadline);
-        heap.add(1, "one");
+        add(heap, 1, "one");
         heap.poll();
         assertNull(heap.poll());
         assertThrows(NoSuchElementException.class, heap::peekDeadline);
@@ -91,11 +120,12 @@ class TimerHeapTest {
 
     @Test
     void growsFarPastItsInitialCapacity() {
-        TimerHeap<String> heap = new TimerHeap<>();
+        TimerHeap heap = new TimerHeap();
         for (int i = 9_999; i >= 0; i--) {
-            heap.add(i, "t" + i);
+            add(heap, i, "t" + i);
         }
         assertEquals(10_000, heap.size());
+        assertTrue(heap.isConsistent());
         List<String> out = drain(heap);
         for (int i = 0; i < 10_000; i++) {
             assertEquals("t" + i, out.get(i));
@@ -103,18 +133,22 @@ class TimerHeapTest {
     }
 
     @Test
-    void removeIfDropsTheMatchesAndRebuildsTheOrder() {
-        TimerHeap<String> heap = new TimerHeap<>();
+    void removeTakesATimerOutOfTheMiddleAndKeepsTheOrder() {
+        TimerHeap heap = new TimerHeap();
         List<Integer> order = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
             order.add(i);
         }
         Collections.shuffle(order, new Random(3));
+        List<TimerHandle> byDeadline = new ArrayList<>(Collections.nCopies(200, null));
         for (int i : order) {
-            heap.add(i, Integer.toString(i));
+            byDeadline.set(i, add(heap, i, Integer.toString(i)));
         }
-        int removed = heap.removeIf(s -> Integer.parseInt(s) % 3 == 0);
-        assertEquals(67, removed);
+        for (int i = 0; i < 200; i += 3) {
+            assertTrue(heap.remove(byDeadline.get(i)));
+            assertEquals(-1, byDeadline.get(i).heapIndex);
+            assertTrue(heap.isConsistent());
+        }
         assertEquals(133, heap.size());
         List<String> expected = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
@@ -126,12 +160,15 @@ class TimerHeapTest {
     }
 
     @Test
-    void removeIfKeepsTiesInInsertionOrder() {
-        TimerHeap<String> heap = new TimerHeap<>();
+    void removeKeepsTiesInInsertionOrder() {
+        TimerHeap heap = new TimerHeap();
+        List<TimerHandle> all = new ArrayList<>();
         for (int i = 0; i < 60; i++) {
-            heap.add(i % 3, "d" + (i % 3) + "-" + i);
+            all.add(add(heap, i % 3, "d" + (i % 3) + "-" + i));
         }
-        assertEquals(30, heap.removeIf(s -> Integer.parseInt(s.substring(s.indexOf('-') + 1)) % 2 == 1));
+        for (int i = 1; i < 60; i += 2) {
+            heap.remove(all.get(i));
+        }
         List<String> expected = new ArrayList<>();
         for (int d = 0; d < 3; d++) {
             for (int i = 0; i < 60; i++) {
@@ -144,83 +181,103 @@ class TimerHeapTest {
     }
 
     @Test
-    void removeIfWithNoMatchOrAllMatchingLeavesAConsistentHeap() {
-        TimerHeap<String> heap = new TimerHeap<>();
-        for (int i = 0; i < 20; i++) {
-            heap.add(20 - i, "t" + (20 - i));
-        }
-        assertEquals(0, heap.removeIf(s -> false));
-        assertEquals(20, heap.size());
-        assertEquals("t1", heap.peek());
-        assertEquals(20, heap.removeIf(s -> true));
-        assertTrue(heap.isEmpty());
-        assertNull(heap.poll());
-        heap.add(5, "after");
-        assertEquals(List.of("after"), drain(heap));
+    void removingATimerThatIsNotThereChangesNothing() {
+        TimerHeap heap = new TimerHeap();
+        TimerHandle a = add(heap, 1, "a");
+        add(heap, 2, "b");
+        TimerHandle stranger = timer(0, "stranger");
+        assertFalse(heap.remove(stranger));
+        assertTrue(heap.remove(a));
+        assertFalse(heap.remove(a), "a second removal finds nothing");
+        assertEquals(List.of("b"), drain(heap));
     }
 
     @Test
-    void clearEmptiesTheHeapAndLaterItemsStillKeepTheirOrder() {
-        TimerHeap<String> heap = new TimerHeap<>();
+    void aTimerCannotBeAddedTwice() {
+        TimerHeap heap = new TimerHeap();
+        TimerHandle a = add(heap, 1, "a");
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> heap.add(a));
+        assertTrue(e.getMessage().contains("already scheduled"), e.getMessage());
+        assertEquals(1, heap.size());
+    }
+
+    @Test
+    void clearEmptiesTheHeapAndLaterTimersStillKeepTheirOrder() {
+        TimerHeap heap = new TimerHeap();
+        List<TimerHandle> old = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
-            heap.add(i, "old" + i);
+            old.add(add(heap, i, "old" + i));
         }
         heap.clear();
         assertTrue(heap.isEmpty());
         assertNull(heap.peek());
-        heap.add(2, "b");
-        heap.add(1, "a");
-        heap.add(2, "c");
+        for (TimerHandle t : old) {
+            assertEquals(-1, t.heapIndex);
+        }
+        add(heap, 2, "b");
+        add(heap, 1, "a");
+        add(heap, 2, "c");
+        assertFalse(heap.remove(old.get(0)), "a cleared timer is not found by its old index");
         assertEquals(List.of("a", "b", "c"), drain(heap));
     }
 
-    /** Random adds, polls and compactions, checked step by step against a sorted list. */
+    /**
+     * Random schedules, fires (polls) and cancels (removals from anywhere), checked step by step
+     * against a sorted reference list, with the heap invariant and every index checked each step.
+     */
     @Test
-    void randomOperationsMatchASortedReference() {
+    void randomScheduleCancelAndFireSequencesMatchAReferenceModel() {
         Random random = new Random(20240601L);
-        TimerHeap<String> heap = new TimerHeap<>();
+        TimerHeap heap = new TimerHeap();
         List<Entry> reference = new ArrayList<>();
         long sequence = 0;
-        for (int step = 0; step < 50_000; step++) {
+        for (int step = 0; step < 30_000; step++) {
             int op = random.nextInt(100);
-            if (op < 55) {
+            if (op < 50) {
                 long deadline = switch (random.nextInt(50)) {
                     case 0 -> Long.MIN_VALUE;
                     case 1 -> Long.MAX_VALUE;
                     default -> random.nextInt(64) - 16; // a narrow range: many ties
                 };
-                String item = "i" + sequence;
-                heap.add(deadline, item);
-                reference.add(new Entry(deadline, sequence++, item));
-            } else if (op < 97) {
+                TimerHandle t = add(heap, deadline, "i" + sequence);
+                reference.add(new Entry(sequence++, t));
+            } else if (op < 75) {
                 reference.sort(ORDER);
-                String expected = reference.isEmpty() ? null : reference.remove(0).item();
-                assertEquals(expected, heap.poll(), "poll at step " + step);
-            } else {
-                int modulus = 2 + random.nextInt(5);
-                int residue = random.nextInt(modulus);
-                int expectedRemoved = 0;
-                for (int i = reference.size() - 1; i >= 0; i--) {
-                    if (Long.parseLong(reference.get(i).item().substring(1)) % modulus == residue) {
-                        reference.remove(i);
-                        expectedRemoved++;
-                    }
-                }
-                int removed = heap.removeIf(s -> Long.parseLong(s.substring(1)) % modulus == residue);
-                assertEquals(expectedRemoved, removed, "removeIf at step " + step);
+                String expected = reference.isEmpty() ? null : name(reference.remove(0).timer());
+                assertEquals(expected, name(heap.poll()), "fire at step " + step);
+            } else if (!reference.isEmpty()) {
+                Entry victim = reference.remove(random.nextInt(reference.size()));
+                assertTrue(heap.remove(victim.timer()), "cancel at step " + step);
             }
             assertEquals(reference.size(), heap.size(), "size at step " + step);
+            assertTrue(heap.isConsistent(), "heap invariant at step " + step);
             if (!reference.isEmpty()) {
                 Entry first = Collections.min(reference, ORDER);
-                assertEquals(first.item(), heap.peek(), "peek at step " + step);
+                assertEquals(name(first.timer()), name(heap.peek()), "peek at step " + step);
                 assertEquals(first.deadline(), heap.peekDeadline(), "peekDeadline at step " + step);
             }
         }
         reference.sort(ORDER);
         List<String> rest = new ArrayList<>();
         for (Entry e : reference) {
-            rest.add(e.item());
+            rest.add(name(e.timer()));
         }
         assertEquals(rest, drain(heap));
+    }
+
+    @Test
+    void aCancelledTimerLeavesTheLoopsHeapAtOnce() {
+        try (FakeLoop f = new FakeLoop()) {
+            List<TimerHandle> timers = new ArrayList<>();
+            for (int i = 0; i < 1_000; i++) {
+                timers.add(f.loop.callLater(Duration.ofSeconds(1 + i % 7), () -> { }));
+            }
+            for (int i = 0; i < 1_000; i += 2) {
+                timers.get(i).cancel();
+            }
+            assertEquals(500, f.loop.timerCount(), "the cancelled half is gone before any iteration");
+            timers.get(0).cancel(); // again: idempotent
+            assertEquals(500, f.loop.timerCount());
+        }
     }
 }

@@ -231,8 +231,8 @@ class TimerTest {
     void selectDoesNotWaitWhenACallbackIsReadyOrATimerIsDue() {
         try (FakeLoop f = new FakeLoop()) {
             f.loop.callLater(Duration.ofSeconds(30), () -> { });
-            f.loop.callSoon(f.loop::stop);
-            f.loop.runForever();
+            f.loop.callSoon(() -> { });
+            f.loop.runOnce(Duration.ofSeconds(60));
             assertEquals(List.of(0L), f.poller.timeouts);
         }
         try (FakeLoop f = new FakeLoop()) {
@@ -242,21 +242,7 @@ class TimerTest {
         }
     }
 
-    @Test
-    void cancelledTimersAtTheHeadAreDiscardedOnTheNextIteration() {
-        try (FakeLoop f = new FakeLoop()) {
-            TimerHandle a = f.loop.callLater(Duration.ofSeconds(1), () -> { });
-            TimerHandle b = f.loop.callLater(Duration.ofSeconds(2), () -> { });
-            f.loop.callLater(Duration.ofSeconds(3), () -> { });
-            a.cancel();
-            b.cancel();
-            assertEquals(3, f.loop.timerCount());
-            f.iterate(1);
-            assertEquals(1, f.loop.timerCount());
-        }
-    }
-
-    // ------------------------------------------------------------------ B.21 compaction
+    // ------------------------------------------------------------------ B.21 cancelled timers leave at once
 
     /** Schedules {@code n} timers at 10 s + i ms and returns their handles, earliest first. */
     private static List<TimerHandle> scheduleTimers(FakeLoop f, int n, List<Integer> fired) {
@@ -269,16 +255,29 @@ class TimerTest {
     }
 
     @Test
-    void moreThanHundredTimersWithMoreThanHalfCancelledAreCompactedOnTheNextIteration() {
+    void cancelledTimersLeaveTheHeapAtOnceWhereverTheyAre() {
+        try (FakeLoop f = new FakeLoop()) {
+            TimerHandle a = f.loop.callLater(Duration.ofSeconds(1), () -> { });
+            TimerHandle b = f.loop.callLater(Duration.ofSeconds(2), () -> { });
+            TimerHandle c = f.loop.callLater(Duration.ofSeconds(3), () -> { });
+            b.cancel();
+            assertEquals(2, f.loop.timerCount(), "from the middle");
+            a.cancel();
+            assertEquals(1, f.loop.timerCount(), "from the head");
+            c.cancel();
+            assertEquals(0, f.loop.timerCount());
+        }
+    }
+
+    @Test
+    void aMostlyCancelledHeapFiresTheRestInOrder() {
         try (FakeLoop f = new FakeLoop()) {
             List<Integer> fired = new ArrayList<>();
             List<TimerHandle> handles = scheduleTimers(f, 150, fired);
-            for (int i = 74; i < 150; i++) { // 76 of 150, none at the head
+            for (int i = 74; i < 150; i++) {
                 handles.get(i).cancel();
             }
-            assertEquals(150, f.loop.timerCount());
-            f.iterate(1);
-            assertEquals(74, f.loop.timerCount(), "the heap was not compacted");
+            assertEquals(74, f.loop.timerCount());
             f.loop.runUntilComplete(Async.sleep(Duration.ofSeconds(11)));
             List<Integer> expected = new ArrayList<>();
             for (int i = 0; i < 74; i++) {
@@ -290,84 +289,44 @@ class TimerTest {
     }
 
     @Test
-    void exactlyHalfCancelledIsNotCompacted() {
-        try (FakeLoop f = new FakeLoop()) {
-            List<TimerHandle> handles = scheduleTimers(f, 150, new ArrayList<>());
-            for (int i = 75; i < 150; i++) {
-                handles.get(i).cancel();
-            }
-            f.iterate(1);
-            assertEquals(150, f.loop.timerCount());
-        }
-    }
-
-    @Test
-    void aHundredTimersOrFewerAreNeverCompacted() {
-        try (FakeLoop f = new FakeLoop()) {
-            List<TimerHandle> handles = scheduleTimers(f, 100, new ArrayList<>());
-            for (int i = 1; i < 100; i++) {
-                handles.get(i).cancel();
-            }
-            f.iterate(1);
-            assertEquals(100, f.loop.timerCount());
-        }
-    }
-
-    @Test
-    void compactionStartsCountingCancelledTimersAfresh() {
-        try (FakeLoop f = new FakeLoop()) {
-            List<Integer> fired = new ArrayList<>();
-            List<TimerHandle> handles = scheduleTimers(f, 150, fired);
-            for (int i = 74; i < 150; i++) {
-                handles.get(i).cancel();
-            }
-            f.iterate(1);
-            assertEquals(74, f.loop.timerCount());
-            for (int i = 74; i < 150; i++) {
-                handles.get(i).cancel(); // already cancelled and dropped: counts nothing
-            }
-            List<TimerHandle> more = new ArrayList<>();
-            for (int i = 0; i < 60; i++) {
-                more.add(f.loop.callLater(Duration.ofMillis(20_000 + i), () -> { }));
-            }
-            for (int i = 0; i < 60; i++) { // 60 of 134: not more than half
-                more.get(i).cancel();
-            }
-            f.iterate(1);
-            assertEquals(134, f.loop.timerCount());
-            handles.get(73).cancel(); // 61 of 134, still not at the head
-            handles.get(72).cancel(); // 62 of 134
-            handles.get(71).cancel(); // 63
-            handles.get(70).cancel(); // 64
-            handles.get(69).cancel(); // 65
-            handles.get(68).cancel(); // 66
-            handles.get(67).cancel(); // 67: exactly half
-            f.iterate(1);
-            assertEquals(134, f.loop.timerCount());
-            handles.get(66).cancel(); // 68 of 134: more than half
-            f.iterate(1);
-            assertEquals(66, f.loop.timerCount());
-        }
-    }
-
-    @Test
-    void cancellingATimerThatAlreadyRanDoesNotCountTowardsCompaction() {
+    void cancellingATimerThatAlreadyRanOrWasCancelledChangesNothing() {
         try (FakeLoop f = new FakeLoop()) {
             List<TimerHandle> early = new ArrayList<>();
             for (int i = 0; i < 100; i++) {
                 early.add(f.loop.callLater(Duration.ofSeconds(1), () -> { }));
             }
-            List<TimerHandle> late = scheduleTimers(f, 200, new ArrayList<>());
+            List<Integer> fired = new ArrayList<>();
+            List<TimerHandle> late = scheduleTimers(f, 200, fired);
             f.loop.runUntilComplete(Async.sleep(Duration.ofSeconds(2)));
             assertEquals(200, f.loop.timerCount());
             for (TimerHandle h : early) {
                 h.cancel(); // ran already: not in the heap
             }
-            for (int i = 110; i < 200; i++) { // 90 of 200
-                late.get(i).cancel();
-            }
-            f.iterate(1);
             assertEquals(200, f.loop.timerCount());
+            for (int i = 110; i < 200; i++) {
+                late.get(i).cancel();
+                late.get(i).cancel(); // twice: idempotent
+            }
+            assertEquals(110, f.loop.timerCount());
+            f.loop.runUntilComplete(Async.sleep(Duration.ofSeconds(20)));
+            assertEquals(110, fired.size());
+            assertEquals(0, fired.get(0));
+            assertEquals(109, fired.get(109));
+        }
+    }
+
+    @Test
+    void cancellingATimerInsideTheIterationThatFiresItStopsIt() {
+        try (FakeLoop f = new FakeLoop()) {
+            List<String> ran = new ArrayList<>();
+            TimerHandle[] second = new TimerHandle[1];
+            f.loop.callLater(Duration.ofSeconds(1), () -> {
+                ran.add("first");
+                second[0].cancel(); // already moved to the ready queue in this iteration
+            });
+            second[0] = f.loop.callLater(Duration.ofSeconds(1), () -> ran.add("second"));
+            f.loop.runUntilComplete(Async.sleep(Duration.ofSeconds(2)));
+            assertEquals(List.of("first"), ran);
         }
     }
 

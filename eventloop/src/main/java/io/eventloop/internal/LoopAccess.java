@@ -38,6 +38,12 @@ public final class LoopAccess {
 
         /** Throws {@link IllegalStateException} unless called on the loop's thread. */
         void checkThread(EventLoop loop, String method);
+
+        /**
+         * A registered channel was closed: the next iteration polls, so that the selector
+         * releases its descriptor then (a closed channel's key is flushed by the next select).
+         */
+        void pollSoon(EventLoop loop);
     }
 
     private static volatile Bridge bridge;

@@ -37,6 +37,16 @@ final class NetSupport {
         return f;
     }
 
+    /**
+     * Closes a channel registered with {@code loop}'s selector, ignoring a failure. Its descriptor
+     * is released when the selector next flushes the cancelled key, so the loop polls on its
+     * next iteration: a closed listening port is free (and refuses connections) from then on.
+     */
+    static void closeRegistered(EventLoop loop, Closeable channel) {
+        closeQuietly(channel);
+        LOOP.pollSoon(loop);
+    }
+
     /** Closes {@code c}, ignoring a failure: used on paths that already report a better error. */
     static void closeQuietly(Closeable c) {
         if (c == null) {

@@ -183,7 +183,7 @@ public final class Server implements AutoCloseable {
                 retry.cancel();
                 retry = null;
             }
-            NetSupport.closeQuietly(channel);
+            NetSupport.closeRegistered(loop, channel);
         }
     }
 
