@@ -1,6 +1,5 @@
 package io.eventloop;
 
-import io.eventloop.internal.IoHandler;
 import io.eventloop.internal.LoopAccess;
 import io.eventloop.net.Connection;
 import io.eventloop.net.Net;
@@ -12,28 +11,19 @@ import io.eventloop.net.Transport;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.FutureTask;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -71,6 +61,12 @@ import org.slf4j.LoggerFactory;
  * the process gets INT, TERM or HUP. With debug mode and the watchdog off, none of it costs
  * anything per callback. {@code docs/operations.md} describes them.
  *
+ * <p><b>What is in this file.</b> The iteration and the queues it drains, and the public API. The
+ * parts the iteration leans on are package-private classes beside it, each named for what it holds:
+ * {@code Readiness} (which channels are watched, what a ready key queues), {@code LiveTasks},
+ * {@code UnretrievedFailures}, {@code DefaultExecutor}, and the {@code Clock} and {@code Poller}
+ * seams; the package's {@code package-info} maps them all.
+ *
  * <p><b>Compared with asyncio:</b> the same names in Java case ({@code call_soon} is
  * {@link #callSoon}); time is {@code long} nanoseconds; {@code run_coroutine_threadsafe} is
  * {@link #submit}; live tasks are held strongly. <b>Compared with an
@@ -93,17 +89,9 @@ public final class EventLoop implements AutoCloseable {
     private static final ThreadLocal<EventLoop> RUNNING = new ThreadLocal<>();
     /** The loop a thread created or ran last, for {@link #current()} outside a run. */
     private static final ThreadLocal<EventLoop> THREAD_DEFAULT = new ThreadLocal<>();
-    private static final AtomicInteger EXECUTOR_THREADS = new AtomicInteger();
-    /**
-     * Size of the loop-wide buffer every transport reads into: 256 KiB, close to what asyncio and
-     * uvloop read per call. Against 64 KiB it made 100 KiB echo 1.27x and bulk streaming 1.21x
-     * faster, with no change for 1 KiB messages (docs/benchmarks.md, "Echo server"); it costs
-     * 192 KiB more per loop, not per connection.
-     */
-    private static final int READ_BUFFER_SIZE = 256 * 1024;
 
     static {
-        LoopAccess.install(new NetBridge());
+        LoopAccess.install(new Readiness.NetAccess());
     }
 
     private final Options options;
@@ -141,7 +129,10 @@ public final class EventLoop implements AutoCloseable {
      * many threads submit (Netty's {@code nextWakeupNanos} idea, as a boolean).
      */
     private final AtomicBoolean sleeping = new AtomicBoolean();
-    private final Consumer<SelectionKey> dispatchKey = this::dispatch;
+    /** Which channels the poller watches, and what each ready key queues. Loop thread only. */
+    final Readiness readiness;
+    /** {@link Readiness#dispatch}, bound once: the poller calls it per ready key. */
+    private final Consumer<SelectionKey> dispatchKey;
 
     /** The loop thread: the runner while running, else the creator or last runner. Any thread reads. */
     private volatile Thread thread;
@@ -157,22 +148,13 @@ public final class EventLoop implements AutoCloseable {
      * {@link Waiting#wake()} and, while a scope's body is being called, by {@link Timeout}.
      */
     Timeout currentTimeout;
-    /** Head of the intrusive list of live tasks. Loop thread only. */
-    private Task<?> liveTasks;
-    private int liveTaskCount;
-    private long taskCounter;
-
-    /** Failed futures that had no listener when they failed; reported at close if still unread. */
-    private final ArrayList<Future<?>> unretrieved = new ArrayList<>();
+    /** The tasks not done yet, held strongly. Loop thread only. */
+    private final LiveTasks tasks = new LiveTasks(this);
+    /** Failed futures that had no listener when they failed. Loop thread only. */
+    private final UnretrievedFailures unretrieved = new UnretrievedFailures(this);
     private volatile ExceptionHandler exceptionHandler;
-    /** Created on first use by {@link #runInExecutor}. Loop thread only. */
-    private ThreadPoolExecutor defaultExecutor;
-    /**
-     * The one direct buffer every transport of this loop reads into, created on first use: one
-     * loop thread reads one socket at a time, so one buffer serves them all (instead of a buffer
-     * per connection). Loop thread only.
-     */
-    private ByteBuffer readBuffer;
+    /** {@link #runInExecutor}'s default executor, created on first use. Loop thread only. */
+    private final DefaultExecutor defaultExecutor = new DefaultExecutor(this);
 
     /** A loop with default {@link Options}. Not running until {@link #runForever()} or {@link #runUntilComplete}. */
     public EventLoop() {
@@ -189,10 +171,12 @@ public final class EventLoop implements AutoCloseable {
         this.options = Objects.requireNonNull(options, "options");
         this.clock = clock;
         this.poller = poller;
+        this.readiness = new Readiness(this, poller, ready);
+        this.dispatchKey = readiness::dispatch;
         this.debug = options.debug();
-        this.slowCallbackNanos = saturatedNanos(options.slowCallbackDuration());
+        this.slowCallbackNanos = Clock.saturatedNanos(options.slowCallbackDuration());
         Duration watchdog = options.watchdog();
-        this.watch = watchdog == null ? null : new Watchdog.Watch(this, saturatedNanos(watchdog));
+        this.watch = watchdog == null ? null : new Watchdog.Watch(this, Clock.saturatedNanos(watchdog));
         this.instrumented = debug || watch != null;
         this.thread = Thread.currentThread();
         THREAD_DEFAULT.set(this);
@@ -229,7 +213,7 @@ public final class EventLoop implements AutoCloseable {
             try {
                 return loop.runUntilComplete(task);
             } finally {
-                loop.cancelAllTasks();
+                loop.tasks.cancelAll();
                 loop.runUntilComplete(loop.shutdownDefaultExecutor(options.executorShutdownTimeout));
             }
         }
@@ -342,7 +326,7 @@ public final class EventLoop implements AutoCloseable {
         if (maxWait.isNegative()) {
             throw new IllegalArgumentException("maxWait must not be negative: " + maxWait);
         }
-        long nanos = saturatedNanos(maxWait);
+        long nanos = Clock.saturatedNanos(maxWait);
         long maxWaitMillis = nanos / 1_000_000 + (nanos % 1_000_000 == 0 ? 0 : 1);
         enterRun("runOnce");
         try {
@@ -433,21 +417,15 @@ public final class EventLoop implements AutoCloseable {
         }
         closed = true;
         try {
-            reportUnretrieved();
+            unretrieved.report();
             SignalHandlers.removeAll(this, signalHandlers);
-            for (Task<?> t = liveTasks; t != null; t = t.nextLive) {
-                // The task's toString says where it was created (debug mode) and what it waits on.
-                callExceptionHandler(new ErrorContext("Task was destroyed but it is pending", null, null, t, t));
-            }
+            tasks.reportPending();
         } finally {
-            liveTasks = null;
-            liveTaskCount = 0;
+            tasks.clear();
             ready.clear();
             timers.clear();
             inbox.clear();
-            if (defaultExecutor != null) {
-                defaultExecutor.shutdown();
-            }
+            defaultExecutor.shutdownWithoutWaiting();
             try {
                 poller.close();
             } catch (IOException e) {
@@ -497,7 +475,7 @@ public final class EventLoop implements AutoCloseable {
     /** Phase 1. */
     private long selectTimeout() {
         if (!unretrieved.isEmpty() && ready.isEmpty() && !stopping && timers.isEmpty() && inbox.isEmpty()) {
-            reportUnretrieved(); // the loop goes idle: see reportUnretrieved for the rule
+            unretrieved.report(); // the loop goes idle: see UnretrievedFailures.report for the rule
         }
         if (!ready.isEmpty() || stopping) {
             return 0;
@@ -505,7 +483,7 @@ public final class EventLoop implements AutoCloseable {
         if (timers.isEmpty()) {
             return -1;
         }
-        long remaining = saturatedSubtract(timers.peekDeadline(), clock.nanoTime());
+        long remaining = Clock.saturatedSubtract(timers.peekDeadline(), clock.nanoTime());
         // Round up: a sub-millisecond timer must not turn into select(0)-spinning.
         return remaining <= 0 ? 0 : (remaining - 1) / 1_000_000 + 1;
     }
@@ -539,28 +517,6 @@ public final class EventLoop implements AutoCloseable {
             // An interrupt would make every later select return at once and spin the loop.
             // The loop is stopped with stop(), not interrupts (as in Netty's NioEventLoop).
             log.debug("{}: the loop thread was interrupted; the interrupt is cleared", this);
-        }
-    }
-
-    /** Phase 2, per ready key: queue the reader and/or the writer; they run in phase 4. */
-    private void dispatch(SelectionKey key) {
-        Object attachment = key.attachment();
-        if (attachment instanceof IoHandler handler) {
-            ready.add(handler); // a transport: it reads key.readyOps() itself when it runs
-            return;
-        }
-        IoHandlers io = (IoHandlers) attachment;
-        int ops;
-        try {
-            ops = key.readyOps();
-        } catch (java.nio.channels.CancelledKeyException e) {
-            return;
-        }
-        if ((ops & (SelectionKey.OP_READ | SelectionKey.OP_ACCEPT)) != 0 && io.reader != null) {
-            ready.add(io.reader);
-        }
-        if ((ops & (SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT)) != 0 && io.writer != null) {
-            ready.add(io.writer);
         }
     }
 
@@ -681,7 +637,7 @@ public final class EventLoop implements AutoCloseable {
         } catch (RuntimeException e) {
             channels = 0; // closed meanwhile
         }
-        return counters.snapshot(running, clock.nanoTime(), liveTaskCount, channels);
+        return counters.snapshot(running, clock.nanoTime(), tasks.count(), channels);
     }
 
     // ================================================================== signals
@@ -742,7 +698,7 @@ public final class EventLoop implements AutoCloseable {
         Objects.requireNonNull(delay, "delay");
         Objects.requireNonNull(callback, "callback");
         checkThread("EventLoop.callLater");
-        return callAt(saturatedAdd(time(), saturatedNanos(delay)), callback);
+        return callAt(Clock.saturatedAdd(time(), Clock.saturatedNanos(delay)), callback);
     }
 
     /**
@@ -858,13 +814,8 @@ public final class EventLoop implements AutoCloseable {
         Objects.requireNonNull(body, "body");
         checkThread("EventLoop.createTask");
         checkNotClosed("createTask");
-        Task<T> task = new Task<>(this, ++taskCounter, name, body);
-        task.nextLive = liveTasks;
-        if (liveTasks != null) {
-            liveTasks.previousLive = task;
-        }
-        liveTasks = task;
-        liveTaskCount++;
+        Task<T> task = new Task<>(this, tasks.nextId(), name, body);
+        tasks.add(task);
         JfrEvents.taskCreated(task);
         task.start();
         return task;
@@ -872,12 +823,7 @@ public final class EventLoop implements AutoCloseable {
 
     /** The tasks that are not done yet, in no particular order: asyncio's {@code all_tasks}. */
     public List<Task<?>> allTasks() {
-        checkThread("EventLoop.allTasks");
-        List<Task<?>> all = new ArrayList<>(liveTaskCount);
-        for (Task<?> t = liveTasks; t != null; t = t.nextLive) {
-            all.add(t);
-        }
-        return all;
+        return tasks.all();
     }
 
     /** The task whose step is running, or null outside any task: asyncio's {@code current_task}. */
@@ -896,9 +842,7 @@ public final class EventLoop implements AutoCloseable {
      * @throws IllegalArgumentException if the channel is blocking, closed, or cannot be read
      */
     public void addReader(SelectableChannel channel, Runnable callback) {
-        Objects.requireNonNull(channel, "channel");
-        int op = (channel.validOps() & SelectionKey.OP_ACCEPT) != 0 ? SelectionKey.OP_ACCEPT : SelectionKey.OP_READ;
-        addHandler(channel, callback, op, true, "addReader");
+        readiness.addReader(channel, callback);
     }
 
     /**
@@ -909,95 +853,17 @@ public final class EventLoop implements AutoCloseable {
      * @throws IllegalArgumentException if the channel is blocking, closed, or cannot be written
      */
     public void addWriter(SelectableChannel channel, Runnable callback) {
-        Objects.requireNonNull(channel, "channel");
-        int op = channel instanceof SocketChannel sc && sc.isConnectionPending()
-                ? SelectionKey.OP_CONNECT : SelectionKey.OP_WRITE;
-        addHandler(channel, callback, op, false, "addWriter");
+        readiness.addWriter(channel, callback);
     }
 
     /** Stops watching {@code channel} for reading. @return whether a reader was registered */
     public boolean removeReader(SelectableChannel channel) {
-        return removeHandler(channel, true, "removeReader");
+        return readiness.removeReader(channel);
     }
 
     /** Stops watching {@code channel} for writing. @return whether a writer was registered */
     public boolean removeWriter(SelectableChannel channel) {
-        return removeHandler(channel, false, "removeWriter");
-    }
-
-    /** What a selection key is attached to: the two callbacks of one channel. */
-    private static final class IoHandlers {
-        Handle reader;
-        Handle writer;
-    }
-
-    private void addHandler(SelectableChannel channel, Runnable callback, int op, boolean read, String method) {
-        Objects.requireNonNull(channel, "channel");
-        Objects.requireNonNull(callback, "callback");
-        checkThread("EventLoop." + method);
-        checkNotClosed(method);
-        if ((channel.validOps() & op) == 0) {
-            throw new IllegalArgumentException(method + ": " + channel + " does not support this operation");
-        }
-        if (channel.isBlocking()) {
-            throw new IllegalArgumentException(method + ": " + channel
-                    + " is in blocking mode; call configureBlocking(false) first");
-        }
-        Handle handle = new Handle(callback);
-        SelectionKey key = poller.keyFor(channel);
-        try {
-            if (key == null) {
-                IoHandlers io = new IoHandlers();
-                setHandler(io, read, handle);
-                poller.register(channel, op, io);
-                return;
-            }
-            if (!(key.attachment() instanceof IoHandlers io)) {
-                throw new IllegalArgumentException(method + ": " + channel + " is driven by a transport or server");
-            }
-            Handle old = read ? io.reader : io.writer;
-            if (old != null) {
-                old.cancel();
-            }
-            setHandler(io, read, handle);
-            int keep = read ? (key.interestOps() & ~(SelectionKey.OP_READ | SelectionKey.OP_ACCEPT))
-                    : (key.interestOps() & ~(SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT));
-            key.interestOps(keep | op);
-        } catch (java.nio.channels.ClosedChannelException | java.nio.channels.CancelledKeyException e) {
-            throw new IllegalArgumentException(method + ": " + channel + " is closed", e);
-        }
-    }
-
-    private static void setHandler(IoHandlers io, boolean read, Handle handle) {
-        if (read) {
-            io.reader = handle;
-        } else {
-            io.writer = handle;
-        }
-    }
-
-    private boolean removeHandler(SelectableChannel channel, boolean read, String method) {
-        Objects.requireNonNull(channel, "channel");
-        if (closed) {
-            return false;
-        }
-        checkThread("EventLoop." + method);
-        SelectionKey key = poller.keyFor(channel);
-        if (key == null || !(key.attachment() instanceof IoHandlers io)) {
-            return false;
-        }
-        Handle old = read ? io.reader : io.writer;
-        if (old == null) {
-            return false;
-        }
-        old.cancel(); // a dispatch already queued for this iteration must not run
-        setHandler(io, read, null);
-        if (key.isValid()) {
-            int drop = read ? (SelectionKey.OP_READ | SelectionKey.OP_ACCEPT) : (SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT);
-            // interestOps(0) rather than key.cancel(): a cancelled key lingers until the next select
-            key.interestOps(key.interestOps() & ~drop);
-        }
-        return true;
+        return readiness.removeWriter(channel);
     }
 
     /** Channels registered with the poller (cancelled keys not yet flushed included). Loop thread only. */
@@ -1005,63 +871,12 @@ public final class EventLoop implements AutoCloseable {
         return poller.registeredCount();
     }
 
-    /** The reader or writer handle {@link #addReader} / {@link #addWriter} registered, or null. */
-    private Handle handlerOf(SelectableChannel channel, boolean read) {
-        SelectionKey key = poller.keyFor(channel);
-        if (key == null || !(key.attachment() instanceof IoHandlers io)) {
-            return null;
-        }
-        return read ? io.reader : io.writer;
-    }
-
-    /** What {@code io.eventloop.net} may reach of the loop: see {@link LoopAccess}. */
-    private static final class NetBridge implements LoopAccess.Bridge {
-        @Override
-        public SelectionKey register(EventLoop loop, SelectableChannel channel, int ops, IoHandler handler)
-                throws ClosedChannelException {
-            loop.checkThread("register a channel");
-            loop.checkNotClosed("register a channel");
-            if (loop.poller.keyFor(channel) != null) {
-                throw new IllegalArgumentException(channel + " is already registered with " + loop);
-            }
-            SelectionKey key = loop.poller.register(channel, ops, handler);
-            handler.setKey(key);
-            return key;
-        }
-
-        @Override
-        public ByteBuffer readBuffer(EventLoop loop) {
-            ByteBuffer b = loop.readBuffer;
-            if (b == null) {
-                b = loop.readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_SIZE);
-            }
-            return b;
-        }
-
-        @Override
-        public int registeredChannels(EventLoop loop) {
-            return loop.registeredChannels();
-        }
-
-        @Override
-        public Handle reader(EventLoop loop, SelectableChannel channel) {
-            return loop.handlerOf(channel, true);
-        }
-
-        @Override
-        public Handle writer(EventLoop loop, SelectableChannel channel) {
-            return loop.handlerOf(channel, false);
-        }
-
-        @Override
-        public void checkThread(EventLoop loop, String method) {
-            loop.checkThread(method);
-        }
-
-        @Override
-        public void pollSoon(EventLoop loop) {
-            loop.sincePoll = POLL_INTERVAL;
-        }
+    /**
+     * Polls on the next iteration even if callbacks are ready: a registered channel was closed,
+     * and the selector releases its descriptor only when it next flushes the cancelled key.
+     */
+    void pollSoon() {
+        sincePoll = POLL_INTERVAL;
     }
 
     // ================================================================== networking (io.eventloop.net)
@@ -1152,17 +967,7 @@ public final class EventLoop implements AutoCloseable {
      * sizing) and an unbounded queue; {@link #run(Supplier)} shuts it down.
      */
     public <T> Future<T> runInExecutor(Executor executor, Callable<T> work) {
-        Objects.requireNonNull(work, "work");
-        checkThread("EventLoop.runInExecutor");
-        checkNotClosed("runInExecutor");
-        Executor target = executor != null ? executor : defaultExecutor();
-        ExecutorCall<T> call = new ExecutorCall<>(this, work);
-        try {
-            target.execute(call);
-        } catch (RejectedExecutionException e) {
-            call.result.fail(e);
-        }
-        return call.result;
+        return defaultExecutor.run(executor, work);
     }
 
     /**
@@ -1170,91 +975,12 @@ public final class EventLoop implements AutoCloseable {
      * {@code timeout} with a warning: asyncio's {@code shutdown_default_executor}.
      */
     public Future<Void> shutdownDefaultExecutor(Duration timeout) {
-        Objects.requireNonNull(timeout, "timeout");
-        if (timeout.isNegative()) {
-            throw new IllegalArgumentException("timeout must not be negative: " + timeout);
-        }
-        checkThread("EventLoop.shutdownDefaultExecutor");
-        checkNotClosed("shutdownDefaultExecutor");
-        Future<Void> done = createFuture();
-        ThreadPoolExecutor executor = defaultExecutor;
-        if (executor == null) {
-            done.complete(null);
-            return done;
-        }
-        executor.shutdown();
-        Thread waiter = new Thread(() -> {
-            boolean terminated;
-            try {
-                terminated = executor.awaitTermination(saturatedNanos(timeout), TimeUnit.NANOSECONDS);
-            } catch (InterruptedException e) {
-                terminated = false;
-            }
-            if (!terminated) {
-                log.warn("the default executor of {} did not finish within {}", this, timeout);
-            }
-            callSoonThreadsafeIfOpen(() -> done.complete(null));
-        }, "eventloop-executor-shutdown");
-        waiter.setDaemon(true);
-        waiter.start();
-        return done;
-    }
-
-    private Executor defaultExecutor() {
-        if (defaultExecutor == null) {
-            int threads = Math.min(32, Runtime.getRuntime().availableProcessors() + 4);
-            defaultExecutor = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
-                    new LinkedBlockingQueue<>(), r -> {
-                        Thread t = new Thread(r, "eventloop-executor-" + EXECUTOR_THREADS.incrementAndGet());
-                        t.setDaemon(true);
-                        return t;
-                    });
-            defaultExecutor.allowCoreThreadTimeOut(true);
-        }
-        return defaultExecutor;
+        return defaultExecutor.shutdown(timeout);
     }
 
     /** The default executor if it was created, for tests. */
     ExecutorService defaultExecutorIfCreated() {
-        return defaultExecutor;
-    }
-
-    /** Blocking work on an executor; its outcome is carried back to {@link #result} on the loop. */
-    private static final class ExecutorCall<T> extends FutureTask<T> {
-        final EventLoop loop;
-        final Future<T> result;
-
-        ExecutorCall(EventLoop loop, Callable<T> work) {
-            super(work);
-            this.loop = loop;
-            this.result = new Future<>(loop) {
-                @Override
-                public boolean cancel(String message) {
-                    boolean cancelled = super.cancel(message);
-                    if (cancelled) {
-                        ExecutorCall.this.cancel(true); // not started: never starts; running: interrupted
-                    }
-                    return cancelled;
-                }
-            };
-        }
-
-        @Override
-        protected void done() {
-            if (!isCancelled()) {
-                loop.callSoonThreadsafeIfOpen(this::transfer);
-            }
-        }
-
-        private void transfer() {
-            try {
-                result.complete(get());
-            } catch (ExecutionException e) {
-                result.fail(e.getCause());
-            } catch (InterruptedException | java.util.concurrent.CancellationException e) {
-                result.cancel();
-            }
-        }
+        return defaultExecutor.ifCreated();
     }
 
     // ================================================================== errors
@@ -1286,60 +1012,9 @@ public final class EventLoop implements AutoCloseable {
         }
     }
 
+    /** {@code future} failed with no listener: it is reported unless someone looks at it in time. */
     void unretrievedFailure(Future<?> future) {
         unretrieved.add(future);
-        if (unretrieved.size() >= 1024) {
-            reportUnretrieved(); // a bound, so a server that drops failures cannot grow this list
-        }
-    }
-
-    /**
-     * Reports failures nobody looked at. Called at close, when 1024 have piled up, and when the
-     * loop goes idle: nothing is ready, no timer is set and nothing came from another thread, so
-     * the loop is about to wait for I/O or another thread only. Not merely "about to block": a
-     * task that holds a failed task and sleeps before awaiting it ({@code t = createTask(fails);
-     * sleep(1).then(v -> t)}) is correct code, and its timer keeps the loop from being idle. The
-     * limit: a failure held across a wait on a socket or another thread, with no timer set, is
-     * reported even if it is looked at later; attach a listener first (await it, {@code onDone},
-     * gather, a TaskGroup) to keep it from being reported.
-     */
-    private void reportUnretrieved() {
-        for (Future<?> f : unretrieved) {
-            if (!f.isRetrieved()) {
-                f.markRetrieved();
-                Task<?> task = f instanceof Task<?> t ? t : null;
-                String what = task != null ? "Task" : "Future";
-                // The future's toString names it and, in debug mode, where it was created.
-                callExceptionHandler(new ErrorContext(what + " exception was never retrieved",
-                        (Throwable) f.rawResult(), null, f, task));
-            }
-        }
-        unretrieved.clear();
-    }
-
-    /** Cancels every live task and runs until they are done (the end of {@link #run}). */
-    private void cancelAllTasks() {
-        List<Task<?>> leftovers = allTasks();
-        if (leftovers.isEmpty()) {
-            return;
-        }
-        if (debug) {
-            for (Task<?> t : leftovers) {
-                Diagnostics.warn("EventLoop.run(): main is done; cancelling " + t);
-            }
-        }
-        for (Task<?> t : leftovers) {
-            t.cancel();
-        }
-        @SuppressWarnings({"unchecked", "rawtypes"})
-        List<Future<Object>> all = (List) leftovers;
-        runUntilComplete(Async.gatherSettled(all));
-        for (Task<?> t : leftovers) {
-            if (t.state() == Future.FAILED) {
-                callExceptionHandler(new ErrorContext("unhandled exception during EventLoop.run() shutdown",
-                        (Throwable) t.rawResult(), null, t, t));
-            }
-        }
     }
 
     // ================================================================== internals
@@ -1355,30 +1030,21 @@ public final class EventLoop implements AutoCloseable {
         timers.remove(timer);
     }
 
+    /** {@code task} is done: it leaves the live tasks. */
     void taskFinished(Task<?> task) {
-        Task<?> prev = task.previousLive;
-        Task<?> next = task.nextLive;
-        if (prev != null) {
-            prev.nextLive = next;
-        } else if (liveTasks == task) {
-            liveTasks = next;
-        } else {
-            return; // not linked (the loop closed)
-        }
-        if (next != null) {
-            next.previousLive = prev;
-        }
-        task.previousLive = null;
-        task.nextLive = null;
-        liveTaskCount--;
+        tasks.remove(task);
     }
 
     /**
-     * Throws unless called on the loop thread.
+     * Throws {@link IllegalStateException} unless called on the loop thread, with the message every
+     * loop-affine call of this library gives: who called, from which thread, which thread the loop
+     * belongs to, and the door for other threads. For code built on the loop (such as
+     * {@code io.eventloop.net}) that wants the same rule; {@link #inLoopThread()} is the question
+     * without the throw. asyncio checks this only in debug mode ({@code _check_thread}).
      *
-     * @param method what was called, for the message
+     * @param method what was called, for the message (for example {@code "Transport.write"})
      */
-    void checkThread(String method) {
+    public void checkThread(String method) {
         Thread t = thread;
         if (t != Thread.currentThread()) {
             throw new IllegalStateException(method + " called from thread '" + Thread.currentThread().getName()
@@ -1387,7 +1053,8 @@ public final class EventLoop implements AutoCloseable {
         }
     }
 
-    private void checkNotClosed(String method) {
+    /** Throws {@link IllegalStateException} if the loop is closed, naming {@code method}. */
+    void checkNotClosed(String method) {
         if (closed) {
             throw closedError(method);
         }
@@ -1424,28 +1091,9 @@ public final class EventLoop implements AutoCloseable {
         return ready.size();
     }
 
+    /** {@link Clock#saturatedNanos}; {@code Async} calls it by this name. */
     static long saturatedNanos(Duration d) {
-        try {
-            return d.toNanos();
-        } catch (ArithmeticException e) {
-            return d.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE;
-        }
-    }
-
-    static long saturatedAdd(long a, long b) {
-        long r = a + b;
-        if (((a ^ r) & (b ^ r)) < 0) {
-            return a < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
-        }
-        return r;
-    }
-
-    static long saturatedSubtract(long a, long b) {
-        long r = a - b;
-        if (((a ^ b) & (a ^ r)) < 0) {
-            return a < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
-        }
-        return r;
+        return Clock.saturatedNanos(d);
     }
 
     @Override

@@ -93,7 +93,7 @@ public final class Timeout {
         if (delay == null) {
             return new Timeout(loop, false, 0);
         }
-        return new Timeout(loop, true, EventLoop.saturatedAdd(loop.time(), EventLoop.saturatedNanos(delay)));
+        return new Timeout(loop, true, Clock.saturatedAdd(loop.time(), Clock.saturatedNanos(delay)));
     }
 
     /**
@@ -220,7 +220,7 @@ public final class Timeout {
      */
     public void rescheduleAfter(Duration delay) {
         loop.checkThread("Timeout.rescheduleAfter");
-        reschedule(delay == null ? null : EventLoop.saturatedAdd(loop.time(), EventLoop.saturatedNanos(delay)));
+        reschedule(delay == null ? null : Clock.saturatedAdd(loop.time(), Clock.saturatedNanos(delay)));
     }
 
     private void schedule() {

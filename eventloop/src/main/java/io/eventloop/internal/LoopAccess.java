@@ -11,6 +11,15 @@ import java.nio.channels.SelectionKey;
  * The few loop internals {@code io.eventloop.net} needs, handed over by {@link EventLoop} when
  * its class initialises (the JDK's "shared secrets" idea). Not API: public only because Java
  * packages cannot share package-private types.
+ *
+ * <p>Only what cannot be public goes through here: registering a channel takes an
+ * {@link IoHandler}, an internal type; the read buffer is scratch space shared by every transport
+ * of the loop, which user code must not write into; the reader and writer handles and
+ * {@code pollSoon} are bookkeeping of the loop's readiness registry. Making them public methods of
+ * {@link EventLoop} was the alternative, rejected because every user would see them. What else
+ * {@code net} needs is public and called directly: {@link EventLoop#checkThread(String)} for the
+ * thread check, and (in its tests) {@link EventLoop#metrics()} for the number of registered
+ * channels. The implementation is {@code io.eventloop.Readiness.NetAccess}.
  */
 public final class LoopAccess {
     /** What the loop exposes to the networking package. Every method is for the loop thread only. */
@@ -27,17 +36,11 @@ public final class LoopAccess {
         /** The loop-wide direct buffer every transport of {@code loop} reads into. */
         ByteBuffer readBuffer(EventLoop loop);
 
-        /** Channels registered with the loop's selector, cancelled keys not yet flushed included. */
-        int registeredChannels(EventLoop loop);
-
         /** The reader {@link EventLoop#addReader} registered for {@code channel}, or {@code null}. */
         Handle reader(EventLoop loop, SelectableChannel channel);
 
         /** The writer {@link EventLoop#addWriter} registered for {@code channel}, or {@code null}. */
         Handle writer(EventLoop loop, SelectableChannel channel);
-
-        /** Throws {@link IllegalStateException} unless called on the loop's thread. */
-        void checkThread(EventLoop loop, String method);
 
         /**
          * A registered channel was closed: the next iteration polls, so that the selector

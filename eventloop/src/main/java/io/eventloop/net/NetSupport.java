@@ -7,15 +7,25 @@ import io.eventloop.internal.LoopAccess;
 import java.io.Closeable;
 import java.io.IOException;
 
-/** Small helpers shared by the networking classes. Loop thread only. */
+/**
+ * Small helpers shared by the networking classes. Loop thread only.
+ *
+ * <p>What the package needs of the loop is a plain public call where one is harmless
+ * ({@link EventLoop#checkThread(String)}); the rest (registering a channel with an
+ * {@link io.eventloop.internal.IoHandler}, the loop-wide read buffer, the handles of
+ * {@code addReader} / {@code addWriter}, {@code pollSoon}) is loop-internal and goes through
+ * {@link #LOOP}: see {@link LoopAccess} for why each stays there.
+ */
 final class NetSupport {
+    /** The loop internals this package may reach. */
     static final LoopAccess.Bridge LOOP = LoopAccess.bridge();
 
     private NetSupport() {
     }
 
+    /** {@link EventLoop#checkThread(String)}: throws unless called on {@code loop}'s thread. */
     static void checkThread(EventLoop loop, String method) {
-        LOOP.checkThread(loop, method);
+        loop.checkThread(method);
     }
 
     static <T> Future<T> completed(EventLoop loop, T value) {

@@ -88,7 +88,7 @@ class ConnectTest {
         try (BlackHole hole = new BlackHole()) {
             Future<Transport> f = loop.createConnection(this::counted, "127.0.0.1", hole.address().getPort());
             NetTesting.iterate(loop, 3); // the connect is in progress, registered for OP_CONNECT
-            assertEquals(1, NetSupport.LOOP.registeredChannels(loop));
+            assertEquals(1, loop.metrics().registeredChannels());
             assertTrue(f.cancel());
             NetTesting.assertNoChannels(loop);
             assertThrows(CancellationException.class, f::result);

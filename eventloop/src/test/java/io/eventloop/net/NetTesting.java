@@ -39,7 +39,7 @@ final class NetTesting {
     /** Asserts the loop has no channel registered, after one iteration flushes cancelled keys. */
     static void assertNoChannels(EventLoop loop) {
         iterate(loop, 2);
-        assertEquals(0, NetSupport.LOOP.registeredChannels(loop), "channels still registered with the loop");
+        assertEquals(0, loop.metrics().registeredChannels(), "channels still registered with the loop");
     }
 
     /** Closes the loop after checking it has no channel left. */

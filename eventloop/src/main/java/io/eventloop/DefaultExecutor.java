@@ -1,0 +1,158 @@
+package io.eventloop;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One loop's bridge to blocking work: the work behind {@link EventLoop#runInExecutor} and
+ * {@link EventLoop#shutdownDefaultExecutor}, and the default executor, a
+ * {@link ThreadPoolExecutor} created on first use.
+ *
+ * <p>Work runs on another thread; its outcome comes back only through the loop's one door,
+ * {@link EventLoop#callSoonThreadsafe}, and is dropped if the loop has closed meanwhile. Compared
+ * with asyncio: sized like its default {@code ThreadPoolExecutor} ({@code min(32, cores + 4)}
+ * threads, an unbounded queue), but the threads are daemons and end after 60 s idle, so a loop
+ * that was never shut down keeps no thread, and the JVM, alive.
+ *
+ * <p>Loop thread only, except {@link ExecutorCall#done()}, which runs on the worker thread.
+ */
+final class DefaultExecutor {
+    /** The loop's logger: what goes wrong here is reported as the loop's. */
+    private static final Logger log = LoggerFactory.getLogger(EventLoop.class);
+    /** Numbers the worker threads of all loops: "eventloop-executor-N". */
+    private static final AtomicInteger THREADS = new AtomicInteger();
+
+    private final EventLoop loop;
+    /** Created on first use by {@link #run}. Loop thread only. */
+    private ThreadPoolExecutor executor;
+
+    DefaultExecutor(EventLoop loop) {
+        this.loop = loop;
+    }
+
+    /** {@link EventLoop#runInExecutor}: runs {@code work} on {@code target} (null: the default executor). */
+    <T> Future<T> run(Executor target, Callable<T> work) {
+        Objects.requireNonNull(work, "work");
+        loop.checkThread("EventLoop.runInExecutor");
+        loop.checkNotClosed("runInExecutor");
+        Executor chosen = target != null ? target : executor();
+        ExecutorCall<T> call = new ExecutorCall<>(loop, work);
+        try {
+            chosen.execute(call);
+        } catch (RejectedExecutionException e) {
+            call.result.fail(e);
+        }
+        return call.result;
+    }
+
+    /**
+     * {@link EventLoop#shutdownDefaultExecutor}: shuts the default executor down; a daemon thread
+     * waits up to {@code timeout} for its threads, then completes the returned future on the loop.
+     */
+    Future<Void> shutdown(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("timeout must not be negative: " + timeout);
+        }
+        loop.checkThread("EventLoop.shutdownDefaultExecutor");
+        loop.checkNotClosed("shutdownDefaultExecutor");
+        Future<Void> done = loop.createFuture();
+        ThreadPoolExecutor pool = executor;
+        if (pool == null) {
+            done.complete(null);
+            return done;
+        }
+        pool.shutdown();
+        Thread waiter = new Thread(() -> {
+            boolean terminated;
+            try {
+                terminated = pool.awaitTermination(Clock.saturatedNanos(timeout), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                terminated = false;
+            }
+            if (!terminated) {
+                log.warn("the default executor of {} did not finish within {}", loop, timeout);
+            }
+            loop.callSoonThreadsafeIfOpen(() -> done.complete(null));
+        }, "eventloop-executor-shutdown");
+        waiter.setDaemon(true);
+        waiter.start();
+        return done;
+    }
+
+    /** At {@link EventLoop#close()}: shuts the default executor down, if created, without waiting. */
+    void shutdownWithoutWaiting() {
+        if (executor != null) {
+            executor.shutdown();
+        }
+    }
+
+    /** The default executor if it was created, for tests. */
+    ExecutorService ifCreated() {
+        return executor;
+    }
+
+    private Executor executor() {
+        if (executor == null) {
+            int threads = Math.min(32, Runtime.getRuntime().availableProcessors() + 4);
+            executor = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
+                    new LinkedBlockingQueue<>(), r -> {
+                        Thread t = new Thread(r, "eventloop-executor-" + THREADS.incrementAndGet());
+                        t.setDaemon(true);
+                        return t;
+                    });
+            executor.allowCoreThreadTimeOut(true);
+        }
+        return executor;
+    }
+
+    /** Blocking work on an executor; its outcome is carried back to {@link #result} on the loop. */
+    private static final class ExecutorCall<T> extends FutureTask<T> {
+        final EventLoop loop;
+        final Future<T> result;
+
+        ExecutorCall(EventLoop loop, Callable<T> work) {
+            super(work);
+            this.loop = loop;
+            this.result = new Future<>(loop) {
+                @Override
+                public boolean cancel(String message) {
+                    boolean cancelled = super.cancel(message);
+                    if (cancelled) {
+                        ExecutorCall.this.cancel(true); // not started: never starts; running: interrupted
+                    }
+                    return cancelled;
+                }
+            };
+        }
+
+        @Override
+        protected void done() {
+            if (!isCancelled()) {
+                loop.callSoonThreadsafeIfOpen(this::transfer);
+            }
+        }
+
+        private void transfer() {
+            try {
+                result.complete(get());
+            } catch (ExecutionException e) {
+                result.fail(e.getCause());
+            } catch (InterruptedException | java.util.concurrent.CancellationException e) {
+                result.cancel();
+            }
+        }
+    }
+}
