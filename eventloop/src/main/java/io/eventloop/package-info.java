@@ -16,5 +16,85 @@
  *
  * <p>Threading: everything is confined to the loop thread except
  * {@link io.eventloop.EventLoop#callSoonThreadsafe} and {@link io.eventloop.EventLoop#submit}.
+ *
+ * <h2>Map of the package</h2>
+ *
+ * Every file of the package, by layer. Package-private types are named in code font, without a
+ * link.
+ *
+ * <p><b>Scheduler</b>: one iteration, and what it polls, runs and keeps.
+ * <ul>
+ *   <li>{@link io.eventloop.EventLoop} — {@code runOnce()} and its phases, the ready queue, the
+ *       inbox (the one door from other threads), the public API; {@code EventLoop.Options}.</li>
+ *   <li>{@code Poller}, {@code NioPoller} — the seam the loop waits on, and its
+ *       {@link java.nio.channels.Selector} implementation (rebuilt on the epoll spin bug).</li>
+ *   <li>{@code Clock} — the seam for time, and the saturating arithmetic on its nanosecond scale.</li>
+ *   <li>{@code TimerHeap} — live timers by (deadline, sequence).</li>
+ *   <li>{@link io.eventloop.Handle}, {@link io.eventloop.TimerHandle} — a scheduled callback, and
+ *       one scheduled for a time.</li>
+ *   <li>{@code Readiness} — the readiness registry: what each selection key is attached to and
+ *       what a ready key queues ({@code addReader} / {@code addWriter}, and the hook through
+ *       which {@code io.eventloop.net} registers its channels).</li>
+ *   <li>{@code LiveTasks} — the tasks not done yet, held strongly.</li>
+ *   <li>{@code UnretrievedFailures} — failures nobody looked at, and when they are reported.</li>
+ *   <li>{@code DefaultExecutor} — {@code runInExecutor} and the default thread pool.</li>
+ *   <li>{@link io.eventloop.ExceptionHandler}, {@link io.eventloop.ErrorContext} — the one route
+ *       for errors that have nowhere else to go.</li>
+ * </ul>
+ *
+ * <p><b>Futures and continuations</b>: results that are not there yet, and what runs when they
+ * are.
+ * <ul>
+ *   <li>{@link io.eventloop.Future} — PENDING, then SUCCEEDED, FAILED or CANCELLED; listeners
+ *       run on the loop.</li>
+ *   <li>{@code Waiting} — a future that waits on one other future at a time: the cancellation
+ *       rule of the whole library.</li>
+ *   <li>{@code Chain} — the future of {@code map}, {@code then}, {@code recover},
+ *       {@code ensure}.</li>
+ *   <li>{@link io.eventloop.Task} — a named unit of work, started on the next iteration and held
+ *       by the loop until done: asyncio's {@code Task}.</li>
+ *   <li>{@link io.eventloop.ThrowingFunction} — the shape of a continuation.</li>
+ *   <li>{@code LoopCompletableFuture} — the {@link java.util.concurrent.CompletableFuture} handed
+ *       to other threads.</li>
+ * </ul>
+ *
+ * <p><b>Combinators</b>: ways to combine futures, built on the two layers above.
+ * <ul>
+ *   <li>{@link io.eventloop.Async} — {@code sleep}, {@code gather}, {@code waitFor},
+ *       {@code shield}, {@code wait}, {@code asCompleted}, {@code toThread}, {@code using},
+ *       {@code generate}, loops.</li>
+ *   <li>{@link io.eventloop.ReturnWhen}, {@link io.eventloop.WaitResult} — when {@code wait}
+ *       returns, and what.</li>
+ *   <li>{@link io.eventloop.Timeout} — a deadline scope.</li>
+ *   <li>{@link io.eventloop.TaskGroup}, {@link io.eventloop.TaskGroupException} — structured
+ *       concurrency, and how a group fails.</li>
+ *   <li>{@code Using}, {@link io.eventloop.AsyncCloseable} — {@code async with}, and what it
+ *       opens and closes.</li>
+ *   <li>{@link io.eventloop.AsyncIterator}, {@link io.eventloop.AsyncIterable} —
+ *       {@code async for}.</li>
+ *   <li>{@code Generator}, {@link io.eventloop.Emitter} — an async generator, and its
+ *       {@code yield}.</li>
+ * </ul>
+ *
+ * <p><b>Diagnostics</b>: watching the loop; none of it costs anything per callback when off.
+ * <ul>
+ *   <li>{@code Diagnostics} — debug mode's helpers: where a task or future was created, a
+ *       callback in words, the logger every report goes through.</li>
+ *   <li>{@code Watchdog} — reports a loop stuck in one callback while it is stuck.</li>
+ *   <li>{@code JfrEvents} — the Java Flight Recorder events.</li>
+ *   <li>{@link io.eventloop.LoopMetrics} — a snapshot of the loop's counters.</li>
+ *   <li>{@code SignalHandlers} — INT, TERM and HUP handled on the loop.</li>
+ * </ul>
+ *
+ * <p><b>Files</b>: file I/O on the default executor.
+ * <ul>
+ *   <li>{@link io.eventloop.AsyncFiles} — whole-file operations and {@code open}.</li>
+ *   <li>{@link io.eventloop.AsyncFile} — an open file.</li>
+ *   <li>{@code Offload} — the future of one piece of file work, which is never interrupted.</li>
+ * </ul>
+ *
+ * <p>Beside this package: {@code io.eventloop.net} (transports, servers, streams),
+ * {@code io.eventloop.sync} (locks, events, queues, semaphores), and
+ * {@code io.eventloop.internal} (glue between the loop and {@code net}; not API).
  */
 package io.eventloop;
