@@ -4,8 +4,9 @@ import java.util.concurrent.CancellationException;
 
 /**
  * A future that gets its outcome by waiting on one other future at a time and then running a
- * step: what a coroutine suspended at an {@code await} is in asyncio. {@link Chain} (map, then,
- * recover, ensure) and {@link Task} are the two kinds.
+ * step: what a coroutine suspended at an {@code await} is in asyncio. Five classes extend it:
+ * {@link Chain} (map, then, recover, ensure), {@link Task}, {@link Using}'s scope, the scope of a
+ * {@link Timeout}, and the loop of {@link Async#repeat}.
  *
  * <p>This class holds the cancellation rule of the whole library, asyncio's
  * {@code Task.cancel} / {@code _must_cancel}:
@@ -67,8 +68,34 @@ abstract class Waiting<T> extends Future<T> {
      */
     abstract void resume(byte state, Object result);
 
-    /** Starts waiting on {@code next}; {@link #resume} runs once it is done. */
+    /** Starts waiting on {@code next}; {@link #resume} runs once it is done, on a later iteration. */
     final void await(Future<?> next) {
+        if (startAwaiting(next)) {
+            next.addListener(waker());
+        }
+    }
+
+    /**
+     * {@link #await} from inside this future's own step, for a step that awaits at most once
+     * more (a continuation's second half, a task's body): if {@code next} is already done, the
+     * step goes on with its outcome now instead of on the next iteration, as asyncio's
+     * {@code await} of a done future does not suspend. Nothing user-visible runs inline: what
+     * follows is this future finishing, whose own listeners are scheduled as usual. Not for steps
+     * that loop (a loop of done futures would never yield).
+     */
+    final void awaitFromStep(Future<?> next) {
+        if (startAwaiting(next)) {
+            if (next.isDone()) {
+                next.markRetrieved(); // this future takes its outcome, as a listener would
+                wake();
+            } else {
+                next.addListener(waker());
+            }
+        }
+    }
+
+    /** Checks {@code next} and makes it the awaited future; false (and this future failed) if it cannot be. */
+    private boolean startAwaiting(Future<?> next) {
         if (next == null) {
             failStep(new NullPointerException("a continuation returned null instead of a Future"));
         } else if (next.loop != loop) {
@@ -80,8 +107,9 @@ abstract class Waiting<T> extends Future<T> {
             if (mustCancel != null && next.cancel(mustCancel.getMessage())) {
                 mustCancel = null;
             }
-            next.addListener(waker());
+            return true;
         }
+        return false;
     }
 
     /** Called through {@link #waker()} by the loop once the awaited future is done. */
