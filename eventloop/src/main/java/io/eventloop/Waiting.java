@@ -112,11 +112,71 @@ abstract class Waiting<T> extends Future<T> {
         return false;
     }
 
-    /** Called through {@link #waker()} by the loop once the awaited future is done. */
+    /**
+     * Called through {@link #waker()} by the loop once the awaited future is done: runs the step.
+     *
+     * <p>When the step finishes this future, the continuations of the same task that wait on it
+     * go on right after it, in the same callback (see {@link #notifyListener}): so a chain of
+     * {@code then}s inside one task costs one hop per await of something that is not done yet,
+     * as nested coroutines inside one asyncio task do, not one hop per link. A queue, drained
+     * here by the outermost step, keeps the stack flat however long the chain.
+     */
     final void wake() {
         if (isDone()) {
             return;
         }
+        Waiting<?> outer = loop.stepping;
+        try {
+            step();
+        } finally {
+            loop.stepping = outer;
+            if (outer == null) {
+                runContinuations();
+            }
+        }
+    }
+
+    /** The continuations queued by steps that finished in this callback; an Error leaves the rest to the ready queue. */
+    private void runContinuations() {
+        java.util.ArrayDeque<Waiting<?>> queue = loop.continuations;
+        try {
+            for (Waiting<?> w = queue.poll(); w != null; w = queue.poll()) {
+                loop.stepping = w;
+                w.step();
+            }
+        } finally {
+            loop.stepping = null;
+            for (Waiting<?> w = queue.poll(); w != null; w = queue.poll()) {
+                loop.schedule(w.waker());
+            }
+        }
+    }
+
+    /**
+     * A listener of this future that is a continuation of the same task goes on in this callback
+     * when this future finishes its own step; every other listener runs on the next iteration.
+     * Only a step's outcome does this: a {@code complete()} or {@code cancel()} from user code
+     * schedules as usual, so nothing user-visible ever runs inside such a call.
+     */
+    @Override
+    final void notifyListener(Runnable listener) {
+        Waiting<?> next = owner == null || loop.stepping != this ? null
+                : listener instanceof Chain<?, ?> c ? c
+                : listener instanceof Task.Step s ? s.task()
+                : null;
+        if (next != null && next.owner == owner) {
+            loop.continuations.add(next);
+        } else {
+            loop.schedule(listener);
+        }
+    }
+
+    /** The step itself, with the running task and timeout scope made current. */
+    private void step() {
+        if (isDone()) {
+            return;
+        }
+        loop.stepping = this;
         Future<?> done = awaited;
         awaited = null;
         valueSource = done;

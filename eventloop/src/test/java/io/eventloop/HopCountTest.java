@@ -73,6 +73,45 @@ class HopCountTest {
     }
 
     @Test
+    void aReadNestedInThensOfOneTaskStillResumesTheTaskInTheNextIteration() {
+        StreamReader reader = new StreamReader(f.loop, 1024);
+        long[] at = {-1};
+        Task<String> handler = f.loop.createTask("handler", () -> Async.yieldNow()
+                .then(v -> reader.readLine())          // the read waits in here...
+                .then(line -> Async.completed(line.toUpperCase()))
+                .map(upper -> {
+                    at[0] = iteration();                // ...and the whole rest of the chain runs at once
+                    return upper;
+                }));
+        f.iterate(3);
+        assertFalse(handler.isDone());
+        long arrived = iteration() + 1;
+        f.loop.callSoon(() -> reader.feedData(bytes("quiet\n")));
+        f.iterate(3);
+        assertEquals("QUIET", handler.result());
+        assertEquals(arrived + 1, at[0], "one hop from the data to the end of the chain, as one coroutine");
+    }
+
+    @Test
+    void anEchoLoopOfOneTaskCostsOneIterationPerLineAndTheRepeatOne() {
+        StreamReader reader = new StreamReader(f.loop, 1024);
+        List<Long> seen = new ArrayList<>();
+        f.loop.createTask("echo", () -> Async.repeat(() -> reader.readLine()
+                .map(line -> {
+                    seen.add(iteration());
+                    return line != null;
+                })));
+        f.iterate(2);
+        long first = iteration() + 1;
+        f.loop.callSoon(() -> reader.feedData(bytes("a\n")));
+        f.iterate(3);
+        long second = iteration() + 1;
+        f.loop.callSoon(() -> reader.feedData(bytes("b\n")));
+        f.iterate(3);
+        assertEquals(List.of(first + 1, second + 1), seen);
+    }
+
+    @Test
     void eachReadKindResumesOneIterationAfterItsDataArrived() {
         assertEquals(2, readHop(r -> r.readUntil(bytes("||")), "ab||", "ab||"));
         assertEquals(2, readHop(r -> r.readExactly(4), "abcdef", "abcd"));
