@@ -110,7 +110,7 @@ final class Chain<S, T> extends Waiting<T> implements Runnable {
 
     private void awaitNext(Future<?> next) {
         second = true;
-        await(next);
+        awaitFromStep(next); // a step that returned a done future ends now, not one iteration later
     }
 
     /**

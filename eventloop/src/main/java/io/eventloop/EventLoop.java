@@ -148,6 +148,14 @@ public final class EventLoop implements AutoCloseable {
      * {@link Waiting#wake()} and, while a scope's body is being called, by {@link Timeout}.
      */
     Timeout currentTimeout;
+    /** The {@link Waiting} whose step is running, or null. Loop thread only; set by {@link Waiting#wake()}. */
+    Waiting<?> stepping;
+    /**
+     * Continuations of the running task whose source just finished its step: they go on in the
+     * same callback, after it, instead of one iteration later (see {@link Waiting#wake()}).
+     * Loop thread only.
+     */
+    final ArrayDeque<Waiting<?>> continuations = new ArrayDeque<>();
     /** The tasks not done yet, held strongly. Loop thread only. */
     private final LiveTasks tasks = new LiveTasks(this);
     /** Failed futures that had no listener when they failed. Loop thread only. */

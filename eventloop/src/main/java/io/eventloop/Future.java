@@ -353,15 +353,20 @@ public class Future<T> {
         listeners = null;
         if (ls instanceof ArrayList<?> list) {
             for (Object r : list) {
-                loop.schedule((Runnable) r);
+                notifyListener((Runnable) r);
             }
         } else if (ls != null) {
-            loop.schedule((Runnable) ls);
+            notifyListener((Runnable) ls);
         } else if (newState == FAILED && !retrieved) {
             loop.unretrievedFailure(this);
         }
         finished();
         return true;
+    }
+
+    /** Hands a listener its turn: on the next iteration, through the ready queue. */
+    void notifyListener(Runnable listener) {
+        loop.schedule(listener);
     }
 
     /** Hook for subclasses that must react to leaving PENDING (a task leaves the live set). */

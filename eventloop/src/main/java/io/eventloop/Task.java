@@ -152,7 +152,7 @@ public class Task<T> extends Waiting<T> {
             stepThrew(t);
             return;
         }
-        await(f);
+        awaitFromStep(f); // a body that returned a done future ends the task in this step
     }
 
     @Override

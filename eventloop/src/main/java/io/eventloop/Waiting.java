@@ -4,8 +4,9 @@ import java.util.concurrent.CancellationException;
 
 /**
  * A future that gets its outcome by waiting on one other future at a time and then running a
- * step: what a coroutine suspended at an {@code await} is in asyncio. {@link Chain} (map, then,
- * recover, ensure) and {@link Task} are the two kinds.
+ * step: what a coroutine suspended at an {@code await} is in asyncio. Five classes extend it:
+ * {@link Chain} (map, then, recover, ensure), {@link Task}, {@link Using}'s scope, the scope of a
+ * {@link Timeout}, and the loop of {@link Async#repeat}.
  *
  * <p>This class holds the cancellation rule of the whole library, asyncio's
  * {@code Task.cancel} / {@code _must_cancel}:
@@ -67,8 +68,34 @@ abstract class Waiting<T> extends Future<T> {
      */
     abstract void resume(byte state, Object result);
 
-    /** Starts waiting on {@code next}; {@link #resume} runs once it is done. */
+    /** Starts waiting on {@code next}; {@link #resume} runs once it is done, on a later iteration. */
     final void await(Future<?> next) {
+        if (startAwaiting(next)) {
+            next.addListener(waker());
+        }
+    }
+
+    /**
+     * {@link #await} from inside this future's own step, for a step that awaits at most once
+     * more (a continuation's second half, a task's body): if {@code next} is already done, the
+     * step goes on with its outcome now instead of on the next iteration, as asyncio's
+     * {@code await} of a done future does not suspend. Nothing user-visible runs inline: what
+     * follows is this future finishing, whose own listeners are scheduled as usual. Not for steps
+     * that loop (a loop of done futures would never yield).
+     */
+    final void awaitFromStep(Future<?> next) {
+        if (startAwaiting(next)) {
+            if (next.isDone()) {
+                next.markRetrieved(); // this future takes its outcome, as a listener would
+                wake();
+            } else {
+                next.addListener(waker());
+            }
+        }
+    }
+
+    /** Checks {@code next} and makes it the awaited future; false (and this future failed) if it cannot be. */
+    private boolean startAwaiting(Future<?> next) {
         if (next == null) {
             failStep(new NullPointerException("a continuation returned null instead of a Future"));
         } else if (next.loop != loop) {
@@ -80,15 +107,76 @@ abstract class Waiting<T> extends Future<T> {
             if (mustCancel != null && next.cancel(mustCancel.getMessage())) {
                 mustCancel = null;
             }
-            next.addListener(waker());
+            return true;
         }
+        return false;
     }
 
-    /** Called through {@link #waker()} by the loop once the awaited future is done. */
+    /**
+     * Called through {@link #waker()} by the loop once the awaited future is done: runs the step.
+     *
+     * <p>When the step finishes this future, the continuations of the same task that wait on it
+     * go on right after it, in the same callback (see {@link #notifyListener}): so a chain of
+     * {@code then}s inside one task costs one hop per await of something that is not done yet,
+     * as nested coroutines inside one asyncio task do, not one hop per link. A queue, drained
+     * here by the outermost step, keeps the stack flat however long the chain.
+     */
     final void wake() {
         if (isDone()) {
             return;
         }
+        Waiting<?> outer = loop.stepping;
+        try {
+            step();
+        } finally {
+            loop.stepping = outer;
+            if (outer == null) {
+                runContinuations();
+            }
+        }
+    }
+
+    /** The continuations queued by steps that finished in this callback; an Error leaves the rest to the ready queue. */
+    private void runContinuations() {
+        java.util.ArrayDeque<Waiting<?>> queue = loop.continuations;
+        try {
+            for (Waiting<?> w = queue.poll(); w != null; w = queue.poll()) {
+                loop.stepping = w;
+                w.step();
+            }
+        } finally {
+            loop.stepping = null;
+            for (Waiting<?> w = queue.poll(); w != null; w = queue.poll()) {
+                loop.schedule(w.waker());
+            }
+        }
+    }
+
+    /**
+     * A listener of this future that is a continuation of the same task goes on in this callback
+     * when this future finishes its own step; every other listener runs on the next iteration.
+     * Only a step's outcome does this: a {@code complete()} or {@code cancel()} from user code
+     * schedules as usual, so nothing user-visible ever runs inside such a call.
+     */
+    @Override
+    final void notifyListener(Runnable listener) {
+        Waiting<?> next = owner == null || loop.stepping != this ? null
+                : listener instanceof Chain<?, ?> c ? c
+                : listener instanceof Task.Step s ? s.task()
+                : null;
+        if (next != null && next.owner == owner) {
+            loop.continuations.add(next);
+        } else {
+            loop.schedule(listener);
+        }
+    }
+
+    /** The step itself, with the running task and timeout scope made current. */
+    private void step() {
+        if (isDone()) {
+            return;
+        }
+        loop.stepping = this;
         Future<?> done = awaited;
         awaited = null;
         valueSource = done;

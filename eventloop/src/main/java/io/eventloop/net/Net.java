@@ -18,6 +18,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.BiFunction;
+import java.util.function.IntFunction;
 import java.util.function.Supplier;
 
 /**
@@ -229,8 +230,9 @@ public final class Net {
         if (maxBytes < 0) {
             throw new IllegalArgumentException("maxBytes must not be negative: " + maxBytes);
         }
+        checkRaw(loop, channel, "sockRecv");
         ByteBuffer dst = ByteBuffer.allocate(maxBytes);
-        return sockRecvInto(loop, channel, dst).map(n -> n <= 0 ? new byte[0] : Arrays.copyOf(dst.array(), n));
+        return recv(loop, channel, dst, n -> n <= 0 ? new byte[0] : Arrays.copyOf(dst.array(), n));
     }
 
     /**
@@ -240,7 +242,15 @@ public final class Net {
     public static Future<Integer> sockRecvInto(EventLoop loop, SocketChannel channel, ByteBuffer dst) {
         checkRaw(loop, channel, "sockRecv");
         Objects.requireNonNull(dst, "dst");
-        Future<Integer> f = loop.createFuture();
+        return recv(loop, channel, dst, n -> n);
+    }
+
+    /**
+     * Reads into {@code dst} now or once readable, and completes with {@code result} of the count
+     * in the same callback that read: the awaiter runs on the next iteration.
+     */
+    private static <T> Future<T> recv(EventLoop loop, SocketChannel channel, ByteBuffer dst, IntFunction<T> result) {
+        Future<T> f = loop.createFuture();
         Runnable attempt = () -> {
             if (f.isDone()) {
                 return; // cancelled: the bytes stay in the socket for the next read
@@ -248,7 +258,7 @@ public final class Net {
             try {
                 int n = channel.read(dst);
                 if (n != 0 || !dst.hasRemaining()) {
-                    f.complete(n);
+                    f.complete(result.apply(n));
                 }
             } catch (IOException e) {
                 f.fail(e);

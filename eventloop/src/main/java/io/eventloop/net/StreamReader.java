@@ -2,6 +2,7 @@ package io.eventloop.net;
 
 import io.eventloop.EventLoop;
 import io.eventloop.Future;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -48,8 +49,8 @@ public final class StreamReader {
     private int end;
     private boolean eof;
     private Throwable exception;
-    /** The future a waiting read waits on, or null. */
-    private Future<Void> waiter;
+    /** The read waiting for data, or null; {@link #feedData} completes it. */
+    private Read pending;
     private Transport transport;
     /** Whether this reader paused the transport's reading. */
     private boolean paused;
@@ -100,7 +101,7 @@ public final class StreamReader {
         this.transport = transport;
     }
 
-    /** Appends {@code data}'s remaining bytes (without moving its position) and wakes a waiting read. */
+    /** Appends {@code data}'s remaining bytes (without moving its position) and completes a waiting read it satisfies. */
     public void feedData(ByteBuffer data) {
         NetSupport.checkThread(loop, "StreamReader.feedData");
         if (eof) {
@@ -113,8 +114,11 @@ public final class StreamReader {
         ensureSpace(n);
         data.get(data.position(), buf, end, n);
         end += n;
-        wakeWaiter();
-        if (transport != null && !paused && end - start > 2L * limit) {
+        if (pending != null) {
+            completePending();
+        }
+        // A read still waiting needs more than is buffered: let the data in even above the mark.
+        if (transport != null && !paused && pending == null && end - start > 2L * limit) {
             paused = true;
             transport.pauseReading();
         }
@@ -125,11 +129,13 @@ public final class StreamReader {
         feedData(ByteBuffer.wrap(data));
     }
 
-    /** Marks the end of the stream and wakes a waiting read. */
+    /** Marks the end of the stream and completes a waiting read. */
     public void feedEof() {
         NetSupport.checkThread(loop, "StreamReader.feedEof");
         eof = true;
-        wakeWaiter();
+        if (pending != null) {
+            completePending();
+        }
     }
 
     /** Makes a waiting read and every later read fail with {@code error}. */
@@ -137,19 +143,38 @@ public final class StreamReader {
         Objects.requireNonNull(error, "error");
         NetSupport.checkThread(loop, "StreamReader.setException");
         exception = error;
-        Future<Void> w = waiter;
-        waiter = null;
+        Read w = pending;
+        pending = null;
         if (w != null && !w.isDone()) {
             w.fail(error);
         }
     }
 
-    private void wakeWaiter() {
-        Future<Void> w = waiter;
-        if (w != null) {
-            waiter = null;
-            w.complete(null); // false if the read was cancelled: nothing to wake
+    /**
+     * Completes the waiting read with its result if what is buffered now satisfies it, so that its
+     * awaiter runs on the next iteration (asyncio's reader wakes its waiter, and the coroutine
+     * reads the buffer when it runs: the same one step later).
+     */
+    private void completePending() {
+        Read r = pending;
+        if (r.isDone()) {
+            pending = null; // cancelled: nothing was taken for it
+            return;
         }
+        Object value;
+        try {
+            value = attempt(r.kind, r.n, r.separator, r.from);
+        } catch (IOException | RuntimeException e) {
+            pending = null;
+            r.fail(e);
+            return;
+        }
+        if (value == MORE) {
+            r.from = searchFrom;
+            return;
+        }
+        pending = null;
+        r.taken(value);
     }
 
     private void ensureSpace(int n) {
@@ -192,45 +217,25 @@ public final class StreamReader {
         }
     }
 
-    /** The future a read waits on for more data. */
-    private Future<Void> waitForData(String method) {
-        if (waiter != null && !waiter.isDone()) {
-            throw new IllegalStateException(method + "() called while another read is already waiting for incoming data");
-        }
-        if (paused) {
-            // the read needs more than what is buffered: let the data in even above the mark
-            paused = false;
-            transport.resumeReading();
-        }
-        Future<Void> w = new DataWaiter(loop, method, transport);
-        waiter = w;
-        return w;
-    }
-
     /**
-     * The future a read waits on until data arrives. Named, so that a task stuck in a read says
-     * so in its description (shutdown reports print it): "StreamReader.readLine[pending, socket
-     * read from /127.0.0.1:5000]" rather than an anonymous "Future[pending]".
+     * Puts {@code bytes} back in front of what is buffered: a read whose awaiter was cancelled
+     * before it resumed gives its bytes back (see {@link Read#retract()}), so nothing is lost.
      */
-    private static final class DataWaiter extends Future<Void> {
-        private final String method;
-        private final Transport transport;
-
-        DataWaiter(EventLoop loop, String method, Transport transport) {
-            super(loop);
-            this.method = method;
-            this.transport = transport;
+    private void unread(byte[] bytes) {
+        int n = bytes.length;
+        if (n == 0) {
+            return;
         }
-
-        @Override
-        public String toString() {
-            String state = !isDone() ? "pending" : isCancelled() ? "cancelled" : "done";
-            StringBuilder sb = new StringBuilder("StreamReader.").append(method).append('[').append(state);
-            if (transport != null) {
-                sb.append(", socket read from ").append(transport.remoteAddress());
-            }
-            return sb.append(']').toString();
+        if (start < n) {
+            int size = end - start;
+            byte[] bigger = new byte[Math.max(buf.length, size + n)];
+            System.arraycopy(buf, start, bigger, n, size);
+            buf = bigger;
+            start = n;
+            end = n + size;
         }
+        start -= n;
+        System.arraycopy(bytes, 0, buf, start, n);
     }
 
     private int indexOf(byte[] separator, int from) {
@@ -249,6 +254,20 @@ public final class StreamReader {
 
     // ------------------------------------------------------------------ reads
 
+    /** The kinds of read, for {@link #attempt}. */
+    private static final byte LINE = 0;
+    private static final byte UNTIL = 1;
+    private static final byte EXACTLY = 2;
+    private static final byte UP_TO = 3;
+    /** {@link #attempt}'s answer when what is buffered does not satisfy the read yet. */
+    private static final Object MORE = new Object();
+
+    /**
+     * Where the next search for a separator starts, relative to {@link #start}, after
+     * {@link #attempt} answered {@link #MORE}: the bytes searched already are not searched again.
+     */
+    private int searchFrom;
+
     /**
      * The next line, decoded as UTF-8, without its {@code \n} or {@code \r\n}; the partial last
      * line at EOF; {@code null} at EOF with nothing buffered.
@@ -260,46 +279,7 @@ public final class StreamReader {
      */
     public Future<String> readLine() {
         NetSupport.checkThread(loop, "StreamReader.readLine");
-        return readLineFrom(0);
-    }
-
-    private Future<String> readLineFrom(int offset) {
-        if (exception != null) {
-            return NetSupport.failed(loop, exception);
-        }
-        int i = indexOf(NEWLINE, start + offset);
-        int size = end - start;
-        if (i >= 0) {
-            int length = i - start;
-            if (length > limit) {
-                discard(length + 1);
-                return NetSupport.failed(loop, new LimitOverrunException(
-                        "Separator is found, but chunk is longer than limit", length, true));
-            }
-            String line = decodeLine(length);
-            discard(length + 1);
-            return NetSupport.completed(loop, line);
-        }
-        if (size > limit) {
-            discard(size);
-            return NetSupport.failed(loop, new LimitOverrunException(
-                    "Separator is not found, and chunk exceed the limit", size, false));
-        }
-        if (eof) {
-            if (size == 0) {
-                return NetSupport.completed(loop, null);
-            }
-            String line = decodeLine(size);
-            discard(size);
-            return NetSupport.completed(loop, line);
-        }
-        return waitForData("readLine").then(v -> readLineFrom(size));
-    }
-
-    /** The first {@code length} buffered bytes as UTF-8, a trailing {@code \r} dropped. */
-    private String decodeLine(int length) {
-        int n = length > 0 && buf[start + length - 1] == '\r' ? length - 1 : length;
-        return new String(buf, start, n, StandardCharsets.UTF_8);
+        return read(LINE, 0, NEWLINE, "readLine");
     }
 
     /**
@@ -318,33 +298,7 @@ public final class StreamReader {
             throw new IllegalArgumentException("the separator must be at least one byte");
         }
         NetSupport.checkThread(loop, "StreamReader.readUntil");
-        return readUntilFrom(separator.clone(), 0);
-    }
-
-    private Future<byte[]> readUntilFrom(byte[] separator, int offset) {
-        if (exception != null) {
-            return NetSupport.failed(loop, exception);
-        }
-        int i = indexOf(separator, start + offset);
-        if (i >= 0) {
-            int length = i - start;
-            if (length > limit) {
-                return NetSupport.failed(loop, new LimitOverrunException(
-                        "Separator is found, but chunk is longer than limit", length, true));
-            }
-            return NetSupport.completed(loop, take(length + separator.length));
-        }
-        int size = end - start;
-        // where the next search starts: the separator may straddle what is here and what comes
-        int next = Math.max(0, size + 1 - separator.length);
-        if (next > limit) {
-            return NetSupport.failed(loop, new LimitOverrunException(
-                    "Separator is not found, and chunk exceed the limit", next, false));
-        }
-        if (eof) {
-            return NetSupport.failed(loop, new IncompleteReadException(take(size), null));
-        }
-        return waitForData("readUntil").then(v -> readUntilFrom(separator, next));
+        return read(UNTIL, 0, separator.clone(), "readUntil");
     }
 
     /**
@@ -359,24 +313,7 @@ public final class StreamReader {
             throw new IllegalArgumentException("readExactly size can not be less than zero: " + n);
         }
         NetSupport.checkThread(loop, "StreamReader.readExactly");
-        return readExactlyNow(n);
-    }
-
-    private Future<byte[]> readExactlyNow(int n) {
-        if (exception != null) {
-            return NetSupport.failed(loop, exception);
-        }
-        if (n == 0) {
-            return NetSupport.completed(loop, EMPTY);
-        }
-        int size = end - start;
-        if (size >= n) {
-            return NetSupport.completed(loop, take(n));
-        }
-        if (eof) {
-            return NetSupport.failed(loop, new IncompleteReadException(take(size), n));
-        }
-        return waitForData("readExactly").then(v -> readExactlyNow(n));
+        return read(EXACTLY, n, null, "readExactly");
     }
 
     /**
@@ -386,27 +323,187 @@ public final class StreamReader {
      */
     public Future<byte[]> read(int n) {
         NetSupport.checkThread(loop, "StreamReader.read");
-        return readNow(n);
+        return read(UP_TO, n, null, "read");
     }
 
-    private Future<byte[]> readNow(int n) {
+    /**
+     * Starts a read: done now if what is buffered satisfies it, else it waits as
+     * {@link #pending} and {@link #feedData} / {@link #feedEof} complete it with its result.
+     */
+    @SuppressWarnings("unchecked")
+    private <T> Future<T> read(byte kind, int n, byte[] separator, String method) {
+        if (pending != null && !pending.isDone()) {
+            throw new IllegalStateException(method + "() called while another read is already waiting for incoming data");
+        }
+        Read r = new Read(this, kind, n, separator, method);
         if (exception != null) {
-            return NetSupport.failed(loop, exception);
+            r.fail(exception);
+            return (Future<T>) r;
         }
-        if (n == 0) {
-            return NetSupport.completed(loop, EMPTY);
+        Object value;
+        try {
+            value = attempt(kind, n, separator, 0);
+        } catch (IOException | RuntimeException e) {
+            r.fail(e);
+            return (Future<T>) r;
         }
+        if (value != MORE) {
+            r.taken(value);
+            return (Future<T>) r;
+        }
+        r.from = searchFrom;
+        pending = r;
+        if (paused) {
+            // the read needs more than what is buffered: let the data in even above the mark
+            paused = false;
+            transport.resumeReading();
+        }
+        return (Future<T>) r;
+    }
+
+    /**
+     * One attempt at a read against what is buffered: its result (the bytes taken from the
+     * buffer), or {@link #MORE} (nothing taken; {@link #searchFrom} says where to search next),
+     * or an exception to fail it with.
+     *
+     * @param from where to start looking for the separator, relative to {@link #start}
+     */
+    private Object attempt(byte kind, int n, byte[] separator, int from) throws IOException {
         int size = end - start;
-        if (n < 0) {
-            if (eof) {
-                return NetSupport.completed(loop, take(size));
+        switch (kind) {
+            case LINE: {
+                int i = indexOf(NEWLINE, start + from);
+                if (i >= 0) {
+                    int length = i - start;
+                    if (length > limit) {
+                        discard(length + 1);
+                        throw new LimitOverrunException("Separator is found, but chunk is longer than limit", length, true);
+                    }
+                    return take(length + 1);
+                }
+                if (size > limit) {
+                    discard(size);
+                    throw new LimitOverrunException("Separator is not found, and chunk exceed the limit", size, false);
+                }
+                if (eof) {
+                    return take(size); // the partial last line, or nothing: EOF
+                }
+                searchFrom = size;
+                return MORE;
             }
-            return waitForData("read").then(v -> readNow(n));
+            case UNTIL: {
+                int i = indexOf(separator, start + from);
+                if (i >= 0) {
+                    int length = i - start;
+                    if (length > limit) {
+                        throw new LimitOverrunException("Separator is found, but chunk is longer than limit", length, true);
+                    }
+                    return take(length + separator.length);
+                }
+                // where the next search starts: the separator may straddle what is here and what comes
+                int next = Math.max(0, size + 1 - separator.length);
+                if (next > limit) {
+                    throw new LimitOverrunException("Separator is not found, and chunk exceed the limit", next, false);
+                }
+                if (eof) {
+                    throw new IncompleteReadException(take(size), null);
+                }
+                searchFrom = next;
+                return MORE;
+            }
+            case EXACTLY:
+                if (size >= n) {
+                    return n == 0 ? EMPTY : take(n);
+                }
+                if (eof) {
+                    throw new IncompleteReadException(take(size), n);
+                }
+                return MORE;
+            default: // UP_TO
+                if (n == 0) {
+                    return EMPTY;
+                }
+                if (n < 0) {
+                    return eof ? take(size) : MORE;
+                }
+                if (size == 0 && !eof) {
+                    return MORE;
+                }
+                return take(Math.min(n, size));
         }
-        if (size == 0 && !eof) {
-            return waitForData("read").then(v -> readNow(n));
+    }
+
+    /** The first {@code length} bytes of {@code raw} as UTF-8, a trailing {@code \n} or {@code \r\n} dropped. */
+    private static String decodeLine(byte[] raw) {
+        int n = raw.length;
+        if (n > 0 && raw[n - 1] == '\n') {
+            n--;
         }
-        return NetSupport.completed(loop, take(Math.min(n, size)));
+        if (n > 0 && raw[n - 1] == '\r') {
+            n--;
+        }
+        return new String(raw, 0, n, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * A read's future. Named, so that a task stuck in a read says so in its description
+     * (shutdown reports print it): "StreamReader.readLine[pending, socket read from
+     * /127.0.0.1:5000]" rather than an anonymous "Future[pending]". It keeps the bytes it took,
+     * to give them back if its awaiter is cancelled before it resumes.
+     */
+    private static final class Read extends Future<Object> {
+        private final StreamReader reader;
+        private final byte kind;
+        private final int n;
+        private final byte[] separator;
+        private final String method;
+        /** Where the next search for the separator starts, relative to the buffer's start. */
+        int from;
+        /** The bytes taken from the buffer for this read, until retracted or the reader moves on. */
+        private byte[] raw;
+
+        Read(StreamReader reader, byte kind, int n, byte[] separator, String method) {
+            super(reader.loop);
+            this.reader = reader;
+            this.kind = kind;
+            this.n = n;
+            this.separator = separator;
+            this.method = method;
+        }
+
+        /** Completes with what {@link #attempt} took. */
+        void taken(Object bytes) {
+            raw = (byte[]) bytes;
+            if (kind == LINE) {
+                complete(raw.length == 0 ? null : decodeLine(raw)); // nothing at all: EOF
+            } else {
+                complete(raw);
+            }
+        }
+
+        /**
+         * The awaiter was cancelled after this read took its bytes but before it resumed: the
+         * bytes go back in front of the buffer, and the next read gets them.
+         */
+        @Override
+        protected boolean retract() {
+            byte[] b = raw;
+            raw = null;
+            if (b != null) {
+                reader.unread(b);
+            }
+            return true;
+        }
+
+        @Override
+        public String toString() {
+            String state = !isDone() ? "pending" : isCancelled() ? "cancelled" : "done";
+            StringBuilder sb = new StringBuilder("StreamReader.").append(method).append('[').append(state);
+            if (reader.transport != null) {
+                sb.append(", socket read from ").append(reader.transport.remoteAddress());
+            }
+            return sb.append(']').toString();
+        }
     }
 
     @Override
@@ -421,7 +518,7 @@ public final class StreamReader {
         if (exception != null) {
             sb.append(", exception=").append(exception);
         }
-        if (waiter != null) {
+        if (pending != null && !pending.isDone()) {
             sb.append(", waiting");
         }
         if (paused) {

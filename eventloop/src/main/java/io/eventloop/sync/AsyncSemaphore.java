@@ -15,8 +15,11 @@ import java.util.function.Supplier;
  *
  * <p><b>Fairness.</b> Strictly FIFO: {@link #release()} hands its permit straight to the first
  * waiter, so a permit never goes to a later {@link #acquire()} while others wait
- * (python/cpython#90155). {@link #tryAcquire()} takes only a free permit, which exists only when
- * nobody waits.
+ * (python/cpython#90155). Until a woken waiter has resumed, a new {@code acquire()} queues behind
+ * it even if a permit was released meanwhile, as asyncio's {@code locked()} counts a woken waiter
+ * still in its list (CPython's test_acquire_fifo_order_2): a task that releases and re-acquires
+ * goes behind the waiters already woken. {@link #tryAcquire()} takes only a free permit, which
+ * exists only when nobody waits.
  *
  * <p><b>Cancellation.</b> A cancelled {@code acquire()} leaves the queue at once and never takes
  * a permit. If a permit was already handed to a waiter whose task is cancelled before it resumes,
@@ -31,6 +34,8 @@ import java.util.function.Supplier;
 public class AsyncSemaphore extends LoopBound {
     /** Free permits. Positive only while nobody waits. */
     private int value;
+    /** Waiters handed a permit whose awaiters have not resumed yet. */
+    private int woken;
     /** Waiting acquirers, oldest first. */
     private final WaitList<Permit> waiters = new WaitList<>();
     /** The completed future an uncontended {@link #acquire()} returns; shared. */
@@ -60,7 +65,7 @@ public class AsyncSemaphore extends LoopBound {
      */
     public final Future<Void> acquire() {
         EventLoop loop = loop("AsyncSemaphore.acquire");
-        if (value > 0) {
+        if (value > 0 && woken == 0) {
             value--;
             return granted;
         }
@@ -76,7 +81,7 @@ public class AsyncSemaphore extends LoopBound {
      */
     public final boolean tryAcquire() {
         loop("AsyncSemaphore.tryAcquire");
-        if (value > 0) {
+        if (value > 0 && woken == 0) {
             value--;
             return true;
         }
@@ -103,7 +108,7 @@ public class AsyncSemaphore extends LoopBound {
 
     /** Whether {@link #acquire()} would wait: asyncio's {@code locked()}. */
     public final boolean isLocked() {
-        return value == 0;
+        return value == 0 || woken > 0;
     }
 
     /**
@@ -116,7 +121,7 @@ public class AsyncSemaphore extends LoopBound {
     public final <T> Future<T> withPermit(Supplier<? extends Future<T>> body) {
         Objects.requireNonNull(body, "body");
         EventLoop loop = loop("AsyncSemaphore.withPermit");
-        if (value > 0) {
+        if (value > 0 && woken == 0) {
             value--;
             return Guarded.started(loop, body, releaser);
         }
@@ -129,7 +134,23 @@ public class AsyncSemaphore extends LoopBound {
         if (w == null) {
             value++;
         } else {
-            w.complete(null);
+            give(w);
+        }
+    }
+
+    /** Hands {@code w} a permit; a callback right behind its awaiter marks it resumed. */
+    private void give(Permit w) {
+        woken++;
+        w.complete(null);
+        w.loop().callSoon(w);
+    }
+
+    /** A woken waiter's awaiter has resumed: permits released meanwhile go to the next waiters. */
+    private void resumed() {
+        woken--;
+        while (value > 0 && !waiters.isEmpty()) {
+            value--;
+            give(waiters.poll());
         }
     }
 
@@ -145,13 +166,19 @@ public class AsyncSemaphore extends LoopBound {
     }
 
     /** A task waiting in {@link #acquire()}. */
-    private static final class Permit extends Waiter<Void> {
+    private static final class Permit extends Waiter<Void> implements Runnable {
         private final AsyncSemaphore sem;
         private boolean retracted;
 
         Permit(EventLoop loop, AsyncSemaphore sem) {
             super(loop);
             this.sem = sem;
+        }
+
+        /** Runs right behind the awaiter of a permit handed over. */
+        @Override
+        public void run() {
+            sem.resumed();
         }
 
         /** Handed a permit, then cancelled before it resumed: pass the permit on. */
