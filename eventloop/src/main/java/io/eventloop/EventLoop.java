@@ -880,11 +880,16 @@ public final class EventLoop implements AutoCloseable {
     }
 
     /**
-     * Polls on the next iteration even if callbacks are ready: a registered channel was closed,
-     * and the selector releases its descriptor only when it next flushes the cancelled key.
+     * A registered channel was closed: poll now (without waiting), because the selector releases
+     * a closed channel's descriptor only when a select flushes its cancelled key. So a closed
+     * listening port refuses connections, and can be bound again, as soon as {@code close()}
+     * returns, as with asyncio. Keys found ready join the ready queue as in any poll.
      */
-    void pollSoon() {
-        sincePoll = POLL_INTERVAL;
+    void releaseClosed() {
+        if (!closed) {
+            poll(0);
+            sincePoll = 0;
+        }
     }
 
     // ================================================================== networking (io.eventloop.net)

@@ -246,8 +246,8 @@ final class Readiness {
         }
 
         @Override
-        public void pollSoon(EventLoop loop) {
-            loop.pollSoon();
+        public void releaseClosed(EventLoop loop) {
+            loop.releaseClosed();
         }
     }
 }

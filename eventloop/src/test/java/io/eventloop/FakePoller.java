@@ -15,6 +15,8 @@ final class FakePoller implements Poller {
     /** Every select timeout, in milliseconds (-1: until woken). */
     final List<Long> timeouts = new ArrayList<>();
     volatile int wakeups;
+    /** Runs at every select, before it returns; for tests that count what ran between polls. */
+    Runnable onSelect = () -> { };
     private volatile boolean woken;
     boolean closed;
 
@@ -25,6 +27,7 @@ final class FakePoller implements Poller {
     @Override
     public int select(long timeoutMillis, Consumer<SelectionKey> onReady) {
         timeouts.add(timeoutMillis);
+        onSelect.run();
         if (woken) {
             woken = false;
             return 0;

@@ -15,7 +15,7 @@ import java.nio.channels.SelectionKey;
  * <p>Only what cannot be public goes through here: registering a channel takes an
  * {@link IoHandler}, an internal type; the read buffer is scratch space shared by every transport
  * of the loop, which user code must not write into; the reader and writer handles and
- * {@code pollSoon} are bookkeeping of the loop's readiness registry. Making them public methods of
+ * {@code releaseClosed} are bookkeeping of the loop's readiness registry. Making them public methods of
  * {@link EventLoop} was the alternative, rejected because every user would see them. What else
  * {@code net} needs is public and called directly: {@link EventLoop#checkThread(String)} for the
  * thread check, and (in its tests) {@link EventLoop#metrics()} for the number of registered
@@ -43,10 +43,10 @@ public final class LoopAccess {
         Handle writer(EventLoop loop, SelectableChannel channel);
 
         /**
-         * A registered channel was closed: the next iteration polls, so that the selector
-         * releases its descriptor then (a closed channel's key is flushed by the next select).
+         * A registered channel was closed: the loop polls at once, so that the selector flushes
+         * its cancelled key and releases the descriptor before {@code close()} returns.
          */
-        void pollSoon(EventLoop loop);
+        void releaseClosed(EventLoop loop);
     }
 
     private static volatile Bridge bridge;

@@ -13,7 +13,7 @@ import java.io.IOException;
  * <p>What the package needs of the loop is a plain public call where one is harmless
  * ({@link EventLoop#checkThread(String)}); the rest (registering a channel with an
  * {@link io.eventloop.internal.IoHandler}, the loop-wide read buffer, the handles of
- * {@code addReader} / {@code addWriter}, {@code pollSoon}) is loop-internal and goes through
+ * {@code addReader} / {@code addWriter}, {@code releaseClosed}) is loop-internal and goes through
  * {@link #LOOP}: see {@link LoopAccess} for why each stays there.
  */
 final class NetSupport {
@@ -48,13 +48,13 @@ final class NetSupport {
     }
 
     /**
-     * Closes a channel registered with {@code loop}'s selector, ignoring a failure. Its descriptor
-     * is released when the selector next flushes the cancelled key, so the loop polls on its
-     * next iteration: a closed listening port is free (and refuses connections) from then on.
+     * Closes a channel registered with {@code loop}'s selector, ignoring a failure. The selector
+     * releases the descriptor only when it flushes the cancelled key, so the loop polls at once:
+     * a closed listening port refuses connections as soon as this returns.
      */
     static void closeRegistered(EventLoop loop, Closeable channel) {
         closeQuietly(channel);
-        LOOP.pollSoon(loop);
+        LOOP.releaseClosed(loop);
     }
 
     /** Closes {@code c}, ignoring a failure: used on paths that already report a better error. */

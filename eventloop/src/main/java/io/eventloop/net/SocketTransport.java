@@ -519,7 +519,7 @@ final class SocketTransport extends IoHandler implements Transport {
     private void finishClose(Throwable cause) {
         state = CLOSED;
         interest = 0;
-        NetSupport.closeRegistered(loop, channel); // cancels the key; the descriptor goes at the next select
+        NetSupport.closeRegistered(loop, channel); // the descriptor is released before this returns
         if (flushWaiters != null) {
             Throwable failure = cause != null ? cause : new ClosedChannelException();
             for (FlushWaiter w : flushWaiters) {
