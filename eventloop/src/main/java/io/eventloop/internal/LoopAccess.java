@@ -43,8 +43,8 @@ public final class LoopAccess {
         Handle writer(EventLoop loop, SelectableChannel channel);
 
         /**
-         * A registered channel was closed: the loop polls at once, so that the selector flushes
-         * its cancelled key and releases the descriptor before {@code close()} returns.
+         * A registered listening channel was closed: the selector flushes its cancelled key at
+         * once, releasing the descriptor before {@code close()} returns.
          */
         void releaseClosed(EventLoop loop);
     }

@@ -200,7 +200,7 @@ final class Connector extends IoHandler {
         if (lookup != null && !lookup.isDone()) {
             lookup.cancel();
         }
-        NetSupport.closeRegistered(loop, channel);
+        NetSupport.closeQuietly(channel);
         channel = null;
     }
 

@@ -48,9 +48,10 @@ final class NetSupport {
     }
 
     /**
-     * Closes a channel registered with {@code loop}'s selector, ignoring a failure. The selector
-     * releases the descriptor only when it flushes the cancelled key, so the loop polls at once:
-     * a closed listening port refuses connections as soon as this returns.
+     * Closes a listening channel registered with {@code loop}'s selector, ignoring a failure. The
+     * selector releases the descriptor only when it flushes the cancelled key, so that is done at
+     * once: the closed port refuses connections as soon as this returns. (A connection's
+     * descriptor simply goes at the loop's next poll; its peer sees the close at once anyway.)
      */
     static void closeRegistered(EventLoop loop, Closeable channel) {
         closeQuietly(channel);

@@ -519,7 +519,7 @@ final class SocketTransport extends IoHandler implements Transport {
     private void finishClose(Throwable cause) {
         state = CLOSED;
         interest = 0;
-        NetSupport.closeRegistered(loop, channel); // the descriptor is released before this returns
+        NetSupport.closeQuietly(channel); // cancels the key; the descriptor goes at the next poll
         if (flushWaiters != null) {
             Throwable failure = cause != null ? cause : new ClosedChannelException();
             for (FlushWaiter w : flushWaiters) {

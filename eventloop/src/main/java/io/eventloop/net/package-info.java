@@ -45,11 +45,11 @@
  *       meanwhile. Transports keep one key for their whole life and only change its interest set
  *       ({@code SocketTransport.updateInterest}), and only when it must change.</li>
  *   <li><b>A closed channel's descriptor is released by the select that flushes its key</b>, not
- *       by {@code close()} itself. So closing a registered channel polls at once
- *       ({@code NetSupport.closeRegistered}): {@code Server.close()} refuses new connects as soon
- *       as it returns, although the loop no longer polls on every iteration; and the descriptor of
- *       a cancelled connect is never reused while its key still exists (the asyncio bug
- *       python/cpython#131728 cannot happen).</li>
+ *       by {@code close()} itself. {@code Server.close()} therefore flushes the selector's
+ *       cancelled keys at once ({@code NetSupport.closeRegistered}), so it refuses new connects as
+ *       soon as it returns, although the loop no longer polls on every iteration; a connection's
+ *       descriptor goes at the next poll. The descriptor of a cancelled connect is never reused
+ *       while its key still exists (the asyncio bug python/cpython#131728 cannot happen).</li>
  *   <li><b>{@code finishConnect()} before any read or write, then clear {@code OP_CONNECT}</b>, or
  *       select keeps returning at once: {@code Connector.established} sets the interest set to 0
  *       before handing the key to the transport.</li>
