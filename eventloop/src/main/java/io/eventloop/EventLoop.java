@@ -8,11 +8,9 @@ import io.eventloop.net.Server;
 import io.eventloop.net.StreamReader;
 import io.eventloop.net.StreamWriter;
 import io.eventloop.net.Transport;
-import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectableChannel;
-import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
@@ -23,12 +21,9 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import org.jctools.queues.MessagePassingQueue;
-import org.jctools.queues.atomic.MpscUnboundedAtomicArrayQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,8 +33,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>One thread runs everything that touches loop state: ready callbacks, timers, socket
  * readiness, and the continuations of every {@link Future} and {@link Task}. The heart is
- * {@link #runOnce()}, one iteration, read top to bottom; {@code docs/architecture.md} draws the
- * same phases.
+ * {@code Scheduler.runOnce()}, one iteration, read top to bottom; {@code docs/architecture.md}
+ * draws the same phases.
  *
  * <p><b>Threading rule.</b> Everything here is confined to the loop thread (the thread running the
  * loop, or, while it is not running, the thread that created or last ran it) except the one door
@@ -61,11 +56,14 @@ import org.slf4j.LoggerFactory;
  * the process gets INT, TERM or HUP. With debug mode and the watchdog off, none of it costs
  * anything per callback. {@code docs/operations.md} describes them.
  *
- * <p><b>What is in this file.</b> The iteration and the queues it drains, and the public API. The
- * parts the iteration leans on are package-private classes beside it, each named for what it holds:
- * {@code Readiness} (which channels are watched, what a ready key queues), {@code LiveTasks},
- * {@code UnretrievedFailures}, {@code DefaultExecutor}, and the {@code Clock} and {@code Poller}
- * seams; the package's {@code package-info} maps them all.
+ * <p><b>What is in this file.</b> The public API, and the loop's lifecycle: running, stopping and
+ * closing it, and which thread it belongs to. The iteration and the queues it drains (the ready
+ * queue, the timer heap, the inbox from other threads) are in the package-private
+ * {@code Scheduler}, to which the scheduling methods delegate. The other parts it leans on are
+ * package-private classes beside it, each named for what it holds: {@code Readiness} (which
+ * channels are watched, what a ready key queues), {@code LiveTasks}, {@code UnretrievedFailures},
+ * {@code DefaultExecutor}, and the {@code Clock} and {@code Poller} seams; the package's
+ * {@code package-info} maps them all.
  *
  * <p><b>Compared with asyncio:</b> the same names in Java case ({@code call_soon} is
  * {@link #callSoon}); time is {@code long} nanoseconds; {@code run_coroutine_threadsafe} is
@@ -76,14 +74,8 @@ import org.slf4j.LoggerFactory;
 public final class EventLoop implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EventLoop.class);
 
-    /**
-     * While callbacks keep the ready queue busy, I/O is polled again once this many callbacks have
-     * run since the last poll (when the queue runs empty, it is polled at once). Tokio's
-     * {@code event_interval} is 61; docs/architecture.md says how 64 was chosen.
-     */
-    static final int POLL_INTERVAL = 64;
-    /** Cross-thread callbacks moved to the ready queue per iteration: a bound, so producers cannot pin the loop. */
-    private static final int MAX_DRAIN = 4096;
+    /** {@link Scheduler#POLL_INTERVAL}, by the name tests know it. */
+    static final int POLL_INTERVAL = Scheduler.POLL_INTERVAL;
 
     /** The loop running on each thread. */
     private static final ThreadLocal<EventLoop> RUNNING = new ThreadLocal<>();
@@ -95,51 +87,22 @@ public final class EventLoop implements AutoCloseable {
     }
 
     private final Options options;
+    /** The loop's clock, for {@link #time()}; the scheduler reads the same one. */
     private final Clock clock;
-    private final Poller poller;
     /** Debug mode (see {@link Options#debug(boolean)}). Final: the JIT folds the checks away. */
     final boolean debug;
-    /** Debug mode's slow-callback threshold in nanoseconds. */
-    private final long slowCallbackNanos;
-    /**
-     * The watchdog's view of this loop, or null when the watchdog is off. Final, and read once
-     * per iteration by {@link #runReady()}: with debug mode and the watchdog off, that one read
-     * of a final field per iteration is all the diagnostics cost.
-     */
-    private final Watchdog.Watch watch;
-    /** Debug mode or the watchdog: {@link #runReady()} takes {@link #runReadyInstrumented(int)}. */
-    private final boolean instrumented;
-    /** Counters behind {@link #metrics()}; the loop thread writes them, any thread reads. */
-    private final LoopMetrics.Counters counters = new LoopMetrics.Counters();
     /** Signal handlers this loop installed, by name. */
     private final java.util.Map<String, SignalHandlers.Installed> signalHandlers = new java.util.concurrent.ConcurrentHashMap<>();
-
-    /** Callbacks to run on the next {@link #runReady()}. Loop thread only. */
-    private final ArrayDeque<Runnable> ready = new ArrayDeque<>();
-    /** Live timers by (deadline, sequence); a cancelled timer leaves at once. Loop thread only. */
-    private final TimerHeap timers = new TimerHeap();
-    /** Callbacks run since I/O was last polled (see {@link #POLL_INTERVAL}). Loop thread only. */
-    private int sincePoll;
-    /** Callbacks from other threads. Any thread offers; the loop thread drains. */
-    private final MpscUnboundedAtomicArrayQueue<Runnable> inbox = new MpscUnboundedAtomicArrayQueue<>(1024);
-    private final MessagePassingQueue.Consumer<Runnable> toReady = ready::add;
-    /**
-     * True while the loop is in, or about to enter, a blocking select. Other threads wake the
-     * selector only when they flip it from true to false: at most one wakeup per sleep, however
-     * many threads submit (Netty's {@code nextWakeupNanos} idea, as a boolean).
-     */
-    private final AtomicBoolean sleeping = new AtomicBoolean();
-    /** Which channels the poller watches, and what each ready key queues. Loop thread only. */
+    /** The iteration, and the ready queue, timer heap and inbox it drains. */
+    private final Scheduler scheduler;
+    /** Which channels the poller watches, and what each ready key queues; made by the scheduler. Loop thread only. */
     final Readiness readiness;
-    /** {@link Readiness#dispatch}, bound once: the poller calls it per ready key. */
-    private final Consumer<SelectionKey> dispatchKey;
 
     /** The loop thread: the runner while running, else the creator or last runner. Any thread reads. */
     private volatile Thread thread;
     private volatile boolean running;
-    private volatile boolean closed;
-    /** Set by {@link #stop()}; checked after each iteration. Loop thread only. */
-    private boolean stopping;
+    /** Set by {@link #close()}; never cleared. Any thread reads. */
+    volatile boolean closed;
 
     /** The task whose step is running, or null. Loop thread only; set by {@link Waiting#wake()}. */
     Task<?> currentTask;
@@ -159,7 +122,7 @@ public final class EventLoop implements AutoCloseable {
     /** The tasks not done yet, held strongly. Loop thread only. */
     private final LiveTasks tasks = new LiveTasks(this);
     /** Failed futures that had no listener when they failed. Loop thread only. */
-    private final UnretrievedFailures unretrieved = new UnretrievedFailures(this);
+    final UnretrievedFailures unretrieved = new UnretrievedFailures(this);
     private volatile ExceptionHandler exceptionHandler;
     /** {@link #runInExecutor}'s default executor, created on first use. Loop thread only. */
     private final DefaultExecutor defaultExecutor = new DefaultExecutor(this);
@@ -178,14 +141,9 @@ public final class EventLoop implements AutoCloseable {
     EventLoop(Options options, Clock clock, Poller poller) {
         this.options = Objects.requireNonNull(options, "options");
         this.clock = clock;
-        this.poller = poller;
-        this.readiness = new Readiness(this, poller, ready);
-        this.dispatchKey = readiness::dispatch;
         this.debug = options.debug();
-        this.slowCallbackNanos = Clock.saturatedNanos(options.slowCallbackDuration());
-        Duration watchdog = options.watchdog();
-        this.watch = watchdog == null ? null : new Watchdog.Watch(this, Clock.saturatedNanos(watchdog));
-        this.instrumented = debug || watch != null;
+        this.scheduler = new Scheduler(this, options, clock, poller);
+        this.readiness = scheduler.readiness;
         this.thread = Thread.currentThread();
         THREAD_DEFAULT.set(this);
     }
@@ -302,9 +260,7 @@ public final class EventLoop implements AutoCloseable {
     public void runForever() {
         enterRun("runForever");
         try {
-            do {
-                runOnce();
-            } while (!stopping);
+            scheduler.runUntilStopped();
         } finally {
             exitRun();
         }
@@ -338,10 +294,7 @@ public final class EventLoop implements AutoCloseable {
         long maxWaitMillis = nanos / 1_000_000 + (nanos % 1_000_000 == 0 ? 0 : 1);
         enterRun("runOnce");
         try {
-            sincePoll = POLL_INTERVAL; // a host-driven iteration always polls
-            long before = counters.callbacks();
-            runOnce(maxWaitMillis);
-            return (int) (counters.callbacks() - before);
+            return scheduler.runOnceForHost(maxWaitMillis);
         } finally {
             exitRun();
         }
@@ -355,18 +308,11 @@ public final class EventLoop implements AutoCloseable {
         running = true;
         RUNNING.set(this);
         THREAD_DEFAULT.set(this);
-        counters.runStarted(clock.nanoTime());
-        if (watch != null) {
-            Watchdog.watch(watch);
-        }
+        scheduler.runStarted();
     }
 
     private void exitRun() {
-        if (watch != null) {
-            Watchdog.unwatch(watch);
-        }
-        counters.runEnded(clock.nanoTime());
-        stopping = false;
+        scheduler.runEnded();
         running = false;
         RUNNING.remove();
     }
@@ -387,7 +333,7 @@ public final class EventLoop implements AutoCloseable {
      */
     public void stop() {
         checkThread("EventLoop.stop");
-        stopping = true;
+        scheduler.stop();
     }
 
     /** Whether the loop is running (in {@link #runForever()} or {@link #runUntilComplete}). Any thread. */
@@ -430,207 +376,20 @@ public final class EventLoop implements AutoCloseable {
             tasks.reportPending();
         } finally {
             tasks.clear();
-            ready.clear();
-            timers.clear();
-            inbox.clear();
+            scheduler.clear();
             defaultExecutor.shutdownWithoutWaiting();
-            try {
-                poller.close();
-            } catch (IOException e) {
-                log.warn("closing the selector of {} failed", this, e);
-            }
+            scheduler.closePoller();
             if (THREAD_DEFAULT.get() == this) {
                 THREAD_DEFAULT.remove();
             }
         }
     }
 
-    // ================================================================== the iteration
+    // ================================================================== the iteration and its counters (Scheduler)
 
-    /**
-     * One iteration of the loop. This is the only place callbacks are called; everything else
-     * only adds them to the ready queue.
-     * <ol>
-     *   <li>Compute how long the poller may block: 0 if anything is ready (or a stop is pending),
-     *       until the earliest live timer if there is one, else until woken.</li>
-     *   <li>Poll: wait for I/O readiness; each ready channel queues its reader or writer.</li>
-     *   <li>Queue the timers that are due, then the callbacks other threads sent.</li>
-     *   <li>Run exactly the callbacks that are ready now. What they schedule waits for the next
-     *       iteration, after I/O has been polled again: nothing can starve I/O.</li>
-     * </ol>
-     */
+    /** One iteration: {@link Scheduler#runOnce()}, where its phases are. */
     void runOnce() {
-        runOnce(-1);
-    }
-
-    /** One iteration whose poll waits at most {@code maxWaitMillis} (-1: no cap). */
-    private void runOnce(long maxWaitMillis) {
-        long timeoutMillis = selectTimeout();                           // 1
-        if (ready.isEmpty() || sincePoll >= POLL_INTERVAL || stopping) {
-            poll(cap(timeoutMillis, maxWaitMillis));                    // 2
-            sincePoll = 0;
-        }
-        queueDueTimers();                                               // 3
-        drainInbox();                                                   // 3
-        sincePoll += runReady();                                        // 4
-    }
-
-    /** The shorter of two waits, where -1 means "no limit". */
-    private static long cap(long timeoutMillis, long maxWaitMillis) {
-        return timeoutMillis < 0 ? maxWaitMillis : maxWaitMillis < 0 ? timeoutMillis : Math.min(timeoutMillis, maxWaitMillis);
-    }
-
-    /** Phase 1. */
-    private long selectTimeout() {
-        if (!unretrieved.isEmpty() && ready.isEmpty() && !stopping && timers.isEmpty() && inbox.isEmpty()) {
-            unretrieved.report(); // the loop goes idle: see UnretrievedFailures.report for the rule
-        }
-        if (!ready.isEmpty() || stopping) {
-            return 0;
-        }
-        if (timers.isEmpty()) {
-            return -1;
-        }
-        long remaining = Clock.saturatedSubtract(timers.peekDeadline(), clock.nanoTime());
-        // Round up: a sub-millisecond timer must not turn into select(0)-spinning.
-        return remaining <= 0 ? 0 : (remaining - 1) / 1_000_000 + 1;
-    }
-
-    /** Phase 2. */
-    private void poll(long timeoutMillis) {
-        boolean announced = timeoutMillis != 0;
-        if (announced) {
-            sleeping.set(true);
-            // A submission raced in before the announcement: take the flag back and don't block.
-            // If a submitter took it first, its wakeup() is on the way and this select consumes
-            // it, so no wake-up outlives the sleep it was meant for (one wakeup per sleep).
-            if (!inbox.isEmpty() && sleeping.compareAndSet(true, false)) {
-                timeoutMillis = 0;
-            }
-        }
-        // Idle time is measured around the blocking select only: two clock reads per sleep,
-        // none per callback. A select(0) is counted as busy.
-        long idleSince = announced ? idleBegins() : 0;
-        try {
-            poller.select(timeoutMillis, dispatchKey);
-        } catch (IOException e) {
-            callExceptionHandler(ErrorContext.of("polling for I/O failed", e));
-        } finally {
-            if (announced) {
-                sleeping.set(false); // only after a sleep: a volatile write per hop costs ~10 ns
-                idleEnds(idleSince);
-            }
-        }
-        if (Thread.interrupted()) {
-            // An interrupt would make every later select return at once and spin the loop.
-            // The loop is stopped with stop(), not interrupts (as in Netty's NioEventLoop).
-            log.debug("{}: the loop thread was interrupted; the interrupt is cleared", this);
-        }
-    }
-
-    /** Phase 3a. The clock is read once: a timer due later in this phase waits for the next. */
-    private void queueDueTimers() {
-        if (timers.isEmpty()) {
-            return;
-        }
-        long now = clock.nanoTime();
-        long lag = -1;
-        while (!timers.isEmpty() && timers.peekDeadline() <= now) {
-            lag = Math.max(lag, now - timers.peekDeadline()); // loop lag: how late the latest-firing timer is
-            ready.add(timers.poll());
-        }
-        if (lag >= 0) {
-            counters.timerLag(lag); // once per iteration that fired timers: plain writes
-        }
-    }
-
-    /** Phase 3b. */
-    private void drainInbox() {
-        inbox.drain(toReady, MAX_DRAIN);
-    }
-
-    /**
-     * Adds a callback on the loop thread, after the callbacks other threads sent before it:
-     * callSoon and callSoonThreadsafe keep one FIFO order, as they share asyncio's one ready deque
-     * (test_events::test_call_soon_threadsafe). Appending straight to {@link #ready} would let a
-     * later callSoon overtake a callback still waiting in the inbox for phase 3.
-     */
-    private void addReady(Runnable callback) {
-        if (!inbox.isEmpty()) {
-            drainInbox();
-        }
-        ready.add(callback);
-    }
-
-    /**
-     * Phase 4: run the snapshot. An exception goes to the handler; an {@link Error} ends the run.
-     * Debug mode and the watchdog take a copy of this loop with their bookkeeping, so that
-     * without them a callback costs exactly what it did: no clock read, no check, no write.
-     */
-    private int runReady() {
-        int n = ready.size();
-        counters.iteration(n); // per iteration: two plain writes and one release store
-        if (instrumented) {
-            runReadyInstrumented(n);
-            return n;
-        }
-        for (int i = n; i > 0; i--) {
-            runCallback(ready.poll());
-        }
-        return n;
-    }
-
-    private void runCallback(Runnable callback) {
-        try {
-            callback.run();
-        } catch (Exception e) {
-            Handle handle = callback instanceof Handle h ? h : null;
-            callExceptionHandler(new ErrorContext("Exception in callback " + callback, e, handle, null, null));
-        }
-    }
-
-    /**
-     * Phase 4 in debug mode or under the watchdog. Per callback: for the watchdog, two opaque
-     * writes (which callback, and a progress count); in debug mode, two clock reads to time it.
-     */
-    private void runReadyInstrumented(int n) {
-        Watchdog.Watch w = watch;
-        for (; n > 0; n--) {
-            Runnable callback = ready.poll();
-            if (w != null) {
-                w.enter(callback);
-            }
-            long start = debug ? clock.nanoTime() : 0;
-            runCallback(callback);
-            if (debug) {
-                long took = clock.nanoTime() - start;
-                if (took >= slowCallbackNanos) {
-                    slowCallback(callback, took);
-                }
-            }
-        }
-        if (w != null) {
-            w.enter(null);
-        }
-    }
-
-    /** Debug mode: asyncio's "Executing <Handle ...> took 0.153 seconds". */
-    private void slowCallback(Runnable callback, long tookNanos) {
-        String what = Diagnostics.describe(callback);
-        Diagnostics.warn("Executing " + what + " took " + Diagnostics.seconds(tookNanos) + " seconds");
-        JfrEvents.slowCallback(what, tookNanos);
-    }
-
-    /** Phase 2, before a blocking select: the watchdog learns the loop is idle, not stuck. */
-    private long idleBegins() {
-        if (watch != null) {
-            watch.idle();
-        }
-        return clock.nanoTime();
-    }
-
-    private void idleEnds(long since) {
-        counters.idle(clock.nanoTime() - since);
+        scheduler.runOnce();
     }
 
     /**
@@ -639,13 +398,7 @@ public final class EventLoop implements AutoCloseable {
      * each costs and how current a snapshot taken on another thread is.
      */
     public LoopMetrics metrics() {
-        int channels;
-        try {
-            channels = closed ? 0 : poller.registeredCount(); // a racy int read from other threads: harmless
-        } catch (RuntimeException e) {
-            channels = 0; // closed meanwhile
-        }
-        return counters.snapshot(running, clock.nanoTime(), tasks.count(), channels);
+        return scheduler.metrics(tasks);
     }
 
     // ================================================================== signals
@@ -692,7 +445,7 @@ public final class EventLoop implements AutoCloseable {
         checkThread("EventLoop.callSoon");
         checkNotClosed("callSoon");
         Handle h = new Handle(callback);
-        addReady(h);
+        scheduler.addReady(h);
         return h;
     }
 
@@ -718,7 +471,7 @@ public final class EventLoop implements AutoCloseable {
         checkThread("EventLoop.callAt");
         checkNotClosed("callAt");
         TimerHandle t = new TimerHandle(this, deadlineNanos, callback);
-        timers.add(t);
+        scheduler.addTimer(t);
         return t;
     }
 
@@ -738,7 +491,7 @@ public final class EventLoop implements AutoCloseable {
     public Handle callSoonThreadsafe(Runnable callback) {
         Objects.requireNonNull(callback, "callback");
         Handle h = new Handle(callback);
-        if (!offer(h)) {
+        if (!scheduler.offer(h)) {
             throw closedError("callSoonThreadsafe");
         }
         return h;
@@ -746,28 +499,7 @@ public final class EventLoop implements AutoCloseable {
 
     /** {@link #callSoonThreadsafe} that returns false instead of throwing when the loop is closed. */
     boolean callSoonThreadsafeIfOpen(Runnable callback) {
-        return offer(callback);
-    }
-
-    /**
-     * The door: every callback from {@link #callSoonThreadsafe} goes through the inbox, even on the
-     * loop thread. A thread that created the loop but hands it to another thread to run cannot tell
-     * whether that thread has started yet, so appending to {@link #ready} from it would race with the
-     * loop; the inbox is safe from anywhere, and {@link #addReady} keeps the FIFO order with
-     * {@link #callSoon}.
-     */
-    private boolean offer(Runnable callback) {
-        if (closed) {
-            return false;
-        }
-        inbox.offer(callback);
-        if (closed) {
-            return false; // close() won the race and dropped the inbox: it will never run
-        }
-        if (sleeping.get() && sleeping.compareAndSet(true, false)) {
-            poller.wakeup();
-        }
-        return true;
+        return scheduler.offer(callback);
     }
 
     /**
@@ -876,20 +608,12 @@ public final class EventLoop implements AutoCloseable {
 
     /** Channels registered with the poller (cancelled keys not yet flushed included). Loop thread only. */
     int registeredChannels() {
-        return poller.registeredCount();
+        return scheduler.registeredChannels();
     }
 
-    /**
-     * A registered channel was closed: poll now (without waiting), because the selector releases
-     * a closed channel's descriptor only when a select flushes its cancelled key. So a closed
-     * listening port refuses connections, and can be bound again, as soon as {@code close()}
-     * returns, as with asyncio. Keys found ready join the ready queue as in any poll.
-     */
+    /** A registered channel was closed: {@link Scheduler#releaseClosed()}. */
     void releaseClosed() {
-        if (!closed) {
-            poll(0);
-            sincePoll = 0;
-        }
+        scheduler.releaseClosed();
     }
 
     // ================================================================== networking (io.eventloop.net)
@@ -1035,12 +759,12 @@ public final class EventLoop implements AutoCloseable {
     /** Adds an internal callback to the ready queue. */
     void schedule(Runnable callback) {
         checkNotClosed("schedule a callback");
-        addReady(callback);
+        scheduler.addReady(callback);
     }
 
     /** A scheduled timer was cancelled: it leaves the heap now. */
     void timerCancelled(TimerHandle timer) {
-        timers.remove(timer);
+        scheduler.timerCancelled(timer);
     }
 
     /** {@code task} is done: it leaves the live tasks. */
@@ -1077,16 +801,9 @@ public final class EventLoop implements AutoCloseable {
         return new IllegalStateException(method + ": " + this + " is closed");
     }
 
-    /**
-     * For reports: "a timer completes it in 0.700 s" when a live timer's callback is {@code f}
-     * itself (a sleep), else null. Scans the heap: shutdown reports only.
-     */
+    /** For reports: {@link Scheduler#timerFor}, whether a live timer completes {@code f}. */
     String timerFor(Future<?> f) {
-        TimerHandle t = timers.find(h -> h.callback() == f);
-        if (t == null) {
-            return null;
-        }
-        return "a timer completes it in " + Diagnostics.seconds(Math.max(0, t.when() - clock.nanoTime())) + " s";
+        return scheduler.timerFor(f);
     }
 
     /** The loop thread (the runner, else the creator or last runner). */
@@ -1096,12 +813,12 @@ public final class EventLoop implements AutoCloseable {
 
     /** Number of timers in the heap. For tests. */
     int timerCount() {
-        return timers.size();
+        return scheduler.timerCount();
     }
 
     /** Callbacks waiting in the ready queue. For tests. */
     int readyCount() {
-        return ready.size();
+        return scheduler.readyCount();
     }
 
     /** {@link Clock#saturatedNanos}; {@code Async} calls it by this name. */

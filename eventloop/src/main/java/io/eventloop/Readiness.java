@@ -14,7 +14,7 @@ import java.util.Objects;
 /**
  * The readiness registry of one loop: which channels its {@link Poller} watches, what each
  * selection key is attached to, and what a ready key queues ({@link #dispatch}, phase 2 of
- * {@link EventLoop#runOnce()}).
+ * {@link Scheduler#runOnce()}).
  *
  * <p>A key carries one of two attachments:
  * <ul>

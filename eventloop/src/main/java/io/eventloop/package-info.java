@@ -3,7 +3,7 @@
  *
  * <ul>
  *   <li>{@link io.eventloop.EventLoop} — the loop: ready queue, timer heap, cross-thread inbox and
- *       a {@link java.nio.channels.Selector}; {@code runOnce()} is one iteration.</li>
+ *       a {@link java.nio.channels.Selector}; {@code Scheduler.runOnce()} is one iteration.</li>
  *   <li>{@link io.eventloop.Future} and {@link io.eventloop.Task} — results that are not there yet,
  *       composed with continuations ({@code map}, {@code then}, {@code recover}, {@code ensure});
  *       cancellation reaches the innermost wait.</li>
@@ -24,8 +24,10 @@
  *
  * <p><b>Scheduler</b>: one iteration, and what it polls, runs and keeps.
  * <ul>
- *   <li>{@link io.eventloop.EventLoop} — {@code runOnce()} and its phases, the ready queue, the
- *       inbox (the one door from other threads), the public API; {@code EventLoop.Options}.</li>
+ *   <li>{@link io.eventloop.EventLoop} — the public API, and the loop's lifecycle: running,
+ *       stopping, closing, which thread it belongs to; {@code EventLoop.Options}.</li>
+ *   <li>{@code Scheduler} — {@code runOnce()} and its phases, and the queues they drain: the
+ *       ready queue, the timer heap, the inbox (the one door from other threads).</li>
  *   <li>{@code Poller}, {@code NioPoller} — the seam the loop waits on, and its
  *       {@link java.nio.channels.Selector} implementation (rebuilt on the epoll spin bug).</li>
  *   <li>{@code Clock} — the seam for time, and the saturating arithmetic on its nanosecond scale.</li>

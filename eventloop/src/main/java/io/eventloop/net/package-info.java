@@ -35,7 +35,7 @@
  * <ul>
  *   <li><b>{@code Selector.select(0)} blocks forever</b>: a zero timeout means
  *       {@code selectNow()}. Nanosecond timeouts are rounded <em>up</em> to milliseconds, or a
- *       sub-millisecond timer spins the loop ({@code EventLoop.selectTimeout},
+ *       sub-millisecond timer spins the loop ({@code Scheduler.selectTimeout},
  *       {@code NioPoller.select}).</li>
  *   <li><b>{@code Selector.wakeup()} is sticky</b>: enqueue then wake never loses a wake-up; the
  *       loop skips the wake when it is known to be awake (its {@code sleeping} flag), so a busy

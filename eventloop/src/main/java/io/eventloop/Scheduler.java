@@ -1,0 +1,431 @@
+package io.eventloop;
+
+import java.io.IOException;
+import java.nio.channels.SelectionKey;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import org.jctools.queues.MessagePassingQueue;
+import org.jctools.queues.atomic.MpscUnboundedAtomicArrayQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The iteration of one {@link EventLoop}, and the queues it drains: the ready queue, the timer
+ * heap and the inbox from other threads. The heart is {@link #runOnce()}, one iteration, read top
+ * to bottom; {@code docs/architecture.md} draws the same phases.
+ *
+ * <p>It has no API of its own: the loop's public methods delegate here, and the loop is its only
+ * user. It reaches back to the loop for the exception handler, the unretrieved failures, the
+ * closed flag and debug mode. Compared with asyncio: {@code BaseEventLoop._run_once} and the
+ * {@code _ready} and {@code _scheduled} queues it drains, in a class of their own.
+ *
+ * <p>Threading: loop thread only, except {@link #offer} and {@link #metrics}, which any thread
+ * may call.
+ */
+final class Scheduler {
+    /** The loop's logger: what the iteration reports keeps the category users configure. */
+    private static final Logger log = LoggerFactory.getLogger(EventLoop.class);
+
+    /**
+     * While callbacks keep the ready queue busy, I/O is polled again once this many callbacks have
+     * run since the last poll (when the queue runs empty, it is polled at once). Tokio's
+     * {@code event_interval} is 61; docs/architecture.md says how 64 was chosen.
+     */
+    static final int POLL_INTERVAL = 64;
+    /** Cross-thread callbacks moved to the ready queue per iteration: a bound, so producers cannot pin the loop. */
+    private static final int MAX_DRAIN = 4096;
+
+    /** The loop this iteration belongs to. */
+    private final EventLoop loop;
+    private final Clock clock;
+    private final Poller poller;
+    /** Debug mode's slow-callback threshold in nanoseconds. */
+    private final long slowCallbackNanos;
+    /**
+     * The watchdog's view of the loop, or null when the watchdog is off. Final, and read once
+     * per iteration by {@link #runReady()}: with debug mode and the watchdog off, that one read
+     * of a final field per iteration is all the diagnostics cost.
+     */
+    private final Watchdog.Watch watch;
+    /** Debug mode or the watchdog: {@link #runReady()} takes {@link #runReadyInstrumented(int)}. */
+    private final boolean instrumented;
+    /** Counters behind {@link EventLoop#metrics()}; the loop thread writes them, any thread reads. */
+    private final LoopMetrics.Counters counters = new LoopMetrics.Counters();
+
+    /** Callbacks to run on the next {@link #runReady()}. Loop thread only. */
+    private final ArrayDeque<Runnable> ready = new ArrayDeque<>();
+    /** Live timers by (deadline, sequence); a cancelled timer leaves at once. Loop thread only. */
+    private final TimerHeap timers = new TimerHeap();
+    /** Callbacks run since I/O was last polled (see {@link #POLL_INTERVAL}). Loop thread only. */
+    private int sincePoll;
+    /** Callbacks from other threads. Any thread offers; the loop thread drains. */
+    private final MpscUnboundedAtomicArrayQueue<Runnable> inbox = new MpscUnboundedAtomicArrayQueue<>(1024);
+    private final MessagePassingQueue.Consumer<Runnable> toReady = ready::add;
+    /**
+     * True while the loop is in, or about to enter, a blocking select. Other threads wake the
+     * selector only when they flip it from true to false: at most one wakeup per sleep, however
+     * many threads submit (Netty's {@code nextWakeupNanos} idea, as a boolean).
+     */
+    private final AtomicBoolean sleeping = new AtomicBoolean();
+    /**
+     * Which channels the poller watches, and what each ready key queues: it feeds {@link #ready},
+     * so it is created here; {@link EventLoop#readiness} is the same object. Loop thread only.
+     */
+    final Readiness readiness;
+    /** {@link Readiness#dispatch}, bound once: the poller calls it per ready key. */
+    private final Consumer<SelectionKey> dispatchKey;
+    /** Set by {@link #stop()}; checked after each iteration. Loop thread only. */
+    private boolean stopping;
+
+    /** The iteration of {@code loop}, whose {@code debug} flag is already set. */
+    Scheduler(EventLoop loop, EventLoop.Options options, Clock clock, Poller poller) {
+        this.loop = loop;
+        this.clock = clock;
+        this.poller = poller;
+        this.readiness = new Readiness(loop, poller, ready);
+        this.dispatchKey = readiness::dispatch;
+        this.slowCallbackNanos = Clock.saturatedNanos(options.slowCallbackDuration());
+        Duration watchdog = options.watchdog();
+        this.watch = watchdog == null ? null : new Watchdog.Watch(loop, Clock.saturatedNanos(watchdog));
+        this.instrumented = loop.debug || watch != null;
+    }
+
+    // ================================================================== runs
+
+    /** A run begins: its time starts counting, and the watchdog watches the loop. */
+    void runStarted() {
+        counters.runStarted(clock.nanoTime());
+        if (watch != null) {
+            Watchdog.watch(watch);
+        }
+    }
+
+    /** A run ends, normally or by an {@link Error}: the watchdog lets go, a pending stop is spent. */
+    void runEnded() {
+        if (watch != null) {
+            Watchdog.unwatch(watch);
+        }
+        counters.runEnded(clock.nanoTime());
+        stopping = false;
+    }
+
+    /** {@link EventLoop#runForever()}: iterations until {@link #stop()}; at least one. */
+    void runUntilStopped() {
+        do {
+            runOnce();
+        } while (!stopping);
+    }
+
+    /** {@link EventLoop#stop()}: the run ends after the current iteration. */
+    void stop() {
+        stopping = true;
+    }
+
+    /**
+     * {@link EventLoop#runOnce(Duration)}: one iteration that polls I/O whatever the cadence,
+     * waiting at most {@code maxWaitMillis}.
+     *
+     * @return the number of callbacks run
+     */
+    int runOnceForHost(long maxWaitMillis) {
+        sincePoll = POLL_INTERVAL; // a host-driven iteration always polls
+        long before = counters.callbacks();
+        runOnce(maxWaitMillis);
+        return (int) (counters.callbacks() - before);
+    }
+
+    // ================================================================== the iteration
+
+    /**
+     * One iteration of the loop. This is the only place callbacks are called; everything else
+     * only adds them to the ready queue.
+     * <ol>
+     *   <li>Compute how long the poller may block: 0 if anything is ready (or a stop is pending),
+     *       until the earliest live timer if there is one, else until woken.</li>
+     *   <li>Poll: wait for I/O readiness; each ready channel queues its reader or writer.</li>
+     *   <li>Queue the timers that are due, then the callbacks other threads sent.</li>
+     *   <li>Run exactly the callbacks that are ready now. What they schedule waits for the next
+     *       iteration, after I/O has been polled again: nothing can starve I/O.</li>
+     * </ol>
+     */
+    void runOnce() {
+        runOnce(-1);
+    }
+
+    /** One iteration whose poll waits at most {@code maxWaitMillis} (-1: no cap). */
+    private void runOnce(long maxWaitMillis) {
+        long timeoutMillis = selectTimeout();                           // 1
+        if (ready.isEmpty() || sincePoll >= POLL_INTERVAL || stopping) {
+            poll(cap(timeoutMillis, maxWaitMillis));                    // 2
+            sincePoll = 0;
+        }
+        queueDueTimers();                                               // 3
+        drainInbox();                                                   // 3
+        sincePoll += runReady();                                        // 4
+    }
+
+    /** The shorter of two waits, where -1 means "no limit". */
+    private static long cap(long timeoutMillis, long maxWaitMillis) {
+        return timeoutMillis < 0 ? maxWaitMillis : maxWaitMillis < 0 ? timeoutMillis : Math.min(timeoutMillis, maxWaitMillis);
+    }
+
+    /** Phase 1. */
+    private long selectTimeout() {
+        if (!loop.unretrieved.isEmpty() && ready.isEmpty() && !stopping && timers.isEmpty() && inbox.isEmpty()) {
+            loop.unretrieved.report(); // the loop goes idle: see UnretrievedFailures.report for the rule
+        }
+        if (!ready.isEmpty() || stopping) {
+            return 0;
+        }
+        if (timers.isEmpty()) {
+            return -1;
+        }
+        long remaining = Clock.saturatedSubtract(timers.peekDeadline(), clock.nanoTime());
+        // Round up: a sub-millisecond timer must not turn into select(0)-spinning.
+        return remaining <= 0 ? 0 : (remaining - 1) / 1_000_000 + 1;
+    }
+
+    /** Phase 2. */
+    private void poll(long timeoutMillis) {
+        boolean announced = timeoutMillis != 0;
+        if (announced) {
+            sleeping.set(true);
+            // A submission raced in before the announcement: take the flag back and don't block.
+            // If a submitter took it first, its wakeup() is on the way and this select consumes
+            // it, so no wake-up outlives the sleep it was meant for (one wakeup per sleep).
+            if (!inbox.isEmpty() && sleeping.compareAndSet(true, false)) {
+                timeoutMillis = 0;
+            }
+        }
+        // Idle time is measured around the blocking select only: two clock reads per sleep,
+        // none per callback. A select(0) is counted as busy.
+        long idleSince = announced ? idleBegins() : 0;
+        try {
+            poller.select(timeoutMillis, dispatchKey);
+        } catch (IOException e) {
+            loop.callExceptionHandler(ErrorContext.of("polling for I/O failed", e));
+        } finally {
+            if (announced) {
+                sleeping.set(false); // only after a sleep: a volatile write per hop costs ~10 ns
+                idleEnds(idleSince);
+            }
+        }
+        if (Thread.interrupted()) {
+            // An interrupt would make every later select return at once and spin the loop.
+            // The loop is stopped with stop(), not interrupts (as in Netty's NioEventLoop).
+            log.debug("{}: the loop thread was interrupted; the interrupt is cleared", loop);
+        }
+    }
+
+    /** Phase 3a. The clock is read once: a timer due later in this phase waits for the next. */
+    private void queueDueTimers() {
+        if (timers.isEmpty()) {
+            return;
+        }
+        long now = clock.nanoTime();
+        long lag = -1;
+        while (!timers.isEmpty() && timers.peekDeadline() <= now) {
+            lag = Math.max(lag, now - timers.peekDeadline()); // loop lag: how late the latest-firing timer is
+            ready.add(timers.poll());
+        }
+        if (lag >= 0) {
+            counters.timerLag(lag); // once per iteration that fired timers: plain writes
+        }
+    }
+
+    /** Phase 3b. */
+    private void drainInbox() {
+        inbox.drain(toReady, MAX_DRAIN);
+    }
+
+    /**
+     * Adds a callback on the loop thread, after the callbacks other threads sent before it:
+     * callSoon and callSoonThreadsafe keep one FIFO order, as they share asyncio's one ready deque
+     * (test_events::test_call_soon_threadsafe). Appending straight to {@link #ready} would let a
+     * later callSoon overtake a callback still waiting in the inbox for phase 3.
+     */
+    void addReady(Runnable callback) {
+        if (!inbox.isEmpty()) {
+            drainInbox();
+        }
+        ready.add(callback);
+    }
+
+    /**
+     * Phase 4: run the snapshot. An exception goes to the handler; an {@link Error} ends the run.
+     * Debug mode and the watchdog take a copy of this loop with their bookkeeping, so that
+     * without them a callback costs exactly what it did: no clock read, no check, no write.
+     */
+    private int runReady() {
+        int n = ready.size();
+        counters.iteration(n); // per iteration: two plain writes and one release store
+        if (instrumented) {
+            runReadyInstrumented(n);
+            return n;
+        }
+        for (int i = n; i > 0; i--) {
+            runCallback(ready.poll());
+        }
+        return n;
+    }
+
+    private void runCallback(Runnable callback) {
+        try {
+            callback.run();
+        } catch (Exception e) {
+            Handle handle = callback instanceof Handle h ? h : null;
+            loop.callExceptionHandler(new ErrorContext("Exception in callback " + callback, e, handle, null, null));
+        }
+    }
+
+    /**
+     * Phase 4 in debug mode or under the watchdog. Per callback: for the watchdog, two opaque
+     * writes (which callback, and a progress count); in debug mode, two clock reads to time it.
+     */
+    private void runReadyInstrumented(int n) {
+        Watchdog.Watch w = watch;
+        boolean debug = loop.debug;
+        for (; n > 0; n--) {
+            Runnable callback = ready.poll();
+            if (w != null) {
+                w.enter(callback);
+            }
+            long start = debug ? clock.nanoTime() : 0;
+            runCallback(callback);
+            if (debug) {
+                long took = clock.nanoTime() - start;
+                if (took >= slowCallbackNanos) {
+                    slowCallback(callback, took);
+                }
+            }
+        }
+        if (w != null) {
+            w.enter(null);
+        }
+    }
+
+    /** Debug mode: asyncio's "Executing <Handle ...> took 0.153 seconds". */
+    private void slowCallback(Runnable callback, long tookNanos) {
+        String what = Diagnostics.describe(callback);
+        Diagnostics.warn("Executing " + what + " took " + Diagnostics.seconds(tookNanos) + " seconds");
+        JfrEvents.slowCallback(what, tookNanos);
+    }
+
+    /** Phase 2, before a blocking select: the watchdog learns the loop is idle, not stuck. */
+    private long idleBegins() {
+        if (watch != null) {
+            watch.idle();
+        }
+        return clock.nanoTime();
+    }
+
+    private void idleEnds(long since) {
+        counters.idle(clock.nanoTime() - since);
+    }
+
+    // ================================================================== what the queues take in
+
+    /**
+     * The door: every callback from {@link EventLoop#callSoonThreadsafe} goes through the inbox,
+     * even on the loop thread. A thread that created the loop but hands it to another thread to
+     * run cannot tell whether that thread has started yet, so appending to {@link #ready} from it
+     * would race with the loop; the inbox is safe from anywhere, and {@link #addReady} keeps the
+     * FIFO order with {@link EventLoop#callSoon}. Any thread.
+     *
+     * @return false if the loop is closed: the callback will never run
+     */
+    boolean offer(Runnable callback) {
+        if (loop.closed) {
+            return false;
+        }
+        inbox.offer(callback);
+        if (loop.closed) {
+            return false; // close() won the race and dropped the inbox: it will never run
+        }
+        if (sleeping.get() && sleeping.compareAndSet(true, false)) {
+            poller.wakeup();
+        }
+        return true;
+    }
+
+    /** {@link EventLoop#callAt}: {@code timer} joins the heap. */
+    void addTimer(TimerHandle timer) {
+        timers.add(timer);
+    }
+
+    /** A scheduled timer was cancelled: it leaves the heap now. */
+    void timerCancelled(TimerHandle timer) {
+        timers.remove(timer);
+    }
+
+    /**
+     * A registered channel was closed: poll now (without waiting), because the selector releases
+     * a closed channel's descriptor only when a select flushes its cancelled key. So a closed
+     * listening port refuses connections, and can be bound again, as soon as {@code close()}
+     * returns, as with asyncio. Keys found ready join the ready queue as in any poll.
+     */
+    void releaseClosed() {
+        if (!loop.closed) {
+            poll(0);
+            sincePoll = 0;
+        }
+    }
+
+    /** At {@link EventLoop#close()}: every callback and timer not run yet is dropped. */
+    void clear() {
+        ready.clear();
+        timers.clear();
+        inbox.clear();
+    }
+
+    /** At {@link EventLoop#close()}, last: the selector is released. */
+    void closePoller() {
+        try {
+            poller.close();
+        } catch (IOException e) {
+            log.warn("closing the selector of {} failed", loop, e);
+        }
+    }
+
+    // ================================================================== what it reports
+
+    /** {@link EventLoop#metrics()}: a snapshot of the counters. Any thread. */
+    LoopMetrics metrics(LiveTasks tasks) {
+        int channels;
+        try {
+            channels = loop.closed ? 0 : poller.registeredCount(); // a racy int read from other threads: harmless
+        } catch (RuntimeException e) {
+            channels = 0; // closed meanwhile
+        }
+        return counters.snapshot(loop.isRunning(), clock.nanoTime(), tasks.count(), channels);
+    }
+
+    /** Channels registered with the poller (cancelled keys not yet flushed included). Loop thread only. */
+    int registeredChannels() {
+        return poller.registeredCount();
+    }
+
+    /**
+     * For reports: "a timer completes it in 0.700 s" when a live timer's callback is {@code f}
+     * itself (a sleep), else null. Scans the heap: shutdown reports only.
+     */
+    String timerFor(Future<?> f) {
+        TimerHandle t = timers.find(h -> h.callback() == f);
+        if (t == null) {
+            return null;
+        }
+        return "a timer completes it in " + Diagnostics.seconds(Math.max(0, t.when() - clock.nanoTime())) + " s";
+    }
+
+    /** Number of timers in the heap. For tests. */
+    int timerCount() {
+        return timers.size();
+    }
+
+    /** Callbacks waiting in the ready queue. For tests. */
+    int readyCount() {
+        return ready.size();
+    }
+}
