@@ -361,15 +361,20 @@ final class Scheduler {
     }
 
     /**
-     * A registered channel was closed: poll now (without waiting), because the selector releases
-     * a closed channel's descriptor only when a select flushes its cancelled key. So a closed
-     * listening port refuses connections, and can be bound again, as soon as {@code close()}
-     * returns, as with asyncio. Keys found ready join the ready queue as in any poll.
+     * A registered listening channel was closed: flush the selector's cancelled keys now, since
+     * the selector releases a closed channel's descriptor only then. So a closed port refuses
+     * connections, and can be bound again, as soon as {@code Server.close()} returns, as with
+     * asyncio. The select hands nothing over: readiness is level-triggered, so what it saw is
+     * reported again by the next poll.
      */
     void releaseClosed() {
-        if (!loop.closed) {
-            poll(0);
-            sincePoll = 0;
+        if (loop.closed) {
+            return;
+        }
+        try {
+            poller.select(0, key -> { });
+        } catch (IOException e) {
+            loop.callExceptionHandler(ErrorContext.of("flushing closed channels from the selector failed", e));
         }
     }
 
