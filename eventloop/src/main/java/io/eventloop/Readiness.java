@@ -8,7 +8,6 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
-import java.util.ArrayDeque;
 import java.util.Objects;
 
 /**
@@ -41,7 +40,7 @@ final class Readiness {
     private final EventLoop loop;
     private final Poller poller;
     /** The loop's ready queue, where {@link #dispatch} queues what a ready key wakes. */
-    private final ArrayDeque<Runnable> ready;
+    private final ReadyQueue ready;
     /**
      * The one direct buffer every transport of this loop reads into, created on first use: one
      * loop thread reads one socket at a time, so one buffer serves them all (instead of a buffer
@@ -49,7 +48,7 @@ final class Readiness {
      */
     private ByteBuffer readBuffer;
 
-    Readiness(EventLoop loop, Poller poller, ArrayDeque<Runnable> ready) {
+    Readiness(EventLoop loop, Poller poller, ReadyQueue ready) {
         this.loop = loop;
         this.poller = poller;
         this.ready = ready;

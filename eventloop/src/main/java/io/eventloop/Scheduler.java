@@ -3,7 +3,6 @@ package io.eventloop;
 import java.io.IOException;
 import java.nio.channels.SelectionKey;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.jctools.queues.MessagePassingQueue;
@@ -29,11 +28,14 @@ final class Scheduler {
     private static final Logger log = LoggerFactory.getLogger(EventLoop.class);
 
     /**
-     * While callbacks keep the ready queue busy, I/O is polled again once this many callbacks have
-     * run since the last poll (when the queue runs empty, it is polled at once). Tokio's
-     * {@code event_interval} is 61; docs/architecture.md says how 64 was chosen.
+     * While callbacks keep the ready queue busy, the loop looks at the clock once this many
+     * callbacks have run since its last look, to see whether {@link #POLL_INTERVAL_NANOS} have
+     * passed (when the queue runs empty, it polls at once). A clock read costs about as much as a
+     * whole hop, so not every iteration; docs/architecture.md says how both were chosen.
      */
     static final int POLL_INTERVAL = 64;
+    /** A busy loop polls I/O once this long after the busy stretch began: 50 µs. */
+    static final long POLL_INTERVAL_NANOS = 50_000;
     /** Cross-thread callbacks moved to the ready queue per iteration: a bound, so producers cannot pin the loop. */
     private static final int MAX_DRAIN = 4096;
 
@@ -55,11 +57,15 @@ final class Scheduler {
     private final LoopMetrics.Counters counters = new LoopMetrics.Counters();
 
     /** Callbacks to run on the next {@link #runReady()}. Loop thread only. */
-    private final ArrayDeque<Runnable> ready = new ArrayDeque<>();
+    private final ReadyQueue ready = new ReadyQueue();
     /** Live timers by (deadline, sequence); a cancelled timer leaves at once. Loop thread only. */
     private final TimerHeap timers = new TimerHeap();
-    /** Callbacks run since I/O was last polled (see {@link #POLL_INTERVAL}). Loop thread only. */
+    /** Callbacks run since I/O was last polled or the clock last looked at (see {@link #pollDue()}). Loop thread only. */
     private int sincePoll;
+    /** Whether the loop has looked at the clock since its last poll, at {@link #busySince}. Loop thread only. */
+    private boolean busy;
+    /** The clock at the first look since the last poll. Loop thread only. */
+    private long busySince;
     /** Callbacks from other threads. Any thread offers; the loop thread drains. */
     private final MpscUnboundedAtomicArrayQueue<Runnable> inbox = new MpscUnboundedAtomicArrayQueue<>(1024);
     private final MessagePassingQueue.Consumer<Runnable> toReady = ready::add;
@@ -130,7 +136,6 @@ final class Scheduler {
      * @return the number of callbacks run
      */
     int runOnceForHost(long maxWaitMillis) {
-        sincePoll = POLL_INTERVAL; // a host-driven iteration always polls
         long before = counters.callbacks();
         runOnce(maxWaitMillis);
         return (int) (counters.callbacks() - before);
@@ -154,16 +159,38 @@ final class Scheduler {
         runOnce(-1);
     }
 
-    /** One iteration whose poll waits at most {@code maxWaitMillis} (-1: no cap). */
+    /** One iteration; a host-driven one ({@code maxWaitMillis >= 0}) always polls, waiting at most that. */
     private void runOnce(long maxWaitMillis) {
         long timeoutMillis = selectTimeout();                           // 1
-        if (ready.isEmpty() || sincePoll >= POLL_INTERVAL || stopping) {
+        if (ready.isEmpty() || stopping || maxWaitMillis >= 0 || pollDue()) {
             poll(cap(timeoutMillis, maxWaitMillis));                    // 2
             sincePoll = 0;
+            busy = false;
         }
         queueDueTimers();                                               // 3
         drainInbox();                                                   // 3
         sincePoll += runReady();                                        // 4
+    }
+
+    /**
+     * Whether a loop kept busy by callbacks polls I/O now. Once {@link #POLL_INTERVAL} callbacks
+     * have run since its last look, it reads the clock: the first look after a poll starts the
+     * busy stretch, and the loop polls once {@link #POLL_INTERVAL_NANOS} have passed since. So
+     * I/O waits at most 50 µs plus two rounds of at most 63 callbacks, each finishing the snapshot
+     * it is in; a busy loop pays one clock read per 64 callbacks and one poll per 50 µs.
+     */
+    private boolean pollDue() {
+        if (sincePoll < POLL_INTERVAL) {
+            return false;
+        }
+        sincePoll = 0;
+        long now = clock.nanoTime();
+        if (!busy) {
+            busy = true;
+            busySince = now;
+            return false;
+        }
+        return now - busySince >= POLL_INTERVAL_NANOS;
     }
 
     /** The shorter of two waits, where -1 means "no limit". */
