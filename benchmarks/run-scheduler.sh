@@ -7,7 +7,8 @@
 #      2 x 1 s warm-up, 5 x 1 s measurement each (about 3.5 minutes);
 #   3. ChainsRun: 64 self-rescheduling callSoon chains against 64 self-re-executing Runnables on
 #      Netty's loop, 5M callbacks a round, with no channel and with 1,000 idle channels, 3 warm-up
-#      and 10 measured rounds interleaved, once under G1 and once under ParallelGC (about 40 s);
+#      and 10 measured rounds interleaved, after a full GC that moves the loops' queues to the old
+#      generation as in a long-running server; once under G1, once under ParallelGC (about 40 s);
 #   4. prints every score and the ratios against Netty (benchmarks/summary.py).
 # About 5 minutes in all. Every JVM gets a fixed, pre-touched heap (JVM_ARGS, default
 # "-Xms1g -Xmx1g -XX:+AlwaysPreTouch"): without pre-touching, the side that allocates (ours, a

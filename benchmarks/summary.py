@@ -156,7 +156,7 @@ def print_chains(out):
         c = load(os.path.join(out, name))
         print()
         print(f"ChainsRun ({name}): {c['chains']} chains, {c['callbacks_per_round']:,} callbacks per round, "
-              f"GC {c['gc']}; ns per callback, median of the rounds (min); ratio = Netty / ours")
+              f"GC {c['gc']}{', full GC after warm-up' if c.get('full_gc') else ''}; ns per callback, median of the rounds (min); ratio = Netty / ours")
         print(f"{'idle channels':>13} {'ours':>16} {'netty':>16} {'ratio':>8} {'per-round':>10} {'GCs ours/netty':>15}")
         for cfg in c["configs"]:
             if "ratio" not in cfg:

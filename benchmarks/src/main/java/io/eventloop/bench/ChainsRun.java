@@ -30,9 +30,10 @@ import java.util.concurrent.TimeUnit;
  * prints ns per callback for every round, the medians, and the ratio Netty / ours of the medians
  * (above 1: ours is faster). GC collections during the measured rounds are counted per side.
  * A round that takes longer than {@value #ROUND_TIMEOUT_SECONDS} s ends the program with
- * status 2. {@code --full-gc true} runs {@code System.gc()} between the warm-up and the measured
- * rounds, which moves everything then live (the loops' queues among it) to the old generation, as
- * in a server that has been running for a while.
+ * status 2. Between the warm-up and the measured rounds it runs {@code System.gc()}, which moves
+ * everything then live (the loops' queues among it) to the old generation, as in a server that
+ * has been running for a while ({@code --full-gc false} skips it). Under G1 that matters: every
+ * store of a young object into an old array pays G1's post-write barrier in full.
  *
  * <p>Run it with a fixed, pre-touched heap ({@code -Xms1g -Xmx1g -XX:+AlwaysPreTouch}): our
  * loop allocates a {@code Handle} per {@code callSoon} and Netty's {@code execute} allocates
@@ -42,7 +43,7 @@ import java.util.concurrent.TimeUnit;
  * <pre>
  * java -Xms1g -Xmx1g -XX:+AlwaysPreTouch -cp benchmarks.jar io.eventloop.bench.ChainsRun
  *      [--idle 0,1000] [--chains 64] [--total 5000000] [--warmup 3] [--rounds 10]
- *      [--sides ours,netty] [--full-gc false] [--json file]
+ *      [--sides ours,netty] [--full-gc true] [--json file]
  * </pre>
  */
 public final class ChainsRun {
@@ -230,7 +231,7 @@ public final class ChainsRun {
         int rounds = 10;
         List<String> sides = List.of("ours", "netty");
         Path json = null;
-        boolean fullGc = false;
+        boolean fullGc = true;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             String v = i + 1 < args.length ? args[i + 1] : null;
@@ -255,14 +256,15 @@ public final class ChainsRun {
 
         List<String> gcs = new ArrayList<>();
         ManagementFactory.getGarbageCollectorMXBeans().forEach(gc -> gcs.add(gc.getName()));
-        System.out.printf(Locale.ROOT, "ChainsRun: %d chains x %d callbacks = %d per round; %d warm-up + %d measured rounds per side%n",
-                chainCount, perChain, callbacks, warmup, rounds);
+        System.out.printf(Locale.ROOT, "ChainsRun: %d chains x %d callbacks = %d per round; %d warm-up + %d measured rounds per side;"
+                + " full GC after the warm-up: %s%n", chainCount, perChain, callbacks, warmup, rounds, fullGc ? "yes" : "no");
         System.out.println("jvm: " + System.getProperty("java.vm.version") + ", gc: " + String.join(" + ", gcs)
                 + ", args: " + ManagementFactory.getRuntimeMXBean().getInputArguments());
 
         StringBuilder out = new StringBuilder();
         out.append("{\"chains\": ").append(chainCount).append(", \"callbacks_per_round\": ").append(callbacks)
-                .append(", \"gc\": \"").append(String.join(" + ", gcs)).append("\", \"configs\": [");
+                .append(", \"gc\": \"").append(String.join(" + ", gcs)).append("\", \"full_gc\": ").append(fullGc)
+                .append(", \"configs\": [");
         for (int c = 0; c < idleCounts.length; c++) {
             int idle = idleCounts[c];
             List<Side> loops = new ArrayList<>();
