@@ -8,12 +8,12 @@
 #   3. ChainsRun: 64 self-rescheduling callSoon chains against 64 self-re-executing Runnables on
 #      Netty's loop, 5M callbacks a round, with no channel and with 1,000 idle channels, 3 warm-up
 #      and 10 measured rounds interleaved, after a full GC that moves the loops' queues to the old
-#      generation as in a long-running server; once under G1, once under ParallelGC (about 40 s);
+#      generation as in a long-running server; once under G1, once under ParallelGC (about 15 s);
 #   4. prints every score and the ratios against Netty (benchmarks/summary.py).
-# About 5 minutes in all. Every JVM gets a fixed, pre-touched heap (JVM_ARGS, default
-# "-Xms1g -Xmx1g -XX:+AlwaysPreTouch"): without pre-touching, the side that allocates (ours, a
-# Handle per callSoon) pays the first touch of every fresh heap page inside the measurement, up
-# to 10x per callback on a virtual machine, and Netty's execute allocates nothing.
+# About 4.5 minutes in all (4 min 25 s on 2 cores). Every JVM gets a fixed, pre-touched heap
+# (JVM_ARGS, default "-Xms1g -Xmx1g -XX:+AlwaysPreTouch"): without pre-touching, the side that
+# allocates (ours, a Handle per callSoon) pays the first touch of every fresh heap page inside the
+# measurement, up to 10x per callback on a virtual machine, and Netty's execute allocates nothing.
 # The JVMs run under `taskset -c $PIN_CPUS` when taskset exists (default: every online CPU,
 # which keeps them off CPUs brought online later; e.g. PIN_CPUS=1 confines them to one).
 # Raw results land in benchmarks/target/results/scheduler/ (jmh.txt, jmh.json, chains-*.txt,
