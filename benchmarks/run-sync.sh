@@ -31,5 +31,5 @@ for bench, m in jmh.items():
     u = py.get(("uvloop", bench))
     fmt = lambda x: "-" if x is None else f"{x:,.0f}"
     ratio = lambda x: "-" if x is None else f"{x / ours:.1f}x"
-    print(f"| {bench} | {ours:,.1f} ± {m['scoreError']:,.1f} | {fmt(a)} | {fmt(u)} | {ratio(a)} | {ratio(u)} |")
+    print(f"| {bench} | {ours:,.1f} ± {float(m['scoreError']):,.1f} | {fmt(a)} | {fmt(u)} | {ratio(a)} | {ratio(u)} |")
 PY

@@ -1,5 +1,6 @@
-"""Prints the summary of a run of benchmarks/run-all.sh: results, ratios against the peers,
-and the targets. Usage: python3 benchmarks/summary.py benchmarks/target/results
+"""Prints the summary of a run of benchmarks/run-all.sh or benchmarks/run-scheduler.sh: results,
+ratios against the peers, the targets, and the ChainsRun tables if the run wrote any
+(chains*.json). Usage: python3 benchmarks/summary.py benchmarks/target/results
 
 Ratios are "this library relative to the peer": above 1 means this library is faster (for
 times, peer / ours; for throughputs, ours / peer). Each ratio is given twice: from the means of
@@ -16,15 +17,25 @@ PAIRS = [
     ("callSoon chained", "CallSoonBenchmark.eventloopChained", "CallSoonBenchmark.nettyChained"),
     ("callSoon chained, idle channel registered", "CallSoonBenchmark.eventloopChainedIdleChannel",
      "CallSoonBenchmark.nettyChained"),
+    ("callSoon chained, 1000 idle channels on both", "CallSoonBenchmark.eventloopChainedIdle1000",
+     "CallSoonBenchmark.nettyChainedIdle1000"),
     ("callSoon fan-out", "CallSoonBenchmark.eventloopFanOut", "CallSoonBenchmark.nettyFanOut"),
+    ("callSoon fan-out, 1000 idle channels on both", "CallSoonBenchmark.eventloopFanOutIdle1000",
+     "CallSoonBenchmark.nettyFanOutIdle1000"),
     ("future + map vs promise + listener", "ContinuationBenchmark.eventloopMap",
      "ContinuationBenchmark.nettyPromiseListener"),
     ("future + onDone vs promise + listener", "ContinuationBenchmark.eventloopOnDone",
      "ContinuationBenchmark.nettyPromiseListener"),
-    ("timers, 100k pending, 50% cancelled", "TimerBenchmark.eventloopTimers[cancelled=50000]",
-     "TimerBenchmark.nettyTimers[cancelled=50000]"),
-    ("timers, 100k pending, 90% cancelled", "TimerBenchmark.eventloopTimers[cancelled=90000]",
-     "TimerBenchmark.nettyTimers[cancelled=90000]"),
+    ("timers, 100k pending, 50% cancelled", "TimerBenchmark.eventloopTimers[background=0,cancelled=50000]",
+     "TimerBenchmark.nettyTimers[background=0,cancelled=50000]"),
+    ("timers, 100k pending, 90% cancelled", "TimerBenchmark.eventloopTimers[background=0,cancelled=90000]",
+     "TimerBenchmark.nettyTimers[background=0,cancelled=90000]"),
+    ("timers, 100k + 100k long pending, 50% cancelled",
+     "TimerBenchmark.eventloopTimers[background=100000,cancelled=50000]",
+     "TimerBenchmark.nettyTimers[background=100000,cancelled=50000]"),
+    ("timers, 100k + 100k long pending, 90% cancelled",
+     "TimerBenchmark.eventloopTimers[background=100000,cancelled=90000]",
+     "TimerBenchmark.nettyTimers[background=100000,cancelled=90000]"),
     ("cross-thread throughput, 1 producer", "CrossThreadBenchmark.eventloopThroughput1Producer",
      "CrossThreadBenchmark.nettyThroughput1Producer"),
     ("cross-thread throughput, 3 producers", "CrossThreadBenchmark.eventloopThroughput3Producers",
@@ -71,19 +82,19 @@ def main():
         print()
 
     print("JMH results (1 fork; score = mean of the measurement iterations, error = 99.9% CI)")
-    print(f"{'benchmark':<52} {'mode':<6} {'score':>10} {'error':>10} {'best':>10}  unit")
+    print(f"{'benchmark':<66} {'mode':<6} {'score':>10} {'error':>10} {'best':>10}  unit")
     for name, r in sorted(results.items()):
         m = r["primaryMetric"]
         its = iterations(m)
         best = (max(its) if r["mode"] == "thrpt" else min(its)) if its else float("nan")
-        print(f"{name:<52} {r['mode']:<6} {m['score']:>10.3f} {float(m['scoreError']):>10.3f} {best:>10.3f}  {m['scoreUnit']}")
+        print(f"{name:<66} {r['mode']:<6} {m['score']:>10.3f} {float(m['scoreError']):>10.3f} {best:>10.3f}  {m['scoreUnit']}")
         for sname, s in sorted(r.get("secondaryMetrics", {}).items()):
-            print(f"{'  :' + sname:<52} {'':<6} {float(s['score']):>10.1f} {'':>10} {'':>10}  {s['scoreUnit']}")
+            print(f"{'  :' + sname:<66} {'':<6} {float(s['score']):>10.1f} {'':>10} {'':>10}  {s['scoreUnit']}")
     print()
 
     ratios = {}
     print("This library relative to Netty 4.2 (above 1: this library is faster)")
-    print(f"{'shape':<44} {'ratio (means)':>14} {'ratio (best)':>13}")
+    print(f"{'shape':<50} {'ours':>10} {'peer':>10} {'ratio (means)':>14} {'ratio (best)':>13}")
     for label, ours, peer in PAIRS:
         if ours not in results or peer not in results:
             continue
@@ -96,7 +107,8 @@ def main():
             mean = b["primaryMetric"]["score"] / a["primaryMetric"]["score"]
             best = min(ib) / min(ia)
         ratios[label] = (mean, best)
-        print(f"{label:<44} {mean:>13.2f}x {best:>12.2f}x")
+        print(f"{label:<50} {a['primaryMetric']['score']:>10.2f} {b['primaryMetric']['score']:>10.2f} "
+              f"{mean:>13.2f}x {best:>12.2f}x")
     print()
 
     print("Targets")
@@ -105,15 +117,17 @@ def main():
             if label in ratios:
                 mean, best = ratios[label]
                 verdict = "met" if mean >= target else "MISSED"
-                print(f"  {label:<44} >= {target:.1f}x: {mean:.2f}x (best {best:.2f}x) {verdict}")
+                print(f"  {label:<50} >= {target:.1f}x: {mean:.2f}x (best {best:.2f}x) {verdict}")
     wake = results.get("WakeupBenchmark.eventloopWakeups")
     if wake:
         sec = wake.get("secondaryMetrics", {})
         wakeups, sleeps = sec["wakeups"]["score"], sec["sleeps"]["score"]
         per_sleep = wakeups / sleeps if sleeps else float("nan")
         verdict = "met" if per_sleep <= 1.0 else "MISSED"
-        print(f"  {'wake-ups per sleep, 3 submitting threads':<44} <= 1: "
+        print(f"  {'wake-ups per sleep, 3 submitting threads':<50} <= 1: "
               f"{per_sleep:.3f} ({wakeups:.0f} wake-ups / {sleeps:.0f} sleeps per iteration) {verdict}")
+
+    print_chains(out)
 
     java_fp = os.path.join(out, "footprint-java.json")
     py_fp = os.path.join(out, "footprint-python.json")
@@ -121,7 +135,7 @@ def main():
         j = load(java_fp)
         task = j["pending_task"]
         verdict = "met" if task <= PENDING_TASK_TARGET else "MISSED"
-        print(f"  {'pending task (own future)':<44} <= {PENDING_TASK_TARGET:.0f} B: {task:.1f} B {verdict}")
+        print(f"  {'pending task (own future)':<50} <= {PENDING_TASK_TARGET:.0f} B: {task:.1f} B {verdict}")
         print()
         p = load(py_fp) if os.path.exists(py_fp) else {}
         print(f"Heap bytes per pending item ({j['items']} items, median of {j['rounds']} rounds)")
@@ -133,6 +147,23 @@ def main():
             print(f"{label:<32} {j[key]:>10.1f} {py if py is not None else float('nan'):>10.1f}")
         if p:
             print(f"(Java {j['java']}; Python {p['python']}, tracemalloc)")
+
+
+def print_chains(out):
+    """The ChainsRun results (chains*.json): medians of the interleaved rounds and their ratio."""
+    files = sorted(f for f in os.listdir(out) if f.startswith("chains") and f.endswith(".json"))
+    for name in files:
+        c = load(os.path.join(out, name))
+        print()
+        print(f"ChainsRun ({name}): {c['chains']} chains, {c['callbacks_per_round']:,} callbacks per round, "
+              f"GC {c['gc']}{', full GC after warm-up' if c.get('full_gc') else ''}; ns per callback, median of the rounds (min); ratio = Netty / ours")
+        print(f"{'idle channels':>13} {'ours':>16} {'netty':>16} {'ratio':>8} {'per-round':>10} {'GCs ours/netty':>15}")
+        for cfg in c["configs"]:
+            if "ratio" not in cfg:
+                continue
+            print(f"{cfg['idle']:>13} {cfg['ours_median']:>7.2f} ({min(cfg['ours']):>6.2f}) "
+                  f"{cfg['netty_median']:>7.2f} ({min(cfg['netty']):>6.2f}) {cfg['ratio']:>7.2f}x "
+                  f"{cfg['ratio_per_round_median']:>9.2f}x {cfg['ours_gcs']:>7}/{cfg['netty_gcs']}")
 
 
 if __name__ == "__main__":

@@ -2,7 +2,6 @@ package io.eventloop.bench;
 
 import io.eventloop.EventLoop;
 import java.io.IOException;
-import java.nio.channels.Pipe;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -30,6 +29,11 @@ import org.openjdk.jmh.annotations.Warmup;
  *       ready, as in a server; the loop then polls the selector (a {@code selectNow()}) once per
  *       hop, which it skips while nothing is registered.</li>
  *   <li><b>fan-out</b>: one callback schedules {@value #FAN} callbacks at once.</li>
+ *   <li><b>chained and fan-out, {@value #IDLE} idle channels</b>: both shapes with
+ *       {@value #IDLE} pipes registered for reading on each loop, never readable
+ *       ({@link IdleChannels}: the same pipes, with read interest, in both selectors), as a
+ *       server with many quiet connections has. Our loop polls once per iteration, so once per
+ *       hop when chained; Netty polls once per batch of tasks.</li>
  * </ul>
  * Each operation is handed to the loop thread from the benchmark thread and waited for; that
  * hand-off (see {@code CrossThreadBenchmark.*RoundTrip}) is included, spread over the hops.
@@ -42,6 +46,8 @@ import org.openjdk.jmh.annotations.Warmup;
 public class CallSoonBenchmark {
     static final int CHAIN = 100_000;
     static final int FAN = 10_000;
+    /** Idle channels registered in the "idle channels" shapes. */
+    static final int IDLE = 1_000;
 
     /** The loop on its own thread, with the callbacks the benchmarks schedule. */
     @State(Scope.Benchmark)
@@ -77,34 +83,29 @@ public class CallSoonBenchmark {
             }
         };
 
-        /** A pipe whose read end is registered and never readable, or null. */
-        Pipe pipe;
+        /** Pipes whose read ends are registered and never readable, or null. */
+        IdleChannels idle;
 
-        boolean withIdleChannel() {
-            return false;
+        /** How many idle channels to register. */
+        int idleChannels() {
+            return 0;
         }
 
         @Setup
         public void start() throws IOException {
             thread = new LoopThread();
             loop = thread.loop;
-            if (withIdleChannel()) {
-                pipe = Pipe.open();
-                pipe.source().configureBlocking(false);
-                thread.runAndWait(() -> loop.addReader(pipe.source(), () -> { }));
+            if (idleChannels() > 0) {
+                idle = IdleChannels.on(thread, idleChannels());
             }
         }
 
         @TearDown
         public void stop() throws Exception {
-            if (pipe != null) {
-                thread.runAndWait(() -> loop.removeReader(pipe.source()));
+            if (idle != null) {
+                idle.close();
             }
             thread.close();
-            if (pipe != null) {
-                pipe.source().close();
-                pipe.sink().close();
-            }
         }
     }
 
@@ -112,8 +113,17 @@ public class CallSoonBenchmark {
     @State(Scope.Benchmark)
     public static class LoopWithIdleChannel extends Loop {
         @Override
-        boolean withIdleChannel() {
-            return true;
+        int idleChannels() {
+            return 1;
+        }
+    }
+
+    /** {@link Loop} with {@value CallSoonBenchmark#IDLE} registered channels that are never ready. */
+    @State(Scope.Benchmark)
+    public static class LoopWith1000IdleChannels extends Loop {
+        @Override
+        int idleChannels() {
+            return IDLE;
         }
     }
 
@@ -151,15 +161,38 @@ public class CallSoonBenchmark {
             }
         };
 
+        /** Pipes whose read ends are registered and never readable, or null. */
+        IdleChannels idle;
+
+        /** How many idle channels to register. */
+        int idleChannels() {
+            return 0;
+        }
+
         @Setup
-        public void start() {
+        public void start() throws IOException {
             netty = new NettyLoop();
             loop = netty.loop;
+            if (idleChannels() > 0) {
+                idle = IdleChannels.on(netty, idleChannels());
+            }
         }
 
         @TearDown
         public void stop() {
+            if (idle != null) {
+                idle.close();
+            }
             netty.close();
+        }
+    }
+
+    /** {@link Netty} with {@value CallSoonBenchmark#IDLE} registered channels that are never ready. */
+    @State(Scope.Benchmark)
+    public static class NettyWith1000IdleChannels extends Netty {
+        @Override
+        int idleChannels() {
+            return IDLE;
         }
     }
 
@@ -198,6 +231,38 @@ public class CallSoonBenchmark {
     @Benchmark
     @OperationsPerInvocation(FAN)
     public void nettyFanOut(Netty s) {
+        s.signal.reset();
+        s.loop.execute(s.startFan);
+        s.signal.await();
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(CHAIN)
+    public void eventloopChainedIdle1000(LoopWith1000IdleChannels s) {
+        s.signal.reset();
+        s.loop.callSoonThreadsafe(s.startChain);
+        s.signal.await();
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(CHAIN)
+    public void nettyChainedIdle1000(NettyWith1000IdleChannels s) {
+        s.signal.reset();
+        s.loop.execute(s.startChain);
+        s.signal.await();
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(FAN)
+    public void eventloopFanOutIdle1000(LoopWith1000IdleChannels s) {
+        s.signal.reset();
+        s.loop.callSoonThreadsafe(s.startFan);
+        s.signal.await();
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(FAN)
+    public void nettyFanOutIdle1000(NettyWith1000IdleChannels s) {
         s.signal.reset();
         s.loop.execute(s.startFan);
         s.signal.await();

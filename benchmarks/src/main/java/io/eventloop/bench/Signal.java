@@ -31,4 +31,17 @@ public final class Signal {
             LockSupport.park(this);
         }
     }
+
+    /** Parks until {@link #fire()} or until {@code timeoutNanos} have passed; whether it fired. */
+    public boolean await(long timeoutNanos) {
+        long deadline = System.nanoTime() + timeoutNanos;
+        while (!done) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            LockSupport.parkNanos(this, left);
+        }
+        return true;
+    }
 }
