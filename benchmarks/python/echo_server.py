@@ -1,7 +1,12 @@
-"""Protocol echo server on asyncio or uvloop: the peer of io.eventloop.bench.echo's servers.
+"""Echo server on asyncio or uvloop: the peer of io.eventloop.bench.echo's servers.
 
-The protocol is asyncio's canonical one, flow control included: it writes back what it reads and
-stops reading from a peer while its write buffer is above the high-water mark.
+"asyncio" and "uvloop" serve asyncio's canonical protocol on loop.create_server, flow control
+included: it writes back what it reads and stops reading from a peer while its write buffer is
+above the high-water mark (the peer of EventloopEchoServer).
+
+"asyncio-streams" and "uvloop-streams" serve the streams handler a user writes, on
+asyncio.start_server: reader.read(65536), writer.write(data), await writer.drain(), until EOF
+(the Python the `echo` example quotes; the peer of EventloopStreamsEchoServer).
 
 Prints "listening on 127.0.0.1:PORT" when ready, then answers commands on stdin, one line each:
   heap   -> "heap -1" (no Java-style heap figure here; the driver reads the RSS instead),
@@ -9,7 +14,7 @@ Prints "listening on 127.0.0.1:PORT" when ready, then answers commands on stdin,
   alloc  -> "alloc -1"
   quit   -> exits (so does end of input)
 
-Usage: python3 echo_server.py asyncio|uvloop [port]
+Usage: python3 echo_server.py asyncio|uvloop|asyncio-streams|uvloop-streams [port]
 """
 
 import asyncio
@@ -35,15 +40,27 @@ class Echo(asyncio.Protocol):
         self.transport = None
 
 
+async def handle(reader, writer):
+    """One connection: read what is there, write it back, wait while the peer is slow to read."""
+    while data := await reader.read(65536):
+        writer.write(data)
+        await writer.drain()
+    writer.close()
+    await writer.wait_closed()
+
+
 def answer(line):
     sys.stdout.write(line + "\n")
     sys.stdout.flush()
 
 
-async def main(port):
+async def main(port, streams):
     loop = asyncio.get_running_loop()
     loop.set_exception_handler(lambda _loop, _context: None)  # peer resets at the end of a run are expected
-    server = await loop.create_server(Echo, "127.0.0.1", port)
+    if streams:
+        server = await asyncio.start_server(handle, "127.0.0.1", port)
+    else:
+        server = await loop.create_server(Echo, "127.0.0.1", port)
     answer("listening on 127.0.0.1:%d" % server.sockets[0].getsockname()[1])
     done = loop.create_future()
     pending = bytearray()
@@ -78,9 +95,10 @@ async def main(port):
 if __name__ == "__main__":
     kind = sys.argv[1]
     port = int(sys.argv[2]) if len(sys.argv) > 2 else 0
-    if kind == "uvloop":
+    loop_name, _, api = kind.partition("-")
+    if loop_name not in ("asyncio", "uvloop") or api not in ("", "streams"):
+        sys.exit("usage: echo_server.py asyncio|uvloop|asyncio-streams|uvloop-streams [port]")
+    if loop_name == "uvloop":
         import uvloop
         uvloop.install()
-    elif kind != "asyncio":
-        sys.exit("usage: echo_server.py asyncio|uvloop [port]")
-    asyncio.run(main(port))
+    asyncio.run(main(port, api == "streams"))

@@ -29,12 +29,20 @@ import java.util.function.ToDoubleFunction;
  * idle connection on a fresh process of each. Writes {@code echo.json} and prints a summary with
  * the ratios.
  *
+ * <p>Servers: {@code eventloop} (this library's protocol server, {@link EventloopEchoServer}),
+ * {@code netty}, {@code asyncio}, {@code uvloop} (protocol servers, all four), and the streams
+ * servers {@code eventloop-streams} ({@link EventloopStreamsEchoServer}), {@code asyncio-streams}
+ * and {@code uvloop-streams} ({@code asyncio.start_server}). The summary gives {@code eventloop}
+ * over every protocol peer, and {@code eventloop-streams} over {@code eventloop},
+ * {@code uvloop-streams} and {@code asyncio-streams}.
+ *
  * <p>Options: {@code --out DIR --reps 2 --warmup 3 --duration 10 --slice 1 --connections 50
  * --idle 10000 --servers eventloop,netty,asyncio,uvloop --loads rr1k,rr100k,bulk --server-cpu 0
  * --python /usr/bin/python3 --script benchmarks/python/echo_server.py}; {@code --loads none} or
- * {@code --idle 0} leave a part out; a server named {@code eventloop@JAR} is this library's
- * server run from another build's jar; {@code --server-jvm-args "..."} adds JVM options to the
- * Java servers (e.g. {@code -XX:StartFlightRecording=filename=server.jfr} to profile them).
+ * {@code --idle 0} leave a part out; a server named {@code eventloop@JAR} (or
+ * {@code eventloop-streams@JAR}) is this library's server run from another build's jar;
+ * {@code --server-jvm-args "..."} adds JVM options to the Java servers (e.g.
+ * {@code -XX:StartFlightRecording=filename=server.jfr} to profile them).
  */
 public final class EchoBench {
     private static final String[] JVM = {"-XX:+UseParallelGC", "-Xms256m", "-Xmx256m", "-XX:+AlwaysPreTouch"};
@@ -131,8 +139,9 @@ public final class EchoBench {
                     try (ServerProcess server = new ServerProcess(name, commands.get(name), cpu, log(out, name))) {
                         Idle i = idleConnections(name, rep, server, idle);
                         idles.add(i);
-                        System.out.printf(Locale.ROOT, "%-9s idle x%d  rep %d: heap %s B/conn, RSS %.0f B/conn%n",
-                                name, idle, rep, fmt(i.heapPerConnection(), 1), i.rssPerConnection());
+                        System.out.printf(Locale.ROOT,
+                                "%-" + width(servers) + "s idle x%d  rep %d: heap %s B/conn, RSS %.0f B/conn%n", name,
+                                idle, rep, fmt(i.heapPerConnection(), 1), i.rssPerConnection());
                     }
                 }
             }
@@ -158,7 +167,7 @@ public final class EchoBench {
             name = name.substring(0, at);
         }
         switch (name) {
-            case "eventloop", "netty" -> {
+            case "eventloop", "eventloop-streams", "netty" -> {
                 c.add(java);
                 c.addAll(Arrays.asList(JVM));
                 if (name.equals("netty")) {
@@ -166,9 +175,13 @@ public final class EchoBench {
                 }
                 c.add("-cp");
                 c.add(classpath);
-                c.add(name.equals("netty") ? NettyEchoServer.class.getName() : EventloopEchoServer.class.getName());
+                c.add(switch (name) {
+                    case "netty" -> NettyEchoServer.class.getName();
+                    case "eventloop-streams" -> EventloopStreamsEchoServer.class.getName();
+                    default -> EventloopEchoServer.class.getName();
+                });
             }
-            case "asyncio", "uvloop" -> c.addAll(List.of(python, script, name));
+            case "asyncio", "uvloop", "asyncio-streams", "uvloop-streams" -> c.addAll(List.of(python, script, name));
             default -> throw new IllegalArgumentException("unknown server " + name);
         }
         return c;
@@ -211,7 +224,8 @@ public final class EchoBench {
         }
         for (String name : names) {
             List<Run> rs = runs.stream().filter(r -> r.server().equals(name) && r.load().equals(load) && r.rep() == rep).toList();
-            System.out.println(describe(name, load, "rep " + rep, rs, latencies.get(name + "|" + load + "|" + rep)));
+            System.out.println(describe(name, width(names), load, "rep " + rep, rs,
+                    latencies.get(name + "|" + load + "|" + rep)));
         }
     }
 
@@ -303,14 +317,20 @@ public final class EchoBench {
         return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%." + decimals + "f", v);
     }
 
-    private static String describe(String server, String load, String label, List<Run> rs, LatencyHistogram h) {
+    /** A column wide enough for every server name (at least 9 characters). */
+    private static int width(List<String> servers) {
+        return Math.max(9, servers.stream().mapToInt(String::length).max().orElse(0));
+    }
+
+    private static String describe(String server, int width, String load, String label, List<Run> rs,
+            LatencyHistogram h) {
         Figures f = figures(rs);
         boolean bulk = load.equals("bulk");
         String rate = bulk
                 ? String.format(Locale.ROOT, "%7.1f MiB/s (slices %.0f-%.0f)", f.rate(), f.minSlice(), f.maxSlice())
                 : String.format(Locale.ROOT, "%7.0f req/s (slices %.0f-%.0f)  p50 %6.1f us  p99 %7.1f us", f.rate(),
                         f.minSlice(), f.maxSlice(), h.percentileMicros(0.5), h.percentileMicros(0.99));
-        return String.format(Locale.ROOT, "%-9s %-6s %s: %s  server CPU %3.0f%% (%2.0f%% sys)  client CPU %3.0f%%  %.2f us/%s  alloc %s B/%s",
+        return String.format(Locale.ROOT, "%-" + width + "s %-6s %s: %s  server CPU %3.0f%% (%2.0f%% sys)  client CPU %3.0f%%  %.2f us/%s  alloc %s B/%s",
                 server, load, label, rate, 100 * f.serverCpuShare(), 100 * f.sysFraction(), 100 * f.clientCpuShare(),
                 f.cpuMicrosPerUnit(), unit(load), fmt(f.allocPerUnit(), 2), unit(load));
     }
@@ -323,7 +343,8 @@ public final class EchoBench {
             Map<String, LatencyHistogram> merged = new HashMap<>();
             s.append("== ").append(load).append(bulk ? " (MiB/s echoed back)" : " (requests/s)")
                     .append(", all slices of all repetitions\n");
-            s.append(String.format(Locale.ROOT, "%-10s %9s %17s %13s %8s %9s %8s %8s %8s %9s %11s%n", "server", "rate",
+            String name = "%-" + (width(servers) + 1) + "s";
+            s.append(String.format(Locale.ROOT, name + " %9s %17s %13s %8s %9s %8s %8s %8s %9s %11s%n", "server", "rate",
                     "per rep", "slice median", "p50 us", "p99 us", "srv CPU", "of: sys", "cli CPU", "us/" + unit(load),
                     "alloc B/" + unit(load)));
             for (String server : servers) {
@@ -343,52 +364,21 @@ public final class EchoBench {
                 }
                 merged.put(server, h);
                 Figures f = figures(rs);
-                s.append(String.format(Locale.ROOT, "%-10s %9s %17s %13s %8s %9s %7.0f%% %7.0f%% %7.0f%% %9s %11s%n", server,
+                s.append(String.format(Locale.ROOT, name + " %9s %17s %13s %8s %9s %7.0f%% %7.0f%% %7.0f%% %9s %11s%n", server,
                         fmt(f.rate(), bulk ? 1 : 0), perRep, fmt(f.medianSlice(), bulk ? 1 : 0),
                         bulk ? "-" : fmt(h.percentileMicros(0.5), 1), bulk ? "-" : fmt(h.percentileMicros(0.99), 1),
                         100 * f.serverCpuShare(), 100 * f.sysFraction(), 100 * f.clientCpuShare(),
                         fmt(f.cpuMicrosPerUnit(), 2), fmt(f.allocPerUnit(), 2)));
             }
-            List<Run> ours = select(runs, r -> r.server().equals("eventloop") && r.load().equals(load));
-            for (String peer : servers) {
-                List<Run> theirs = select(runs, r -> r.server().equals(peer) && r.load().equals(load));
-                if (peer.equals("eventloop") || ours.isEmpty() || theirs.isEmpty()) {
-                    continue;
-                }
-                // the same round of the same repetition: slices next to each other in time
-                List<Double> perRound = new ArrayList<>();
-                for (Run a : ours) {
-                    for (Run b : theirs) {
-                        if (a.rep() == b.rep() && a.round() == b.round()) {
-                            perRound.add(a.rate() / b.rate());
-                        }
-                    }
-                }
-                double[] ratios = perRound.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-                StringBuilder perRep = new StringBuilder();
-                for (int rep = 1; rep <= reps; rep++) {
-                    int k = rep;
-                    List<Run> a = select(ours, r -> r.rep() == k);
-                    List<Run> b = select(theirs, r -> r.rep() == k);
-                    if (!a.isEmpty() && !b.isEmpty()) {
-                        perRep.append(perRep.length() > 0 ? ", " : "").append(fmt(figures(a).rate() / figures(b).rate(), 2));
-                    }
-                }
-                s.append(String.format(Locale.ROOT,
-                        "  eventloop / %-8s throughput %5.2fx (per rep %s; per round: median %.2fx, %.2f-%.2fx)  CPU per %s %5.2fx less",
-                        peer, figures(ours).rate() / figures(theirs).rate(), perRep, median(ratios), ratios[0],
-                        ratios[ratios.length - 1], unit(load), figures(theirs).cpuMicrosPerUnit() / figures(ours).cpuMicrosPerUnit()));
-                if (!bulk) {
-                    s.append(String.format(Locale.ROOT, "  p99 %5.2fx of theirs",
-                            merged.get("eventloop").percentileMicros(0.99) / merged.get(peer).percentileMicros(0.99)));
-                }
-                s.append('\n');
+            for (String[] pair : pairs(servers)) {
+                ratios(s, pair[0], pair[1], load, reps, runs, merged);
             }
             s.append('\n');
         }
         if (!idles.isEmpty()) {
             s.append("== idle connections (").append(idles.get(0).connections()).append(" open)\n");
-            s.append(String.format(Locale.ROOT, "%-10s %22s %22s%n", "server", "heap B/conn (per rep)", "RSS B/conn (per rep)"));
+            String name = "%-" + (width(servers) + 1) + "s";
+            s.append(String.format(Locale.ROOT, name + " %22s %22s%n", "server", "heap B/conn (per rep)", "RSS B/conn (per rep)"));
             for (String server : servers) {
                 List<Idle> is = idles.stream().filter(i -> i.server().equals(server)).toList();
                 if (is.isEmpty()) {
@@ -400,10 +390,78 @@ public final class EchoBench {
                     heap.append(heap.length() > 0 ? " " : "").append(fmt(i.heapPerConnection(), 0));
                     rss.append(rss.length() > 0 ? " " : "").append(fmt(i.rssPerConnection(), 0));
                 }
-                s.append(String.format(Locale.ROOT, "%-10s %22s %22s%n", server, heap, rss));
+                s.append(String.format(Locale.ROOT, name + " %22s %22s%n", server, heap, rss));
             }
         }
         return s.toString();
+    }
+
+    /**
+     * The pairs (ours, theirs) the summary gives ratios for: {@code eventloop} over every protocol
+     * server (a streams server's name ends with {@code -streams}); {@code eventloop-streams} over
+     * {@code eventloop} and over every other streams server.
+     */
+    static List<String[]> pairs(List<String> servers) {
+        List<String[]> pairs = new ArrayList<>();
+        if (servers.contains("eventloop")) {
+            for (String peer : servers) {
+                if (!peer.equals("eventloop") && !streams(peer)) {
+                    pairs.add(new String[] {"eventloop", peer});
+                }
+            }
+        }
+        if (servers.contains("eventloop-streams")) {
+            for (String peer : servers) {
+                if (peer.equals("eventloop") || (streams(peer) && !peer.equals("eventloop-streams"))) {
+                    pairs.add(new String[] {"eventloop-streams", peer});
+                }
+            }
+        }
+        return pairs;
+    }
+
+    private static boolean streams(String server) {
+        int at = server.indexOf('@');
+        return (at > 0 ? server.substring(0, at) : server).endsWith("-streams");
+    }
+
+    /** One line of ratios, ours over theirs: throughput (total, per repetition, per round), CPU per unit, p99. */
+    private static void ratios(StringBuilder s, String us, String peer, String load, int reps, List<Run> runs,
+            Map<String, LatencyHistogram> merged) {
+        boolean bulk = load.equals("bulk");
+        List<Run> ours = select(runs, r -> r.server().equals(us) && r.load().equals(load));
+        List<Run> theirs = select(runs, r -> r.server().equals(peer) && r.load().equals(load));
+        if (ours.isEmpty() || theirs.isEmpty()) {
+            return;
+        }
+        // the same round of the same repetition: slices next to each other in time
+        List<Double> perRound = new ArrayList<>();
+        for (Run a : ours) {
+            for (Run b : theirs) {
+                if (a.rep() == b.rep() && a.round() == b.round()) {
+                    perRound.add(a.rate() / b.rate());
+                }
+            }
+        }
+        double[] ratios = perRound.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        StringBuilder perRep = new StringBuilder();
+        for (int rep = 1; rep <= reps; rep++) {
+            int k = rep;
+            List<Run> a = select(ours, r -> r.rep() == k);
+            List<Run> b = select(theirs, r -> r.rep() == k);
+            if (!a.isEmpty() && !b.isEmpty()) {
+                perRep.append(perRep.length() > 0 ? ", " : "").append(fmt(figures(a).rate() / figures(b).rate(), 2));
+            }
+        }
+        s.append(String.format(Locale.ROOT,
+                "  %s / %-8s throughput %5.2fx (per rep %s; per round: median %.2fx, %.2f-%.2fx)  CPU per %s %5.2fx less",
+                us, peer, figures(ours).rate() / figures(theirs).rate(), perRep, median(ratios), ratios[0],
+                ratios[ratios.length - 1], unit(load), figures(theirs).cpuMicrosPerUnit() / figures(ours).cpuMicrosPerUnit()));
+        if (!bulk) {
+            s.append(String.format(Locale.ROOT, "  p99 %5.2fx of theirs",
+                    merged.get(us).percentileMicros(0.99) / merged.get(peer).percentileMicros(0.99)));
+        }
+        s.append('\n');
     }
 
     private static List<Run> select(List<Run> runs, Predicate<Run> p) {
