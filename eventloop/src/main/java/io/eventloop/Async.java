@@ -64,7 +64,7 @@ public final class Async {
         Objects.requireNonNull(delay, "delay");
         EventLoop loop = EventLoop.current();
         Sleep<T> sleep = new Sleep<>(loop, value);
-        long nanos = EventLoop.saturatedNanos(delay);
+        long nanos = Clock.saturatedNanos(delay);
         sleep.handle = nanos <= 0 ? loop.callSoon(sleep) : loop.callLater(delay, sleep);
         return sleep;
     }
@@ -269,7 +269,7 @@ public final class Async {
             this.inner = inner;
             inner.addListener(this);
             if (timeout != null) {
-                if (EventLoop.saturatedNanos(timeout) <= 0) {
+                if (Clock.saturatedNanos(timeout) <= 0) {
                     expire();
                 } else {
                     timer = loop.callLater(timeout, this::expire);

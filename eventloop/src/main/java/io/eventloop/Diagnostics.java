@@ -12,7 +12,10 @@ import org.slf4j.LoggerFactory;
  * mode or the watchdog is on, except {@link #describe(Runnable)} when an error is reported.
  */
 final class Diagnostics {
-    /** Reports use the loop's logger, so one logger setting controls them all. */
+    /**
+     * The loop's logger: diagnostic reports and the default exception handler use it, so one
+     * logger setting controls them all.
+     */
     static final Logger log = LoggerFactory.getLogger(EventLoop.class);
 
     /**

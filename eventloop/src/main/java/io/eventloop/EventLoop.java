@@ -20,12 +20,8 @@ import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
 import java.util.function.BiFunction;
-import java.util.function.Consumer;
 import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A single-threaded event loop: asyncio's {@code BaseEventLoop} on a
@@ -49,21 +45,17 @@ import org.slf4j.LoggerFactory;
  * or, to keep a loop for a server, {@code new EventLoop()}, {@link #runForever()},
  * {@link #stop()} and {@link #close()}.
  *
- * <p><b>Diagnostics.</b> {@link Options#debug(boolean)} (or {@code -Deventloop.debug=true}) logs
- * slow callbacks and records where tasks and futures were created; {@link Options#watchdog} reports
- * a loop thread stuck in one callback while it is stuck; {@link #metrics()} counts iterations,
- * callbacks, timer lag and idle time; {@link #addSignalHandler} runs a handler on the loop when
- * the process gets INT, TERM or HUP. With debug mode and the watchdog off, none of it costs
- * anything per callback. {@code docs/operations.md} describes them.
+ * <p><b>Diagnostics</b> ({@code docs/operations.md}): {@link Options Options.debug(boolean)} (or
+ * {@code -Deventloop.debug=true}) logs slow callbacks and records where tasks and futures were
+ * created; {@link Options Options.watchdog} reports a loop thread stuck in one callback while it is stuck;
+ * {@link #metrics()} counts iterations, callbacks, timer lag and idle time; {@link #addSignalHandler}
+ * handles INT, TERM and HUP on the loop. With debug mode and the watchdog off, none of it costs
+ * anything per callback.
  *
- * <p><b>What is in this file.</b> The public API, and the loop's lifecycle: running, stopping and
- * closing it, and which thread it belongs to. The iteration and the queues it drains (the ready
- * queue, the timer heap, the inbox from other threads) are in the package-private
- * {@code Scheduler}, to which the scheduling methods delegate. The other parts it leans on are
- * package-private classes beside it, each named for what it holds: {@code Readiness} (which
- * channels are watched, what a ready key queues), {@code LiveTasks}, {@code UnretrievedFailures},
- * {@code DefaultExecutor}, and the {@code Clock} and {@code Poller} seams; the package's
- * {@code package-info} maps them all.
+ * <p><b>What is in this file.</b> The public API and the loop's own state. The methods delegate
+ * to package-private classes named for what they hold, mapped in {@code package-info}:
+ * {@code Scheduler} (the iteration and its queues), {@code LoopRuns}, {@code LoopSettings}
+ * (the body of {@link Options}), {@code Readiness}, {@code LiveTasks}, {@code DefaultExecutor}.
  *
  * <p><b>Compared with asyncio:</b> the same names in Java case ({@code call_soon} is
  * {@link #callSoon}); time is {@code long} nanoseconds; {@code run_coroutine_threadsafe} is
@@ -72,35 +64,27 @@ import org.slf4j.LoggerFactory;
  * from a callback run on the next iteration, after I/O has been polled.
  */
 public final class EventLoop implements AutoCloseable {
-    private static final Logger log = LoggerFactory.getLogger(EventLoop.class);
-
-    /** {@link Scheduler#POLL_INTERVAL}, by the name tests know it. */
-    static final int POLL_INTERVAL = Scheduler.POLL_INTERVAL;
-
-    /** The loop running on each thread. */
-    private static final ThreadLocal<EventLoop> RUNNING = new ThreadLocal<>();
-    /** The loop a thread created or ran last, for {@link #current()} outside a run. */
-    private static final ThreadLocal<EventLoop> THREAD_DEFAULT = new ThreadLocal<>();
-
     static {
         LoopAccess.install(new Readiness.NetAccess());
     }
 
-    private final Options options;
     /** The loop's clock, for {@link #time()}; the scheduler reads the same one. */
     private final Clock clock;
     /** Debug mode (see {@link Options#debug(boolean)}). Final: the JIT folds the checks away. */
     final boolean debug;
-    /** Signal handlers this loop installed, by name. */
-    private final java.util.Map<String, SignalHandlers.Installed> signalHandlers = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The signal handlers this loop installed. */
+    private final SignalHandlers signalHandlers = new SignalHandlers(this);
     /** The iteration, and the ready queue, timer heap and inbox it drains. */
     private final Scheduler scheduler;
     /** Which channels the poller watches, and what each ready key queues; made by the scheduler. Loop thread only. */
     final Readiness readiness;
 
+    /** How this loop is run: entering and leaving a run, the rule of one run per thread. */
+    private final LoopRuns runs;
     /** The loop thread: the runner while running, else the creator or last runner. Any thread reads. */
-    private volatile Thread thread;
-    private volatile boolean running;
+    volatile Thread thread;
+    /** Whether a run is under way; {@link #thread} and this are written by {@link LoopRuns}. Any thread reads. */
+    volatile boolean running;
     /** Set by {@link #close()}; never cleared. Any thread reads. */
     volatile boolean closed;
 
@@ -114,18 +98,17 @@ public final class EventLoop implements AutoCloseable {
     /** The {@link Waiting} whose step is running, or null. Loop thread only; set by {@link Waiting#wake()}. */
     Waiting<?> stepping;
     /**
-     * Continuations of the running task whose source just finished its step: they go on in the
-     * same callback, after it, instead of one iteration later (see {@link Waiting#wake()}).
-     * Loop thread only.
+     * Continuations of the running task whose source just finished its step: they go on in the same
+     * callback, after it, not one iteration later (see {@link Waiting#wake()}). Loop thread only.
      */
     final ArrayDeque<Waiting<?>> continuations = new ArrayDeque<>();
     /** The tasks not done yet, held strongly. Loop thread only. */
-    private final LiveTasks tasks = new LiveTasks(this);
+    final LiveTasks tasks = new LiveTasks(this);
     /** Failed futures that had no listener when they failed. Loop thread only. */
     final UnretrievedFailures unretrieved = new UnretrievedFailures(this);
     private volatile ExceptionHandler exceptionHandler;
     /** {@link #runInExecutor}'s default executor, created on first use. Loop thread only. */
-    private final DefaultExecutor defaultExecutor = new DefaultExecutor(this);
+    final DefaultExecutor defaultExecutor = new DefaultExecutor(this);
 
     /** A loop with default {@link Options}. Not running until {@link #runForever()} or {@link #runUntilComplete}. */
     public EventLoop() {
@@ -139,23 +122,21 @@ public final class EventLoop implements AutoCloseable {
 
     /** The seam for scheduler tests: fake time and a fake poller. */
     EventLoop(Options options, Clock clock, Poller poller) {
-        this.options = Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(options, "options");
         this.clock = clock;
         this.debug = options.debug();
         this.scheduler = new Scheduler(this, options, clock, poller);
         this.readiness = scheduler.readiness;
         this.thread = Thread.currentThread();
-        THREAD_DEFAULT.set(this);
+        this.runs = new LoopRuns(this, scheduler);
     }
 
     // ================================================================== entry points
 
     /**
-     * Runs {@code main} on a new loop and returns its value: asyncio's {@code asyncio.run()}.
-     *
-     * <p>Creates a loop, runs {@code main} as a task named "main" until it is done, then cancels
-     * every task still pending and waits for them (reporting any that fail while cancelling to
-     * the exception handler), shuts down the default executor, and closes the loop.
+     * Runs {@code main} as a task named "main" on a new loop and returns its value, then cancels the
+     * tasks still pending and waits for them (reporting their failures to the exception handler),
+     * shuts the default executor down and closes the loop: asyncio's {@code asyncio.run()}.
      *
      * @return main's value
      * @throws RuntimeException main's failure as it is when unchecked; a checked one wrapped in
@@ -169,40 +150,18 @@ public final class EventLoop implements AutoCloseable {
 
     /** {@link #run(Supplier)} with options. */
     public static <T> T run(Options options, Supplier<? extends Future<T>> main) {
-        Objects.requireNonNull(main, "main");
-        if (RUNNING.get() != null) {
-            throw new IllegalStateException("EventLoop.run() cannot be called from a running event loop;"
-                    + " inside the loop, use createTask or then(...)");
-        }
-        try (EventLoop loop = new EventLoop(options)) {
-            Task<T> task = loop.createTask("main", main);
-            try {
-                return loop.runUntilComplete(task);
-            } finally {
-                loop.tasks.cancelAll();
-                loop.runUntilComplete(loop.shutdownDefaultExecutor(options.executorShutdownTimeout));
-            }
-        }
+        return LoopRuns.run(options, main);
     }
 
     /**
-     * The loop running on this thread; when none is running, the loop this thread created or ran
-     * last, if it is not closed. asyncio's {@code get_running_loop()}, relaxed so that
-     * {@code new EventLoop()} followed by {@code loop.runUntilComplete(Async.sleep(...))} works.
+     * The loop running on this thread, else the one it created or ran last if not closed: asyncio's
+     * {@code get_running_loop()}, relaxed so that {@code new EventLoop()} then
+     * {@code loop.runUntilComplete(Async.sleep(...))} works.
      *
      * @throws IllegalStateException when this thread has no such loop
      */
     public static EventLoop current() {
-        EventLoop loop = RUNNING.get();
-        if (loop != null) {
-            return loop;
-        }
-        loop = THREAD_DEFAULT.get();
-        if (loop != null && !loop.closed) {
-            return loop;
-        }
-        throw new IllegalStateException("no event loop on thread '" + Thread.currentThread().getName()
-                + "'; start one with EventLoop.run(...) or new EventLoop()");
+        return LoopRuns.current();
     }
 
     /**
@@ -216,69 +175,27 @@ public final class EventLoop implements AutoCloseable {
      * @throws RuntimeException the future's failure, as {@link Future#result()} throws it
      */
     public <T> T runUntilComplete(Future<T> future) {
-        Objects.requireNonNull(future, "future");
-        checkNotClosed("runUntilComplete");
-        if (future.loop != this) {
-            throw new IllegalArgumentException(future + " belongs to another event loop than " + this);
-        }
-        checkCanRun();
-        Stopper stopper = new Stopper();
-        future.onDone(stopper);
-        try {
-            runForever();
-        } finally {
-            stopper.active = false;
-            future.removeDoneCallback(stopper);
-        }
-        if (!future.isDone()) {
-            throw new IllegalStateException("Event loop stopped before Future completed: " + future);
-        }
-        return future.result();
-    }
-
-    /** Stops the loop when the future it watches is done, unless its run is over (bpo-22429). */
-    private final class Stopper implements Consumer<Future<?>> {
-        boolean active = true;
-
-        @Override
-        public void accept(Future<?> f) {
-            if (active) {
-                stop();
-            }
-        }
+        return runs.runUntilComplete(future);
     }
 
     /**
      * Runs iterations until {@link #stop()} is called: asyncio's {@code run_forever}. If
      * {@code stop()} was called before, runs exactly one iteration, polling I/O without waiting.
-     *
-     * <p>An {@link Error} thrown by a callback ends the run and propagates; the loop is left
-     * consistent and can run again.
+     * An {@link Error} thrown by a callback ends the run and propagates; the loop can run again.
      *
      * @throws IllegalStateException if closed, already running, or another loop runs on this thread
      */
     public void runForever() {
-        enterRun("runForever");
-        try {
-            scheduler.runUntilStopped();
-        } finally {
-            exitRun();
-        }
+        runs.runForever();
     }
 
     /**
-     * Runs one iteration of the loop, for a host that owns its thread and drives the loop itself
-     * (a game loop, a GUI toolkit's idle hook, a controller's cycle); Netty's
-     * {@code ManualIoEventLoop} allows the same. The iteration is the one {@link #runForever()}
-     * repeats, except that it always polls I/O: waiting at most {@code maxWait} (rounded up to
-     * whole milliseconds), and only if no callback is ready and no timer is due sooner; then it
-     * queues due timers and callbacks from other threads, and runs the callbacks that were ready.
-     * What they schedule runs on the next call. {@code Duration.ZERO} never waits. {@link #stop()} inside it has no
-     * effect beyond this iteration: the host decides when to call again. asyncio has no public
-     * counterpart ({@code _run_once} is private).
-     *
-     * <p>The calling thread becomes the loop thread for the iteration, as with
-     * {@link #runForever()}; call it from one thread.
+     * Runs one of {@link #runForever()}'s iterations, for a host with a loop of its own (a game
+     * loop, a GUI's idle hook), except that it always polls I/O, waiting at most {@code maxWait}
+     * (rounded up to milliseconds) if nothing is due sooner; {@link #stop()} has no effect beyond
+     * it. The calling thread is the loop thread meanwhile: call it from one thread. asyncio keeps
+     * {@code _run_once} private; Netty's {@code ManualIoEventLoop} allows the same. Details:
+     * {@code docs/guide.md}, "A loop driven by its host".
      *
      * @return the number of callbacks run
      * @throws IllegalArgumentException if {@code maxWait} is negative
@@ -286,45 +203,7 @@ public final class EventLoop implements AutoCloseable {
      *         {@link #runForever()}), or another loop runs on this thread
      */
     public int runOnce(Duration maxWait) {
-        Objects.requireNonNull(maxWait, "maxWait");
-        if (maxWait.isNegative()) {
-            throw new IllegalArgumentException("maxWait must not be negative: " + maxWait);
-        }
-        long nanos = Clock.saturatedNanos(maxWait);
-        long maxWaitMillis = nanos / 1_000_000 + (nanos % 1_000_000 == 0 ? 0 : 1);
-        enterRun("runOnce");
-        try {
-            return scheduler.runOnceForHost(maxWaitMillis);
-        } finally {
-            exitRun();
-        }
-    }
-
-    /** The start of a run: this thread becomes the loop thread. */
-    private void enterRun(String method) {
-        checkNotClosed(method);
-        checkCanRun();
-        thread = Thread.currentThread();
-        running = true;
-        RUNNING.set(this);
-        THREAD_DEFAULT.set(this);
-        scheduler.runStarted();
-    }
-
-    private void exitRun() {
-        scheduler.runEnded();
-        running = false;
-        RUNNING.remove();
-    }
-
-    private void checkCanRun() {
-        if (running) {
-            throw new IllegalStateException(this + " is already running");
-        }
-        EventLoop other = RUNNING.get();
-        if (other != null) {
-            throw new IllegalStateException("cannot run " + this + " while " + other + " runs on this thread");
-        }
+        return runs.runOnce(maxWait);
     }
 
     /**
@@ -353,11 +232,9 @@ public final class EventLoop implements AutoCloseable {
 
     /**
      * Closes the loop: reports tasks still pending ("Task was destroyed but it is pending") and
-     * failures nobody retrieved to the exception handler, drops every scheduled callback and
-     * timer, releases the selector and shuts the default executor down without waiting.
-     * Idempotent. After it, every scheduling call throws {@link IllegalStateException}.
-     *
-     * <p>May be called from any thread once the loop has stopped running.
+     * failures nobody retrieved to the exception handler, drops every scheduled callback and timer,
+     * releases the selector and shuts the default executor down without waiting. Idempotent; then
+     * every scheduling call throws {@link IllegalStateException}. Any thread, once it has stopped.
      *
      * @throws IllegalStateException if the loop is running
      */
@@ -372,16 +249,14 @@ public final class EventLoop implements AutoCloseable {
         closed = true;
         try {
             unretrieved.report();
-            SignalHandlers.removeAll(this, signalHandlers);
+            signalHandlers.removeAll();
             tasks.reportPending();
         } finally {
             tasks.clear();
             scheduler.clear();
             defaultExecutor.shutdownWithoutWaiting();
             scheduler.closePoller();
-            if (THREAD_DEFAULT.get() == this) {
-                THREAD_DEFAULT.remove();
-            }
+            runs.closed();
         }
     }
 
@@ -393,9 +268,9 @@ public final class EventLoop implements AutoCloseable {
     }
 
     /**
-     * A snapshot of this loop's counters, from any thread: iterations, callbacks run, timer lag,
-     * busy and idle time, pending tasks, registered channels. See {@link LoopMetrics} for what
-     * each costs and how current a snapshot taken on another thread is.
+     * A snapshot of this loop's counters (iterations, callbacks run, timer lag, busy and idle time,
+     * pending tasks, registered channels), from any thread. {@link LoopMetrics} says what each
+     * costs and how current a snapshot taken on another thread is.
      */
     public LoopMetrics metrics() {
         return scheduler.metrics(tasks);
@@ -404,21 +279,18 @@ public final class EventLoop implements AutoCloseable {
     // ================================================================== signals
 
     /**
-     * Runs {@code handler} on the loop thread whenever the process receives the signal
-     * {@code name} ("INT", "TERM" or "HUP"): asyncio's {@code loop.add_signal_handler}. Any
-     * thread. Replaces this loop's previous handler for that signal. While installed, it replaces
-     * the JVM's own reaction to the signal (for INT and TERM: running shutdown hooks and exiting);
-     * {@link #removeSignalHandler} and {@link #close()} restore it. Platform limits are in
-     * {@code docs/operations.md}.
+     * Runs {@code handler} on the loop thread whenever the process receives signal {@code name}
+     * ("INT", "TERM" or "HUP"): asyncio's {@code loop.add_signal_handler}. Any thread. It replaces
+     * this loop's previous handler for that signal and, until {@link #removeSignalHandler} or
+     * {@link #close()}, the JVM's own reaction (for INT and TERM: running shutdown hooks and
+     * exiting). Platform limits: {@code docs/operations.md}.
      *
      * @throws IllegalArgumentException if {@code name} is not INT, TERM or HUP, or the platform
      *         or the JVM (for example under {@code -Xrs}) does not let the signal be handled
      * @throws IllegalStateException if the loop is closed
      */
     public void addSignalHandler(String name, Runnable handler) {
-        Objects.requireNonNull(handler, "handler");
-        checkNotClosed("addSignalHandler");
-        SignalHandlers.add(this, signalHandlers, name, handler);
+        signalHandlers.add(name, handler);
     }
 
     /**
@@ -429,7 +301,7 @@ public final class EventLoop implements AutoCloseable {
      * @throws IllegalArgumentException if {@code name} is not INT, TERM or HUP
      */
     public boolean removeSignalHandler(String name) {
-        return SignalHandlers.remove(signalHandlers, name);
+        return signalHandlers.remove(name);
     }
 
     // ================================================================== scheduling
@@ -450,10 +322,9 @@ public final class EventLoop implements AutoCloseable {
     }
 
     /**
-     * Schedules {@code callback} to run once {@code delay} has passed: asyncio's
-     * {@code call_later}. A negative delay is legal and means "already due"; timers with earlier
-     * deadlines still run first. A huge delay saturates instead of overflowing. Timers with the
-     * same deadline run in the order they were scheduled. Loop thread only.
+     * Schedules {@code callback} to run once {@code delay} has passed: asyncio's {@code call_later}.
+     * A negative delay means "already due" (earlier deadlines still run first); a huge one
+     * saturates. Timers with the same deadline run in scheduling order. Loop thread only.
      */
     public TimerHandle callLater(Duration delay, Runnable callback) {
         Objects.requireNonNull(delay, "delay");
@@ -482,8 +353,8 @@ public final class EventLoop implements AutoCloseable {
 
     /**
      * Schedules {@code callback} from any thread: the door into the loop, asyncio's
-     * {@code call_soon_threadsafe}. Wakes the loop if it is blocked in select. It keeps FIFO order
-     * with {@link #callSoon} on the loop thread: what was sent first runs first.
+     * {@code call_soon_threadsafe}. Wakes the loop if it is blocked in select. FIFO with
+     * {@link #callSoon}: what was sent first runs first.
      *
      * @throws IllegalStateException if the loop is closed: the callback will never run, so the
      *         caller learns it instead of losing it silently
@@ -504,29 +375,14 @@ public final class EventLoop implements AutoCloseable {
 
     /**
      * Runs {@code coroutine} as a task on this loop, from any thread: asyncio's
-     * {@code run_coroutine_threadsafe}. The returned {@link CompletableFuture} completes with the
-     * task's outcome; cancelling it (for example after a timed-out {@code get}) cancels the task.
-     * Its blocking methods throw on the loop thread instead of deadlocking.
+     * {@code run_coroutine_threadsafe}. The {@link CompletableFuture} completes with the task's outcome;
+     * cancelling it (say, after a timed-out {@code get}) cancels the task. Its blocking methods
+     * throw on the loop thread instead of deadlocking.
      *
      * @throws IllegalStateException if the loop is closed
      */
     public <T> CompletableFuture<T> submit(Supplier<? extends Future<T>> coroutine) {
-        Objects.requireNonNull(coroutine, "coroutine");
-        LoopCompletableFuture<T> cf = new LoopCompletableFuture<>(this);
-        callSoonThreadsafe(() -> {
-            if (cf.isDone()) {
-                return; // cancelled before it reached the loop: never start
-            }
-            Task<T> task;
-            try {
-                task = createTask(coroutine);
-            } catch (RuntimeException e) {
-                cf.completeExceptionally(e);
-                return;
-            }
-            cf.follow(task);
-        });
-        return cf;
+        return LoopCompletableFuture.submit(this, coroutine);
     }
 
     /** A new pending future bound to this loop: asyncio's {@code create_future}. */
@@ -575,9 +431,9 @@ public final class EventLoop implements AutoCloseable {
     // ================================================================== readiness
 
     /**
-     * Calls {@code callback} on the loop whenever {@code channel} is readable (or, for a server
-     * channel, has a connection to accept), until {@link #removeReader}: asyncio's
-     * {@code add_reader}. Replaces a previous reader of the channel.
+     * Calls {@code callback} on the loop whenever {@code channel} is readable (a server channel: has a
+     * connection to accept) until {@link #removeReader}, replacing its previous reader: asyncio's
+     * {@code add_reader}.
      *
      * @throws IllegalArgumentException if the channel is blocking, closed, or cannot be read
      */
@@ -586,9 +442,8 @@ public final class EventLoop implements AutoCloseable {
     }
 
     /**
-     * Calls {@code callback} on the loop whenever {@code channel} is writable (for a socket still
-     * connecting: when the connect completes), until {@link #removeWriter}: asyncio's
-     * {@code add_writer}.
+     * Calls {@code callback} on the loop whenever {@code channel} is writable (a socket still
+     * connecting: when the connect completes) until {@link #removeWriter}: asyncio's {@code add_writer}.
      *
      * @throws IllegalArgumentException if the channel is blocking, closed, or cannot be written
      */
@@ -653,8 +508,8 @@ public final class EventLoop implements AutoCloseable {
     }
 
     /**
-     * Connects and returns the reader and writer: asyncio's {@code asyncio.open_connection()}. See
-     * {@link Net#openConnection(EventLoop, String, int)}.
+     * Connects and returns the reader and writer: asyncio's {@code asyncio.open_connection()}.
+     * See {@link Net#openConnection(EventLoop, String, int)}.
      */
     public Future<Connection> openConnection(String host, int port) {
         return Net.openConnection(this, host, port);
@@ -693,15 +548,12 @@ public final class EventLoop implements AutoCloseable {
     // ================================================================== executor bridge
 
     /**
-     * Runs blocking {@code work} on {@code executor} (null: the default executor) and returns a
-     * future that completes on the loop: asyncio's {@code run_in_executor}.
-     *
-     * <p>Cancelling the future before the work starts means it never starts; while it runs, its
-     * thread is interrupted and the future is cancelled at once. The work's outcome crosses back
-     * only through {@link #callSoonThreadsafe}; if the loop has closed meanwhile, it is dropped.
-     *
-     * <p>The default executor has at most {@code min(32, cores + 4)} daemon threads (asyncio's
-     * sizing) and an unbounded queue; {@link #run(Supplier)} shuts it down.
+     * Runs blocking {@code work} on {@code executor} (null: the default executor, at most
+     * {@code min(32, cores + 4)} daemon threads as asyncio's, unbounded queue, shut down by
+     * {@link #run(Supplier)}) and returns a future that completes on the loop: asyncio's
+     * {@code run_in_executor}. Cancelled, it keeps the work from starting or interrupts its thread,
+     * and is cancelled at once. The outcome returns through {@link #callSoonThreadsafe}, or is
+     * dropped if the loop has closed.
      */
     public <T> Future<T> runInExecutor(Executor executor, Callable<T> work) {
         return defaultExecutor.run(executor, work);
@@ -713,11 +565,6 @@ public final class EventLoop implements AutoCloseable {
      */
     public Future<Void> shutdownDefaultExecutor(Duration timeout) {
         return defaultExecutor.shutdown(timeout);
-    }
-
-    /** The default executor if it was created, for tests. */
-    ExecutorService defaultExecutorIfCreated() {
-        return defaultExecutor.ifCreated();
     }
 
     // ================================================================== errors
@@ -732,20 +579,19 @@ public final class EventLoop implements AutoCloseable {
 
     /**
      * Passes {@code context} to the exception handler: asyncio's {@code call_exception_handler}.
-     * If the handler throws, that is logged ("Unhandled error in exception handler") and the loop
-     * goes on.
+     * A handler that throws is logged ("Unhandled error in exception handler"); the loop goes on.
      */
     public void callExceptionHandler(ErrorContext context) {
         Objects.requireNonNull(context, "context");
         ExceptionHandler handler = exceptionHandler;
         if (handler == null) {
-            log.error("{}", context, context.exception());
+            Diagnostics.log.error("{}", context, context.exception());
             return;
         }
         try {
             handler.handle(this, context);
         } catch (Exception e) {
-            log.error("Unhandled error in exception handler while handling: {}", context, e);
+            Diagnostics.log.error("Unhandled error in exception handler while handling: {}", context, e);
         }
     }
 
@@ -774,10 +620,10 @@ public final class EventLoop implements AutoCloseable {
 
     /**
      * Throws {@link IllegalStateException} unless called on the loop thread, with the message every
-     * loop-affine call of this library gives: who called, from which thread, which thread the loop
-     * belongs to, and the door for other threads. For code built on the loop (such as
-     * {@code io.eventloop.net}) that wants the same rule; {@link #inLoopThread()} is the question
-     * without the throw. asyncio checks this only in debug mode ({@code _check_thread}).
+     * loop-affine call here gives (who called, from which thread, whose thread the loop is, the door
+     * for other threads), for code built on the loop such as {@code io.eventloop.net};
+     * {@link #inLoopThread()} asks without throwing. asyncio checks this only in debug mode
+     * ({@code _check_thread}).
      *
      * @param method what was called, for the message (for example {@code "Transport.write"})
      */
@@ -806,11 +652,6 @@ public final class EventLoop implements AutoCloseable {
         return scheduler.timerFor(f);
     }
 
-    /** The loop thread (the runner, else the creator or last runner). */
-    Thread thread() {
-        return thread;
-    }
-
     /** Number of timers in the heap. For tests. */
     int timerCount() {
         return scheduler.timerCount();
@@ -819,11 +660,6 @@ public final class EventLoop implements AutoCloseable {
     /** Callbacks waiting in the ready queue. For tests. */
     int readyCount() {
         return scheduler.readyCount();
-    }
-
-    /** {@link Clock#saturatedNanos}; {@code Async} calls it by this name. */
-    static long saturatedNanos(Duration d) {
-        return Clock.saturatedNanos(d);
     }
 
     @Override
@@ -841,29 +677,12 @@ public final class EventLoop implements AutoCloseable {
      * (here the system property {@code eventloop.debug}), {@code slowCallbackDuration} is
      * {@code loop.slow_callback_duration}; the watchdog has no asyncio counterpart.
      */
-    public static final class Options {
+    public static final class Options extends LoopSettings {
         /** The system property that turns debug mode on for {@link #defaults()}. */
         public static final String DEBUG_PROPERTY = "eventloop.debug";
-        private static final Duration DEFAULT_SLOW = Duration.ofMillis(100);
-        private static final Duration DEFAULT_WATCHDOG = Duration.ofSeconds(1);
-        private static final Options DEFAULTS = new Options(Duration.ofSeconds(300),
-                Boolean.getBoolean(DEBUG_PROPERTY), DEFAULT_SLOW, null, false);
 
-        private final Duration executorShutdownTimeout;
-        private final boolean debug;
-        private final Duration slowCallbackDuration;
-        /** The watchdog threshold; null: the debug-mode default (on in debug mode, off otherwise). */
-        private final Duration watchdog;
-        /** Whether {@link #watchdog} was set explicitly (null then means "off"). */
-        private final boolean watchdogSet;
-
-        private Options(Duration executorShutdownTimeout, boolean debug, Duration slowCallbackDuration,
-                Duration watchdog, boolean watchdogSet) {
-            this.executorShutdownTimeout = executorShutdownTimeout;
-            this.debug = debug;
-            this.slowCallbackDuration = slowCallbackDuration;
-            this.watchdog = watchdog;
-            this.watchdogSet = watchdogSet;
+        Options(Duration shutdownTimeout, boolean debug, Duration slow, Duration watchdog, boolean watchdogSet) {
+            super(shutdownTimeout, debug, slow, watchdog, watchdogSet);
         }
 
         /**
@@ -872,78 +691,8 @@ public final class EventLoop implements AutoCloseable {
          * slow-callback threshold; the watchdog on (1 s) only in debug mode.
          */
         public static Options defaults() {
+            // Here, not in LoopSettings: javac bridges inherited instance methods (JDK-6342411), not statics.
             return DEFAULTS;
-        }
-
-        /**
-         * How long {@link EventLoop#run(Supplier)} waits for the default executor's threads.
-         *
-         * @throws IllegalArgumentException if negative
-         */
-        public Options executorShutdownTimeout(Duration timeout) {
-            Objects.requireNonNull(timeout, "timeout");
-            if (timeout.isNegative()) {
-                throw new IllegalArgumentException("executorShutdownTimeout must not be negative: " + timeout);
-            }
-            return new Options(timeout, debug, slowCallbackDuration, watchdog, watchdogSet);
-        }
-
-        /** How long {@link EventLoop#run(Supplier)} waits for the default executor's threads. */
-        public Duration executorShutdownTimeout() {
-            return executorShutdownTimeout;
-        }
-
-        /**
-         * Turns debug mode on or off: slow callbacks and task steps are logged, tasks and futures
-         * from {@link EventLoop#createFuture()} record where they were created, and the watchdog is
-         * on unless set with {@link #watchdog(Duration)}. asyncio's {@code loop.set_debug()}.
-         */
-        public Options debug(boolean on) {
-            return new Options(executorShutdownTimeout, on, slowCallbackDuration, watchdog, watchdogSet);
-        }
-
-        /** Whether debug mode is on. */
-        public boolean debug() {
-            return debug;
-        }
-
-        /**
-         * In debug mode, a callback or task step running longer than this is logged: asyncio's
-         * {@code slow_callback_duration}. Default 100 ms.
-         *
-         * @throws IllegalArgumentException if negative
-         */
-        public Options slowCallbackDuration(Duration threshold) {
-            Objects.requireNonNull(threshold, "threshold");
-            if (threshold.isNegative()) {
-                throw new IllegalArgumentException("slowCallbackDuration must not be negative: " + threshold);
-            }
-            return new Options(executorShutdownTimeout, debug, threshold, watchdog, watchdogSet);
-        }
-
-        /** The slow-callback threshold of debug mode. */
-        public Duration slowCallbackDuration() {
-            return slowCallbackDuration;
-        }
-
-        /**
-         * Sets the watchdog: a loop thread that has not come back from one callback or task step
-         * for longer than {@code threshold} is reported with its stack, while it is still stuck.
-         * Works without debug mode; {@code null} turns it off, also in debug mode. Default: 1 s in
-         * debug mode, off otherwise.
-         *
-         * @throws IllegalArgumentException if zero or negative
-         */
-        public Options watchdog(Duration threshold) {
-            if (threshold != null && (threshold.isNegative() || threshold.isZero())) {
-                throw new IllegalArgumentException("watchdog threshold must be positive: " + threshold);
-            }
-            return new Options(executorShutdownTimeout, debug, slowCallbackDuration, threshold, true);
-        }
-
-        /** The watchdog threshold in effect, or null when the watchdog is off. */
-        public Duration watchdog() {
-            return watchdogSet ? watchdog : debug ? DEFAULT_WATCHDOG : null;
         }
     }
 }

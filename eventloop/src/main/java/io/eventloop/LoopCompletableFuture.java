@@ -1,10 +1,12 @@
 package io.eventloop;
 
+import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /**
  * The {@link CompletableFuture} handed to other threads ({@link EventLoop#submit},
@@ -17,6 +19,29 @@ final class LoopCompletableFuture<T> extends CompletableFuture<T> {
 
     LoopCompletableFuture(EventLoop loop) {
         this.loop = loop;
+    }
+
+    /**
+     * {@link EventLoop#submit}: {@code coroutine} becomes a task on {@code loop}, which the returned
+     * future follows. Any thread; the task is created on the loop, through its one door.
+     */
+    static <T> LoopCompletableFuture<T> submit(EventLoop loop, Supplier<? extends Future<T>> coroutine) {
+        Objects.requireNonNull(coroutine, "coroutine");
+        LoopCompletableFuture<T> cf = new LoopCompletableFuture<>(loop);
+        loop.callSoonThreadsafe(() -> {
+            if (cf.isDone()) {
+                return; // cancelled before it reached the loop: never start
+            }
+            Task<T> task;
+            try {
+                task = loop.createTask(coroutine);
+            } catch (RuntimeException e) {
+                cf.completeExceptionally(e);
+                return;
+            }
+            cf.follow(task);
+        });
+        return cf;
     }
 
     /** Completes this the way {@code source} ends; a cancel of this cancels {@code source}. Loop thread. */

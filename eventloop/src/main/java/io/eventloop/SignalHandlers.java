@@ -1,6 +1,8 @@
 package io.eventloop;
 
 import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
@@ -14,16 +16,26 @@ import sun.misc.SignalHandler;
  * the loop with {@link EventLoop#callSoonThreadsafe}, so the handler runs on the loop thread like
  * any callback. Signals are process-wide: a second loop handling the same signal takes it over,
  * and removing it restores what the first had installed.
+ *
+ * <p>One per loop, holding the handlers that loop installed; any thread may call it.
  */
 final class SignalHandlers {
-    private SignalHandlers() {
+    private final EventLoop loop;
+    /** This loop's handlers, by signal name. Any thread; {@link #add} and {@link #remove} lock it. */
+    private final Map<String, Installed> installed = new ConcurrentHashMap<>();
+
+    SignalHandlers(EventLoop loop) {
+        this.loop = loop;
     }
 
     /** One installed handler and what it replaced. */
-    record Installed(Signal signal, SignalHandler previous, SignalHandler ours) {
+    private record Installed(Signal signal, SignalHandler previous, SignalHandler ours) {
     }
 
-    static void add(EventLoop loop, Map<String, Installed> installed, String name, Runnable handler) {
+    /** {@link EventLoop#addSignalHandler}. */
+    void add(String name, Runnable handler) {
+        Objects.requireNonNull(handler, "handler");
+        loop.checkNotClosed("addSignalHandler");
         Signal signal = signal(name);
         SignalHandler ours = s -> loop.callSoonThreadsafeIfOpen(handler); // a closed loop: dropped
         synchronized (installed) {
@@ -40,7 +52,8 @@ final class SignalHandlers {
         }
     }
 
-    static boolean remove(Map<String, Installed> installed, String name) {
+    /** {@link EventLoop#removeSignalHandler}. */
+    boolean remove(String name) {
         signal(name); // validates the name
         synchronized (installed) {
             Installed i = installed.remove(name);
@@ -52,9 +65,10 @@ final class SignalHandlers {
         }
     }
 
-    static void removeAll(EventLoop loop, Map<String, Installed> installed) {
+    /** At close: every handler of this loop is removed, and what it replaced restored. */
+    void removeAll() {
         for (String name : installed.keySet().toArray(new String[0])) {
-            remove(installed, name);
+            remove(name);
         }
     }
 

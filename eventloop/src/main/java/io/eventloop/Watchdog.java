@@ -149,7 +149,7 @@ final class Watchdog {
         }
 
         private void report(Runnable running, long stuckNanos) {
-            Thread t = loop.thread();
+            Thread t = loop.thread;
             String what = Diagnostics.describe(running);
             reportedWhat = what;
             StringBuilder sb = new StringBuilder("Event loop ").append(loop).append(" blocked: thread '")

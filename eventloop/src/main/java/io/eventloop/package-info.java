@@ -24,8 +24,12 @@
  *
  * <p><b>Scheduler</b>: one iteration, and what it polls, runs and keeps.
  * <ul>
- *   <li>{@link io.eventloop.EventLoop} — the public API, and the loop's lifecycle: running,
- *       stopping, closing, which thread it belongs to; {@code EventLoop.Options}.</li>
+ *   <li>{@link io.eventloop.EventLoop} — the public API, and the loop's own state: which thread
+ *       it belongs to, whether it runs, whether it is closed; {@code EventLoop.Options}.</li>
+ *   <li>{@code LoopRuns} — how a loop is run ({@code run}, {@code runUntilComplete},
+ *       {@code runForever}, {@code runOnce}), one run per thread, and {@code current()}.</li>
+ *   <li>{@code LoopSettings} — the body of {@code EventLoop.Options}: its fields, defaults and
+ *       validation.</li>
  *   <li>{@code Scheduler} — {@code runOnce()} and its phases, and the queues they drain: the
  *       ready queue, the timer heap, the inbox (the one door from other threads).</li>
  *   <li>{@code Poller}, {@code NioPoller} — the seam the loop waits on, and its

@@ -36,7 +36,7 @@ class HostDrivenLoopTest {
                         log.add("frame " + frames + " at " + (f.loop.time() - start) / 1_000_000 + " ms");
                     }
                     log.add(t.result());
-                    assertSame(Thread.currentThread(), f.loop.thread());
+                    assertSame(Thread.currentThread(), f.loop.thread);
                 } catch (Throwable e) {
                     failure.set(e);
                 }

@@ -368,7 +368,7 @@ class LoopLifecycleTest {
         assertClosedError(f.loop::runForever);
         assertClosedError(() -> f.loop.runUntilComplete(future));
         assertTrue(f.poller.timeouts.isEmpty(), "a closed loop must not run an iteration");
-        assertTrue(f.loop.defaultExecutorIfCreated() == null, "runInExecutor must not create an executor when closed");
+        assertTrue(f.loop.defaultExecutor.ifCreated() == null, "runInExecutor must not create an executor when closed");
 
         AtomicReference<Throwable> fromOtherThread = new AtomicReference<>();
         Thread t = new Thread(() -> fromOtherThread.set(catchThrowable(() -> f.loop.callSoonThreadsafe(() -> { }))));
@@ -440,12 +440,12 @@ class LoopLifecycleTest {
             loopRef.set(loop);
             loop.setExceptionHandler((l, c) -> {
                 errors.add(c);
-                log.add("reported; executor shut down: " + l.defaultExecutorIfCreated().isShutdown()
+                log.add("reported; executor shut down: " + l.defaultExecutor.ifCreated().isShutdown()
                         + ", closed: " + l.isClosed());
             });
             loop.createTask("hanging", () -> Async.sleep(Duration.ofHours(1))
                     .ensure(() -> Async.sleep(Duration.ofMillis(5)).map(v -> log.add("hanging cleaned up; executor shut down: "
-                            + loop.defaultExecutorIfCreated().isShutdown()))));
+                            + loop.defaultExecutor.ifCreated().isShutdown()))));
             loop.createTask("failing", () -> Async.sleep(Duration.ofHours(1))
                     .recover(CancellationException.class, e -> {
                         log.add("failing cancelled");
@@ -458,7 +458,7 @@ class LoopLifecycleTest {
         assertEquals("main 42", out);
         EventLoop loop = loopRef.get();
         assertTrue(loop.isClosed());
-        ExecutorService executor = loop.defaultExecutorIfCreated();
+        ExecutorService executor = loop.defaultExecutor.ifCreated();
         assertTrue(executor.isShutdown());
         assertTrue(executor.isTerminated(), "run must wait for the default executor to finish");
 

@@ -60,7 +60,7 @@ class RunTest {
                 return Async.completed("ran");
             })));
             return Async.toThread(() -> "from a worker").map(w -> {
-                executor.set(l.defaultExecutorIfCreated());
+                executor.set(l.defaultExecutor.ifCreated());
                 return "main done";
             });
         });
@@ -227,7 +227,7 @@ class RunTest {
                     return "released";
                 });
                 return Async.toThread(() -> started.await(10, TimeUnit.SECONDS)).map(ok -> {
-                    executor.set(EventLoop.current().defaultExecutorIfCreated());
+                    executor.set(EventLoop.current().defaultExecutor.ifCreated());
                     return "main done, worker started=" + ok;
                 });
             });

@@ -635,7 +635,7 @@ class ThreadBridgeTest {
             assertTrue(direct.startsWith("eventloop-executor-"), direct);
             assertTrue(toThread.startsWith("eventloop-executor-"), toThread);
             loop.runUntilComplete(loop.shutdownDefaultExecutor(Duration.ofSeconds(GUARD_SECONDS)));
-            assertTrue(loop.defaultExecutorIfCreated().isTerminated());
+            assertTrue(loop.defaultExecutor.ifCreated().isTerminated());
         }
     }
 
@@ -784,7 +784,7 @@ class ThreadBridgeTest {
                 return "released";
             });
             await(started);
-            ExecutorService executor = loop.defaultExecutorIfCreated();
+            ExecutorService executor = loop.defaultExecutor.ifCreated();
             watchdog.start();
 
             loop.runUntilComplete(loop.shutdownDefaultExecutor(Duration.ofMillis(100)));
@@ -812,7 +812,7 @@ class ThreadBridgeTest {
 
             loop.runUntilComplete(loop.shutdownDefaultExecutor(Duration.ofSeconds(GUARD_SECONDS)));
 
-            assertTrue(loop.defaultExecutorIfCreated().isTerminated());
+            assertTrue(loop.defaultExecutor.ifCreated().isTerminated());
         }
     }
 
@@ -822,7 +822,7 @@ class ThreadBridgeTest {
             Future<Void> shut = f.loop.shutdownDefaultExecutor(Duration.ofSeconds(1));
 
             assertTrue(shut.isDone());
-            assertNull(f.loop.defaultExecutorIfCreated());
+            assertNull(f.loop.defaultExecutor.ifCreated());
             assertThrows(IllegalArgumentException.class, () -> f.loop.shutdownDefaultExecutor(Duration.ofSeconds(-1)));
             assertThrows(NullPointerException.class, () -> f.loop.shutdownDefaultExecutor(null));
         }
@@ -833,7 +833,7 @@ class ThreadBridgeTest {
         AtomicReference<ExecutorService> executor = new AtomicReference<>();
 
         String name = EventLoop.run(() -> Async.toThread(() -> Thread.currentThread().getName()).map(n -> {
-            executor.set(EventLoop.current().defaultExecutorIfCreated());
+            executor.set(EventLoop.current().defaultExecutor.ifCreated());
             return n;
         }));
 

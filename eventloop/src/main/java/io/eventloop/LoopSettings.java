@@ -1,0 +1,112 @@
+package io.eventloop;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * The body of {@link EventLoop.Options}: its fields, their defaults and validation, and its public
+ * instance methods, which users call and read in the Javadoc as members of
+ * {@code EventLoop.Options} (public methods of a package-private superclass are inherited as
+ * public members of the public subclass, and javadoc documents them there). {@code EventLoop.Options}
+ * is its only subclass, so the name users write stays nested in {@code EventLoop} while the code
+ * lives here; {@code defaults()} and {@code DEBUG_PROPERTY} are declared in {@code Options} itself.
+ *
+ * <p>Immutable: every field is final and every setter returns a new {@code Options}, so any
+ * thread may read and share one.
+ */
+abstract sealed class LoopSettings permits EventLoop.Options {
+    private static final Duration DEFAULT_SLOW = Duration.ofMillis(100);
+    private static final Duration DEFAULT_WATCHDOG = Duration.ofSeconds(1);
+    /** {@link EventLoop.Options#defaults()}. */
+    static final EventLoop.Options DEFAULTS = new EventLoop.Options(Duration.ofSeconds(300),
+            Boolean.getBoolean(EventLoop.Options.DEBUG_PROPERTY), DEFAULT_SLOW, null, false);
+
+    private final Duration executorShutdownTimeout;
+    private final boolean debug;
+    private final Duration slowCallbackDuration;
+    /** The watchdog threshold; null: the debug-mode default (on in debug mode, off otherwise). */
+    private final Duration watchdog;
+    /** Whether {@link #watchdog} was set explicitly (null then means "off"). */
+    private final boolean watchdogSet;
+
+    LoopSettings(Duration executorShutdownTimeout, boolean debug, Duration slowCallbackDuration,
+            Duration watchdog, boolean watchdogSet) {
+        this.executorShutdownTimeout = executorShutdownTimeout;
+        this.debug = debug;
+        this.slowCallbackDuration = slowCallbackDuration;
+        this.watchdog = watchdog;
+        this.watchdogSet = watchdogSet;
+    }
+
+    /**
+     * How long {@link EventLoop#run(Supplier)} waits for the default executor's threads.
+     *
+     * @throws IllegalArgumentException if negative
+     */
+    public EventLoop.Options executorShutdownTimeout(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("executorShutdownTimeout must not be negative: " + timeout);
+        }
+        return new EventLoop.Options(timeout, debug, slowCallbackDuration, watchdog, watchdogSet);
+    }
+
+    /** How long {@link EventLoop#run(Supplier)} waits for the default executor's threads. */
+    public Duration executorShutdownTimeout() {
+        return executorShutdownTimeout;
+    }
+
+    /**
+     * Turns debug mode on or off: slow callbacks and task steps are logged, tasks and futures
+     * from {@link EventLoop#createFuture()} record where they were created, and the watchdog is
+     * on unless set with {@link #watchdog(Duration) watchdog(Duration)}. asyncio's {@code loop.set_debug()}.
+     */
+    public EventLoop.Options debug(boolean on) {
+        return new EventLoop.Options(executorShutdownTimeout, on, slowCallbackDuration, watchdog, watchdogSet);
+    }
+
+    /** Whether debug mode is on. */
+    public boolean debug() {
+        return debug;
+    }
+
+    /**
+     * In debug mode, a callback or task step running longer than this is logged: asyncio's
+     * {@code slow_callback_duration}. Default 100 ms.
+     *
+     * @throws IllegalArgumentException if negative
+     */
+    public EventLoop.Options slowCallbackDuration(Duration threshold) {
+        Objects.requireNonNull(threshold, "threshold");
+        if (threshold.isNegative()) {
+            throw new IllegalArgumentException("slowCallbackDuration must not be negative: " + threshold);
+        }
+        return new EventLoop.Options(executorShutdownTimeout, debug, threshold, watchdog, watchdogSet);
+    }
+
+    /** The slow-callback threshold of debug mode. */
+    public Duration slowCallbackDuration() {
+        return slowCallbackDuration;
+    }
+
+    /**
+     * Sets the watchdog: a loop thread that has not come back from one callback or task step
+     * for longer than {@code threshold} is reported with its stack, while it is still stuck.
+     * Works without debug mode; {@code null} turns it off, also in debug mode. Default: 1 s in
+     * debug mode, off otherwise.
+     *
+     * @throws IllegalArgumentException if zero or negative
+     */
+    public EventLoop.Options watchdog(Duration threshold) {
+        if (threshold != null && (threshold.isNegative() || threshold.isZero())) {
+            throw new IllegalArgumentException("watchdog threshold must be positive: " + threshold);
+        }
+        return new EventLoop.Options(executorShutdownTimeout, debug, slowCallbackDuration, threshold, true);
+    }
+
+    /** The watchdog threshold in effect, or null when the watchdog is off. */
+    public Duration watchdog() {
+        return watchdogSet ? watchdog : debug ? DEFAULT_WATCHDOG : null;
+    }
+}
