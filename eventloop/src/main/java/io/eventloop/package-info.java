@@ -35,7 +35,8 @@
  *   <li>{@code Poller}, {@code NioPoller} — the seam the loop waits on, and its
  *       {@link java.nio.channels.Selector} implementation (rebuilt on the epoll spin bug).</li>
  *   <li>{@code Clock} — the seam for time, and the saturating arithmetic on its nanosecond scale.</li>
- *   <li>{@code TimerHeap} — live timers by (deadline, sequence).</li>
+ *   <li>{@code ReadyQueue} — the ready queue: callbacks in chunks, each filled and drained once.</li>
+ *   <li>{@code TimerHeap} — live timers by (deadline, sequence); a cancelled one leaves at once.</li>
  *   <li>{@link io.eventloop.Handle}, {@link io.eventloop.TimerHandle} — a scheduled callback, and
  *       one scheduled for a time.</li>
  *   <li>{@code Readiness} — the readiness registry: what each selection key is attached to and
