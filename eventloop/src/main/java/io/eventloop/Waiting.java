@@ -153,15 +153,18 @@ abstract class Waiting<T> extends Future<T> {
     }
 
     /**
-     * A listener of this future that is a continuation of the same task goes on in this callback
-     * when this future finishes its own step; every other listener runs on the next iteration.
+     * A listener of this future that waits as part of the same task (a continuation, an
+     * {@code Async.repeat}, a scope, the task itself) goes on in this callback when this future
+     * finishes its own step; every other listener runs on the next iteration, and so does every
+     * listener outside tasks, where a cancel between two steps must still find the value to
+     * hand back ({@link Future#retract()}).
      * Only a step's outcome does this: a {@code complete()} or {@code cancel()} from user code
      * schedules as usual, so nothing user-visible ever runs inside such a call.
      */
     @Override
     final void notifyListener(Runnable listener) {
         Waiting<?> next = owner == null || loop.stepping != this ? null
-                : listener instanceof Chain<?, ?> c ? c
+                : listener instanceof Waiting<?> w ? w // a continuation, a repeat, a scope: its own waker
                 : listener instanceof Task.Step s ? s.task()
                 : null;
         if (next != null && next.owner == owner) {
