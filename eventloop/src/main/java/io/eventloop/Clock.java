@@ -19,6 +19,14 @@ interface Clock {
     /** Monotonic nanoseconds, on an arbitrary origin. */
     long nanoTime();
 
+    /**
+     * {@code nanos} in whole milliseconds, rounded up (0 for zero or less): a wait of 0.3 ms must
+     * not become a non-blocking poll, or a loop waiting for a sub-millisecond timer would spin.
+     */
+    static long millisRoundedUp(long nanos) {
+        return nanos <= 0 ? 0 : (nanos - 1) / 1_000_000 + 1;
+    }
+
     /** {@code d} in nanoseconds, clamped to the range of {@code long}. */
     static long saturatedNanos(Duration d) {
         try {

@@ -120,8 +120,7 @@ final class LoopRuns {
         if (maxWait.isNegative()) {
             throw new IllegalArgumentException("maxWait must not be negative: " + maxWait);
         }
-        long nanos = Clock.saturatedNanos(maxWait);
-        long maxWaitMillis = nanos / 1_000_000 + (nanos % 1_000_000 == 0 ? 0 : 1);
+        long maxWaitMillis = Clock.millisRoundedUp(Clock.saturatedNanos(maxWait));
         enter("runOnce");
         try {
             return scheduler.runOnceForHost(maxWaitMillis);

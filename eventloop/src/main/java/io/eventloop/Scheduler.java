@@ -210,8 +210,7 @@ final class Scheduler {
             return -1;
         }
         long remaining = Clock.saturatedSubtract(timers.peekDeadline(), clock.nanoTime());
-        // Round up: a sub-millisecond timer must not turn into select(0)-spinning.
-        return remaining <= 0 ? 0 : (remaining - 1) / 1_000_000 + 1;
+        return Clock.millisRoundedUp(remaining); // a sub-millisecond timer must not spin on select(0)
     }
 
     /** Phase 2. */

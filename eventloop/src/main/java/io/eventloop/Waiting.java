@@ -1,5 +1,6 @@
 package io.eventloop;
 
+import java.util.ArrayDeque;
 import java.util.concurrent.CancellationException;
 
 /**
@@ -138,7 +139,7 @@ abstract class Waiting<T> extends Future<T> {
 
     /** The continuations queued by steps that finished in this callback; an Error leaves the rest to the ready queue. */
     private void runContinuations() {
-        java.util.ArrayDeque<Waiting<?>> queue = loop.continuations;
+        ArrayDeque<Waiting<?>> queue = loop.continuations;
         try {
             for (Waiting<?> w = queue.poll(); w != null; w = queue.poll()) {
                 loop.stepping = w;
