@@ -57,7 +57,10 @@ public final class Net {
         return createServer(loop, protocolFactory, host, port, Server.DEFAULT_BACKLOG);
     }
 
-    /** {@link #createServer(EventLoop, Supplier, String, int)} with a listen backlog (default 100). */
+    /**
+     * {@link #createServer(EventLoop, Supplier, String, int)} with a listen backlog (default
+     * {@link Server#DEFAULT_BACKLOG}, the kernel's {@code somaxconn}).
+     */
     public static Future<Server> createServer(EventLoop loop, Supplier<? extends Protocol> protocolFactory,
             String host, int port, int backlog) {
         return Server.create(loop, protocolFactory, host, port, backlog);
@@ -104,6 +107,16 @@ public final class Net {
     /** {@link #startServer(EventLoop, BiFunction, String, int)} with each reader's limit. */
     public static Future<Server> startServer(EventLoop loop,
             BiFunction<StreamReader, StreamWriter, ? extends Future<?>> handler, String host, int port, int limit) {
+        return startServer(loop, handler, host, port, limit, Server.DEFAULT_BACKLOG);
+    }
+
+    /**
+     * {@link #startServer(EventLoop, BiFunction, String, int)} with each reader's limit and the
+     * listen backlog (default {@link Server#DEFAULT_BACKLOG}).
+     */
+    public static Future<Server> startServer(EventLoop loop,
+            BiFunction<StreamReader, StreamWriter, ? extends Future<?>> handler, String host, int port, int limit,
+            int backlog) {
         Objects.requireNonNull(handler, "handler");
         if (limit <= 0) {
             throw new IllegalArgumentException("limit must be positive: " + limit);
@@ -115,7 +128,8 @@ public final class Net {
             }
             return f;
         };
-        return createServer(loop, () -> new StreamProtocol(loop, new StreamReader(loop, limit), nullable), host, port);
+        return createServer(loop, () -> new StreamProtocol(loop, new StreamReader(loop, limit), nullable), host, port,
+                backlog);
     }
 
     /**

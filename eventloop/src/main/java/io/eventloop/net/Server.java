@@ -48,8 +48,15 @@ import org.slf4j.LoggerFactory;
  */
 public final class Server implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Server.class);
-    /** asyncio's default listen backlog, also the most connections accepted per readiness. */
-    public static final int DEFAULT_BACKLOG = 100;
+    /**
+     * The listen backlog when none is given: the kernel's own ceiling,
+     * {@code /proc/sys/net/core/somaxconn} (4096 on Linux 5.4 and later), or 511 where that
+     * cannot be read (nginx's and Redis's default). asyncio's 100 overflows under a burst of
+     * connects: the kernel drops the SYNs past it, and clients wait out a retransmission or
+     * believe they are connected while the server never sees them. The kernel caps any value at
+     * {@code somaxconn}, so a larger one costs nothing.
+     */
+    public static final int DEFAULT_BACKLOG = somaxconn();
     /** asyncio's {@code ACCEPT_RETRY_DELAY}. */
     static final Duration DEFAULT_ACCEPT_RETRY_DELAY = Duration.ofSeconds(1);
 
@@ -74,6 +81,15 @@ public final class Server implements AutoCloseable {
     /** Package-private seams for tests. */
     Acceptor acceptor = ServerSocketChannel::accept;
     Duration acceptRetryDelay = DEFAULT_ACCEPT_RETRY_DELAY;
+
+    private static int somaxconn() {
+        try {
+            int n = Integer.parseInt(java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/net/core/somaxconn")).trim());
+            return n > 0 ? n : 511;
+        } catch (IOException | RuntimeException e) {
+            return 511;
+        }
+    }
 
     private Server(EventLoop loop, Supplier<? extends Protocol> factory, int backlog) {
         this.loop = loop;
