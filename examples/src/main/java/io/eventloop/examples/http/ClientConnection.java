@@ -29,6 +29,8 @@ final class ClientConnection implements Protocol {
     private enum Phase { IDLE, HEAD, BODY_LENGTH, BODY_CHUNKED, BODY_TO_EOF }
 
     private static final int MAX_HEAD = 64 * 1024;
+    /** The longest chunk size line, extensions included (servers send short ones). */
+    private static final int MAX_CHUNK_LINE = 4096;
 
     final String key;
     private final HttpClient client;
@@ -50,8 +52,8 @@ final class ClientConnection implements Protocol {
     private String reason;
     private HttpHeaders headers;
     private boolean keepAlive;
-    private long remaining; // BODY_LENGTH: bytes left; BODY_CHUNKED: of this chunk, -1 at a size line, -2 at a CRLF
-    private boolean trailers;
+    private long remaining; // BODY_LENGTH: bytes left
+    private ChunkedDecoder chunks;
     private byte[] body;
     private int bodyLength;
 
@@ -231,8 +233,7 @@ final class ClientConnection implements Protocol {
         String cl = headers.get("Content-Length");
         if (te != null && te.toLowerCase(java.util.Locale.ROOT).endsWith("chunked")) {
             phase = Phase.BODY_CHUNKED;
-            remaining = -1;
-            trailers = false;
+            chunks = new ChunkedDecoder(MAX_CHUNK_LINE, MAX_HEAD, maxBody);
         } else if (cl != null) {
             try {
                 remaining = Long.parseLong(cl.trim());
@@ -258,61 +259,12 @@ final class ClientConnection implements Protocol {
     }
 
     private boolean parseChunks() throws IOException {
-        while (true) {
-            if (remaining > 0) {
-                int take = (int) Math.min(remaining, end - start);
-                appendBody(take);
-                remaining -= take;
-                if (remaining > 0) {
-                    return false;
-                }
-                remaining = -2;
-            }
-            if (remaining == -2) {
-                if (end - start < 2) {
-                    return false;
-                }
-                start += 2;
-                remaining = -1;
-            }
-            int eol = -1;
-            for (int i = start; i + 1 < end; i++) {
-                if (in[i] == '\r' && in[i + 1] == '\n') {
-                    eol = i;
-                    break;
-                }
-            }
-            if (eol < 0) {
-                if (end - start > MAX_HEAD) {
-                    throw new ProtocolException("chunk size line or trailer too long");
-                }
-                return false;
-            }
-            String line = new String(in, start, eol - start, StandardCharsets.ISO_8859_1);
-            start = eol + 2;
-            if (trailers) {
-                if (line.isEmpty()) {
-                    return true;
-                }
-                continue;
-            }
-            int semi = line.indexOf(';');
-            String hex = (semi < 0 ? line : line.substring(0, semi)).trim();
-            long size;
-            try {
-                size = Long.parseLong(hex, 16);
-            } catch (NumberFormatException e) {
-                throw new ProtocolException("bad chunk size: " + line);
-            }
-            if (size < 0 || bodyLength + size > maxBody) {
-                throw new ProtocolException("response body over the limit of " + maxBody + " bytes");
-            }
-            if (size == 0) {
-                trailers = true;
-            } else {
-                remaining = size;
-            }
-        }
+        start = chunks.decode(in, start, end, (buffer, from, length) -> {
+            ensureBody(length);
+            System.arraycopy(buffer, from, body, bodyLength, length);
+            bodyLength += length;
+        });
+        return chunks.isDone();
     }
 
     private void appendBody(int n) throws IOException {
@@ -322,14 +274,19 @@ final class ClientConnection implements Protocol {
         if ((long) bodyLength + n > maxBody) {
             throw new ProtocolException("response body over the limit of " + maxBody + " bytes");
         }
+        ensureBody(n);
+        System.arraycopy(in, start, body, bodyLength, n);
+        bodyLength += n;
+        start += n;
+    }
+
+    /** Room for {@code n} more body bytes (the chunked decoder has checked the limit already). */
+    private void ensureBody(int n) {
         if (body == null) {
             body = new byte[Math.max(n, phase == Phase.BODY_LENGTH ? (int) Math.min(remaining, 1 << 20) : 8192)];
         } else if (bodyLength + n > body.length) {
             body = Arrays.copyOf(body, Math.max(body.length * 2, bodyLength + n));
         }
-        System.arraycopy(in, start, body, bodyLength, n);
-        bodyLength += n;
-        start += n;
     }
 
     private void finish() {
@@ -338,6 +295,7 @@ final class ClientConnection implements Protocol {
         Future<HttpResponse> p = pending;
         pending = null;
         body = null;
+        chunks = null;
         phase = Phase.IDLE;
         used++;
         if (lost) {

@@ -21,8 +21,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * GET /get            JSON echo of method, path, query arguments and header fields
  * GET /delay/{n}      waits n seconds (0..10, fractional allowed) on the loop, then as /get
  * GET /status/{code}  answers with that status (200..599)
- * GET /bytes/{n}      n pseudo-random bytes (at most 10 MiB); ?chunked=1 streams them chunked,
- *                     ?seed=S makes them reproducible
+ * GET /bytes/{n}      n pseudo-random bytes (at most 10 MiB), made as the client reads them;
+ *                     ?chunked=1 sends them chunked, ?seed=S makes them reproducible
  * </pre>
  * A bad {@code n} or {@code code} gets a 400 naming the value. In aiohttp:
  * <pre>
@@ -106,24 +106,29 @@ public final class HttpBinServer {
         }
         SplittableRandom random = new SplittableRandom(seed);
         List<String> chunked = req.query().get("chunked");
+        HttpResponse.BodyWriter body = sink -> produce(random, count, sink);
         if (chunked == null || chunked.get(0).equals("0") || chunked.get(0).equals("false")) {
-            byte[] data = new byte[count];
-            fill(random, data, count);
-            return Async.completed(new HttpResponse(200, HttpHeaders.of("Content-Type", "application/octet-stream"), data));
+            return Async.completed(HttpResponse.streaming(200, "application/octet-stream", count, body));
         }
-        // Streamed in 16 KiB chunks; each write waits while the client is slower than we are.
-        return Async.completed(HttpResponse.streaming(200, "application/octet-stream", sink -> {
-            int[] left = {count};
-            return Async.repeat(() -> {
-                if (left[0] == 0) {
-                    return Async.completed(false);
-                }
-                byte[] chunk = new byte[Math.min(16 * 1024, left[0])];
-                fill(random, chunk, chunk.length);
-                left[0] -= chunk.length;
-                return sink.write(chunk).map(v -> left[0] > 0);
-            });
-        }));
+        return Async.completed(HttpResponse.streaming(200, "application/octet-stream", body));
+    }
+
+    /**
+     * Writes {@code count} bytes of {@code random} in 16 KiB chunks, each made only when the
+     * client has taken enough of the last: ten mebibytes to a client that does not read cost one
+     * chunk, and a {@code HEAD} costs nothing.
+     */
+    private static Future<Void> produce(SplittableRandom random, int count, HttpResponse.BodySink sink) {
+        int[] left = {count};
+        return Async.repeat(() -> {
+            if (left[0] == 0) {
+                return Async.completed(false);
+            }
+            byte[] chunk = new byte[Math.min(16 * 1024, left[0])];
+            fill(random, chunk, chunk.length);
+            left[0] -= chunk.length;
+            return sink.write(chunk).map(v -> left[0] > 0);
+        });
     }
 
     private static void fill(SplittableRandom random, byte[] data, int count) {

@@ -36,6 +36,7 @@ public final class HttpResponse {
     private final HttpHeaders headers;
     private final byte[] body;
     private final BodyWriter stream;
+    private final long streamLength;
 
     /** A response with a body of bytes (null for none). */
     public HttpResponse(int status, HttpHeaders headers, byte[] body) {
@@ -43,6 +44,11 @@ public final class HttpResponse {
     }
 
     HttpResponse(int status, String reason, HttpHeaders headers, byte[] body, BodyWriter stream) {
+        this(status, reason, headers, body, stream, -1);
+    }
+
+    private HttpResponse(int status, String reason, HttpHeaders headers, byte[] body, BodyWriter stream,
+            long streamLength) {
         if (status < 100 || status > 999) {
             throw new IllegalArgumentException("status must be three digits, got " + status);
         }
@@ -51,6 +57,7 @@ public final class HttpResponse {
         this.headers = headers;
         this.body = body == null ? HttpRequest.NO_BODY : body;
         this.stream = stream;
+        this.streamLength = streamLength;
     }
 
     /** {@code status} with a {@code text/plain; charset=utf-8} body. */
@@ -77,6 +84,22 @@ public final class HttpResponse {
      */
     public static HttpResponse streaming(int status, String contentType, BodyWriter writer) {
         return new HttpResponse(status, Status.reason(status), HttpHeaders.of("Content-Type", contentType), null, writer);
+    }
+
+    /**
+     * A response of {@code length} bytes that {@code writer} produces while it is being sent,
+     * with a {@code Content-Length}: a large body that is never held in memory whole. The writer
+     * runs only when the response is sent (never for {@code HEAD}), and must write exactly
+     * {@code length} bytes: the connection is aborted if it writes more or ends with fewer.
+     *
+     * @throws IllegalArgumentException if {@code length} is negative
+     */
+    public static HttpResponse streaming(int status, String contentType, long length, BodyWriter writer) {
+        if (length < 0) {
+            throw new IllegalArgumentException("length must not be negative, got " + length);
+        }
+        return new HttpResponse(status, Status.reason(status), HttpHeaders.of("Content-Type", contentType), null,
+                writer, length);
     }
 
     /** The status code. */
@@ -112,6 +135,11 @@ public final class HttpResponse {
     /** The producer of a streaming body, or {@code null}. */
     public BodyWriter stream() {
         return stream;
+    }
+
+    /** The length a streaming body was announced with, or -1 when it is sent chunked. */
+    public long streamLength() {
+        return streamLength;
     }
 
     @Override

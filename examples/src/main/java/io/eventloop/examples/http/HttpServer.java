@@ -2,6 +2,7 @@ package io.eventloop.examples.http;
 
 import io.eventloop.EventLoop;
 import io.eventloop.Future;
+import io.eventloop.net.Net;
 import io.eventloop.net.Server;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -48,27 +49,39 @@ public final class HttpServer {
      * {@code with...} methods return a copy.
      *
      * <p>Compared with aiohttp's {@code max_line_size} / {@code max_field_size} /
-     * {@code client_max_size} and {@code keepalive_timeout}: the same knobs, plus a header-read
-     * timeout against clients that trickle a request in (nginx's {@code client_header_timeout}).
+     * {@code client_max_size} and {@code keepalive_timeout}: the same knobs, plus the timeouts a
+     * server facing the open network needs against clients that are slow on purpose, as nginx
+     * has them: header ({@code client_header_timeout}), body ({@code client_body_timeout}, with a
+     * minimum rate as Kestrel's {@code MinRequestBodyDataRate}) and write ({@code send_timeout}).
      */
     public static final class Limits {
-        final int maxRequestLine;
-        final int maxHeaderBytes;
-        final int maxHeaders;
-        final int maxBody;
-        final Duration headerTimeout;
-        final Duration idleTimeout;
-        final int maxPipelined;
+        int maxRequestLine = 8 * 1024;
+        int maxHeaderBytes = 32 * 1024;
+        int maxHeaders = 100;
+        int maxBody = 1024 * 1024;
+        Duration headerTimeout = Duration.ofSeconds(10);
+        Duration bodyTimeout = Duration.ofSeconds(10);
+        int minBodyRate = 1024;
+        Duration writeTimeout = Duration.ofSeconds(30);
+        Duration idleTimeout = Duration.ofSeconds(60);
+        int maxPipelined = 16;
 
-        private Limits(int maxRequestLine, int maxHeaderBytes, int maxHeaders, int maxBody, Duration headerTimeout,
-                Duration idleTimeout, int maxPipelined) {
-            this.maxRequestLine = positive("maxRequestLine", maxRequestLine);
-            this.maxHeaderBytes = positive("maxHeaderBytes", maxHeaderBytes);
-            this.maxHeaders = positive("maxHeaders", maxHeaders);
-            this.maxBody = Math.max(0, maxBody);
-            this.headerTimeout = Objects.requireNonNull(headerTimeout, "headerTimeout");
-            this.idleTimeout = Objects.requireNonNull(idleTimeout, "idleTimeout");
-            this.maxPipelined = positive("maxPipelined", maxPipelined);
+        private Limits() {
+        }
+
+        private Limits copy() {
+            Limits c = new Limits();
+            c.maxRequestLine = maxRequestLine;
+            c.maxHeaderBytes = maxHeaderBytes;
+            c.maxHeaders = maxHeaders;
+            c.maxBody = maxBody;
+            c.headerTimeout = headerTimeout;
+            c.bodyTimeout = bodyTimeout;
+            c.minBodyRate = minBodyRate;
+            c.writeTimeout = writeTimeout;
+            c.idleTimeout = idleTimeout;
+            c.maxPipelined = maxPipelined;
+            return c;
         }
 
         private static int positive(String name, int value) {
@@ -78,48 +91,105 @@ public final class HttpServer {
             return value;
         }
 
+        private static Duration positive(String name, Duration value) {
+            if (value == null || value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException(name + " must be a positive duration, got " + value);
+            }
+            return value;
+        }
+
         /**
-         * The defaults: request line 8 KiB (414 above), header section 32 KiB and 100 fields
-         * (431 above), body 1 MiB (413 above), header-read timeout 10 s (408), idle keep-alive
-         * timeout 60 s (close), 16 requests in flight per connection before reading pauses.
+         * The defaults: request line 8 KiB (414 above), header section and trailer section
+         * 32 KiB each and 100 fields (431 above), body 1 MiB (413 above), header-read timeout
+         * 10 s (408), body timeout 10 s without progress or under 1 KiB/s on average (408),
+         * write timeout 30 s without the client taking a byte (abort), idle keep-alive timeout
+         * 60 s (close), 16 requests in flight per connection before reading pauses.
          */
         public static Limits defaults() {
-            return new Limits(8 * 1024, 32 * 1024, 100, 1024 * 1024, Duration.ofSeconds(10), Duration.ofSeconds(60), 16);
+            return new Limits();
         }
 
         /** Longest request line, in bytes, before a 414. */
         public Limits withMaxRequestLine(int bytes) {
-            return new Limits(bytes, maxHeaderBytes, maxHeaders, maxBody, headerTimeout, idleTimeout, maxPipelined);
+            Limits c = copy();
+            c.maxRequestLine = positive("maxRequestLine", bytes);
+            return c;
         }
 
-        /** Largest header section (after the request line), in bytes, before a 431. */
+        /** Largest header section (after the request line), and trailer section, in bytes, before a 431. */
         public Limits withMaxHeaderBytes(int bytes) {
-            return new Limits(maxRequestLine, bytes, maxHeaders, maxBody, headerTimeout, idleTimeout, maxPipelined);
+            Limits c = copy();
+            c.maxHeaderBytes = positive("maxHeaderBytes", bytes);
+            return c;
         }
 
         /** Most header fields before a 431. */
         public Limits withMaxHeaders(int count) {
-            return new Limits(maxRequestLine, maxHeaderBytes, count, maxBody, headerTimeout, idleTimeout, maxPipelined);
+            Limits c = copy();
+            c.maxHeaders = positive("maxHeaders", count);
+            return c;
         }
 
-        /** Largest request body, in bytes, before a 413. */
+        /** Largest request body, in bytes, before a 413 (0: no body is accepted). */
         public Limits withMaxBody(int bytes) {
-            return new Limits(maxRequestLine, maxHeaderBytes, maxHeaders, bytes, headerTimeout, idleTimeout, maxPipelined);
+            if (bytes < 0) {
+                throw new IllegalArgumentException("maxBody must not be negative, got " + bytes);
+            }
+            Limits c = copy();
+            c.maxBody = bytes;
+            return c;
         }
 
         /** Time from a request's first byte until its header section is complete, before a 408 and close. */
         public Limits withHeaderTimeout(Duration timeout) {
-            return new Limits(maxRequestLine, maxHeaderBytes, maxHeaders, maxBody, timeout, idleTimeout, maxPipelined);
+            Limits c = copy();
+            c.headerTimeout = positive("headerTimeout", timeout);
+            return c;
+        }
+
+        /**
+         * Time a request body may go without a byte arriving, before a 408 and close; also how
+         * often its average rate is checked against {@link #withMinBodyRate}.
+         */
+        public Limits withBodyTimeout(Duration timeout) {
+            Limits c = copy();
+            c.bodyTimeout = positive("bodyTimeout", timeout);
+            return c;
+        }
+
+        /**
+         * Least average rate of a request body, in bytes a second, checked every body timeout
+         * from the first on; slower is a 408 and close. Time the server itself does not read
+         * does not count.
+         */
+        public Limits withMinBodyRate(int bytesPerSecond) {
+            Limits c = copy();
+            c.minBodyRate = positive("minBodyRate", bytesPerSecond);
+            return c;
+        }
+
+        /**
+         * Time output may wait in the connection's buffer without the client taking a byte of
+         * it, before the connection is aborted.
+         */
+        public Limits withWriteTimeout(Duration timeout) {
+            Limits c = copy();
+            c.writeTimeout = positive("writeTimeout", timeout);
+            return c;
         }
 
         /** Time a keep-alive connection may sit with no request before it is closed. */
         public Limits withIdleTimeout(Duration timeout) {
-            return new Limits(maxRequestLine, maxHeaderBytes, maxHeaders, maxBody, headerTimeout, timeout, maxPipelined);
+            Limits c = copy();
+            c.idleTimeout = positive("idleTimeout", timeout);
+            return c;
         }
 
         /** Requests parsed but not yet answered on one connection before reading pauses. */
         public Limits withMaxPipelined(int count) {
-            return new Limits(maxRequestLine, maxHeaderBytes, maxHeaders, maxBody, headerTimeout, idleTimeout, count);
+            Limits c = copy();
+            c.maxPipelined = positive("maxPipelined", count);
+            return c;
         }
     }
 
@@ -132,6 +202,8 @@ public final class HttpServer {
     private final List<Route> patterns = new ArrayList<>();
     private Limits limits = Limits.defaults();
     private long accepted; // loop thread
+    /** The connections open now, for {@link #finishConnections()}; loop thread. */
+    private final Set<ServerConnection> open = new LinkedHashSet<>();
 
     /** A server with no routes (every request gets a 404) and the default limits. */
     public HttpServer() {
@@ -181,10 +253,46 @@ public final class HttpServer {
      * {@code web.TCPSite(runner, host, port).start()}. Call on the loop thread.
      */
     public Future<Server> start(EventLoop loop, String host, int port) {
-        return loop.createServer(() -> {
+        return start(loop, host, port, Server.DEFAULT_BACKLOG);
+    }
+
+    /** {@link #start(EventLoop, String, int)} with a listen backlog (default: the kernel's {@code somaxconn}). */
+    public Future<Server> start(EventLoop loop, String host, int port, int backlog) {
+        return Net.createServer(loop, () -> {
             accepted++;
             return new ServerConnection(this, limits);
-        }, host, port);
+        }, host, port, backlog);
+    }
+
+    /**
+     * Finishes every open connection gracefully, for a shutdown after the listening socket is
+     * closed: each reads no more requests, answers those it has read (the last with
+     * {@code Connection: close}) and closes; an idle one closes now. A client that does not read
+     * its answers is aborted by the write timeout, or by the caller after its grace period
+     * ({@link Server#abortClients()}). aiohttp's {@code runner.cleanup()} with its
+     * {@code shutdown_timeout}. Loop thread.
+     */
+    public void finishConnections() {
+        for (ServerConnection c : new ArrayList<>(open)) {
+            c.finish();
+        }
+    }
+
+    /** Bytes waiting in the write buffers of every open connection (loop thread). */
+    long outputBuffered() {
+        long sum = 0;
+        for (ServerConnection c : open) {
+            sum += c.outputBuffered();
+        }
+        return sum;
+    }
+
+    void opened(ServerConnection c) {
+        open.add(c);
+    }
+
+    void closed(ServerConnection c) {
+        open.remove(c);
     }
 
     /** How many connections the servers started from this object accepted (loop thread). */

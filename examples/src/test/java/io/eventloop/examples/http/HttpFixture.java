@@ -22,6 +22,8 @@ final class HttpFixture implements AutoCloseable {
     final HttpServer http;
     final Server server;
     final List<ErrorContext> errors = new CopyOnWriteArrayList<>();
+    /** How many times the body of {@code /counted} (1 MiB, streamed with a length) was produced. */
+    final java.util.concurrent.atomic.AtomicInteger produced = new java.util.concurrent.atomic.AtomicInteger();
 
     HttpFixture(HttpServer.Limits limits) throws Exception {
         t = new LoopThread("http-test-loop");
@@ -32,6 +34,11 @@ final class HttpFixture implements AutoCloseable {
                     throw new IllegalStateException("handler bug");
                 })
                 .get("/fail", req -> Async.failed(new IllegalStateException("handler failed")))
+                .get("/counted", req -> Async.completed(HttpResponse.streaming(200, "application/octet-stream", 1 << 20,
+                        sink -> {
+                            produced.incrementAndGet();
+                            return sink.write(new byte[1 << 20]);
+                        })))
                 .get("/slow-stream", req -> Async.completed(HttpResponse.streaming(200, "text/plain", sink -> {
                     int[] left = {3};
                     return Async.repeat(() -> Async.sleep(Duration.ofMillis(150))
@@ -54,6 +61,16 @@ final class HttpFixture implements AutoCloseable {
 
     String url(String path) {
         return "http://127.0.0.1:" + port() + path;
+    }
+
+    /** Bytes waiting in the write buffers of the server's connections. */
+    long outputBuffered() throws Exception {
+        return t.call(() -> Async.completed(http.outputBuffered()));
+    }
+
+    /** Connections the server holds open. */
+    int connections() throws Exception {
+        return t.call(() -> Async.completed(server.connectionCount()));
     }
 
     long accepted() throws Exception {

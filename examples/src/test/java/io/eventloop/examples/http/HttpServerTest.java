@@ -276,6 +276,9 @@ class HttpServerTest {
                 Arguments.of("body over the limit", "POST /echo HTTP/1.1\r\n" + host + "Content-Length: 2000000\r\n\r\n", List.of(413)),
                 Arguments.of("chunked body over the limit", "POST /echo HTTP/1.1\r\n" + host + "Transfer-Encoding: chunked\r\n\r\n200000\r\n", List.of(413)),
                 Arguments.of("malformed chunk size", "POST /echo HTTP/1.1\r\n" + host + "Transfer-Encoding: chunked\r\n\r\nzz\r\n", List.of(400)),
+                Arguments.of("bare LF chunk lines", "POST /echo HTTP/1.1\r\n" + host + "Transfer-Encoding: chunked\r\n\r\n3\nabc\n0\n\n", List.of(400)),
+                Arguments.of("20,000 trailer lines", "POST /echo HTTP/1.1\r\n" + host + "Transfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n"
+                        + "X-T: 1234\r\n".repeat(20_000) + "\r\n", List.of(431)),
                 Arguments.of("NUL in the request line", "GET /\0 HTTP/1.1\r\n" + host + "\r\n", List.of(400)),
                 Arguments.of("NUL in a header field", "GET / HTTP/1.1\r\n" + host + "X-A: a\0b\r\n\r\n", List.of(400)),
                 Arguments.of("bare LF line ends", "GET / HTTP/1.1\n" + host.replace("\r", "") + "\n", List.of(400)),

@@ -30,7 +30,16 @@ final class RawHttp implements AutoCloseable {
     private final OutputStream out;
 
     RawHttp(int port) throws IOException {
-        socket = new Socket("127.0.0.1", port);
+        this(port, 0);
+    }
+
+    /** A client whose socket receive buffer is {@code receiveBuffer} bytes (0: the system's). */
+    RawHttp(int port, int receiveBuffer) throws IOException {
+        socket = new Socket();
+        if (receiveBuffer > 0) {
+            socket.setReceiveBufferSize(receiveBuffer); // before connecting, so the window is small from the start
+        }
+        socket.connect(new java.net.InetSocketAddress("127.0.0.1", port));
         socket.setSoTimeout(30_000); // a hang guard, not a timing assertion
         in = new BufferedInputStream(socket.getInputStream());
         out = socket.getOutputStream();
@@ -44,6 +53,16 @@ final class RawHttp implements AutoCloseable {
         out.write(bytes);
         out.flush();
         return this;
+    }
+
+    /** Bytes that can be read without blocking. */
+    int available() throws IOException {
+        return in.available();
+    }
+
+    /** Reads what has come, at most {@code max} bytes, waiting for at least one; -1 at EOF. */
+    int readSome(int max) throws IOException {
+        return in.read(new byte[max]);
     }
 
     void shutdownOutput() throws IOException {
