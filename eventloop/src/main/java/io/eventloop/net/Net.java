@@ -98,6 +98,15 @@ public final class Net {
      * once to the loop's exception handler and only that connection is closed. A handler that
      * returns {@code null} keeps the connection open until its writer is closed (a "callback"
      * handler that started its own work).
+     *
+     * <p>One failure is not reported: the connection's own loss. A handler that fails with the
+     * very exception its read or drain failed with because the peer reset or the connection was
+     * aborted (or with an exception caused by it) is logged at DEBUG only, so a plain
+     * read-write-drain handler needs no {@code recover} for a peer that goes away. asyncio reports
+     * that too, as an "Unhandled exception in client_connected_cb"; we do not, because a reset is a
+     * normal event for a server, and one ERROR with a stack trace per reset floods the log of a
+     * busy one. Any other failure, an {@code IOException} unrelated to the loss included, is
+     * reported as before.
      */
     public static Future<Server> startServer(EventLoop loop,
             BiFunction<StreamReader, StreamWriter, ? extends Future<?>> handler, String host, int port) {

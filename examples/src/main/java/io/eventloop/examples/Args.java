@@ -1,5 +1,6 @@
 package io.eventloop.examples;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -77,6 +78,18 @@ public final class Args {
             fail("--" + name + " needs a number, got " + values.get(name));
             return 0;
         }
+    }
+
+    /**
+     * The value of option {@code --name}, a number of seconds (fractions allowed), as a duration;
+     * not a number, or a negative one, prints the usage and exits.
+     */
+    public Duration seconds(String name) {
+        double s = doubleValue(name);
+        if (!(s >= 0) || Double.isInfinite(s)) {
+            fail("--" + name + " needs a number of seconds (0 or more), got " + values.get(name));
+        }
+        return Duration.ofMillis(Math.round(s * 1000));
     }
 
     private String usageText() {

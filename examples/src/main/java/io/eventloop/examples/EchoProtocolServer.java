@@ -2,10 +2,12 @@ package io.eventloop.examples;
 
 import io.eventloop.EventLoop;
 import io.eventloop.Future;
+import io.eventloop.net.Net;
 import io.eventloop.net.Protocol;
 import io.eventloop.net.Server;
 import io.eventloop.net.Transport;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 
 /**
  * An echo server on the transport/protocol layer: the fast path (no allocation per request, no
@@ -27,7 +29,9 @@ import java.nio.ByteBuffer;
  * server's memory: once the write buffer passes its high-water mark the server stops reading
  * from that peer until the buffer drains.
  *
- * <p>{@code ./run echo-protocol [--host 127.0.0.1] [--port 8889]}.
+ * <p>{@code ./run echo-protocol [--host 127.0.0.1] [--port 8889] [--grace 10] [--backlog N]}. On INT
+ * or TERM it stops accepting, closes each connection once its echo is flushed, and aborts those
+ * still open after {@code --grace} seconds (see {@link Shutdown}).
  */
 public final class EchoProtocolServer {
     private EchoProtocolServer() {
@@ -58,18 +62,28 @@ public final class EchoProtocolServer {
         }
     }
 
-    /** Starts the server on {@code loop}. */
+    /** Starts the server on {@code loop}, with the default listen backlog. */
     static Future<Server> start(EventLoop loop, String host, int port) {
-        return loop.createServer(Echo::new, host, port);
+        return start(loop, host, port, Server.DEFAULT_BACKLOG);
     }
 
-    /** Runs the server: {@code ./run echo-protocol [--host H] [--port P]}. */
+    /** Starts the server on {@code loop} with a listen backlog. */
+    static Future<Server> start(EventLoop loop, String host, int port, int backlog) {
+        return Net.createServer(loop, Echo::new, host, port, backlog);
+    }
+
+    /** Runs the server: {@code ./run echo-protocol [--host H] [--port P] [--grace SECONDS] [--backlog N]}. */
     public static void main(String[] args) {
-        Args a = Args.parse(args, "./run echo-protocol [options]", "host", "127.0.0.1", "port", "8889");
+        Args a = Args.parse(args, "./run echo-protocol [options]", "host", "127.0.0.1", "port", "8889",
+                "grace", String.valueOf(Shutdown.DEFAULT_GRACE.toSeconds()),
+                "backlog", String.valueOf(Server.DEFAULT_BACKLOG));
         String host = a.get("host");
+        int port = a.intValue("port");
+        int backlog = a.intValue("backlog");
+        Duration grace = a.seconds("grace");
         EventLoop.run(() -> {
             EventLoop loop = EventLoop.current();
-            return start(loop, host, a.intValue("port")).then(server -> Shutdown.serveUntilExit(loop, host, server));
+            return start(loop, host, port, backlog).then(server -> Shutdown.serveUntilExit(loop, host, server, grace));
         });
     }
 }

@@ -3,9 +3,11 @@ package io.eventloop.examples;
 import io.eventloop.Async;
 import io.eventloop.EventLoop;
 import io.eventloop.Future;
+import io.eventloop.net.Net;
 import io.eventloop.net.Server;
 import io.eventloop.net.StreamReader;
 import io.eventloop.net.StreamWriter;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +24,9 @@ import org.slf4j.LoggerFactory;
  * server = await asyncio.start_server(handle, host, port)
  * await server.serve_forever()
  * </pre>
- * {@code ./run echo [--host 127.0.0.1] [--port 8888]}; try it with {@code nc 127.0.0.1 8888}.
+ * {@code ./run echo [--host 127.0.0.1] [--port 8888] [--grace 10] [--backlog N]}; try it with
+ * {@code nc 127.0.0.1 8888}. On INT or TERM it stops accepting, closes each connection once its
+ * echo is flushed, and aborts those still open after {@code --grace} seconds (see {@link Shutdown}).
  */
 public final class EchoServer {
     private static final Logger log = LoggerFactory.getLogger(EchoServer.class);
@@ -43,18 +47,28 @@ public final class EchoServer {
         // when the future completes, the server closes the connection after flushing
     }
 
-    /** Starts the server on {@code loop}. */
+    /** Starts the server on {@code loop}, with the default listen backlog. */
     static Future<Server> start(EventLoop loop, String host, int port) {
-        return loop.startServer(EchoServer::handle, host, port);
+        return start(loop, host, port, Server.DEFAULT_BACKLOG);
     }
 
-    /** Runs the server: {@code ./run echo [--host H] [--port P]}. */
+    /** Starts the server on {@code loop} with a listen backlog. */
+    static Future<Server> start(EventLoop loop, String host, int port, int backlog) {
+        return Net.startServer(loop, EchoServer::handle, host, port, StreamReader.DEFAULT_LIMIT, backlog);
+    }
+
+    /** Runs the server: {@code ./run echo [--host H] [--port P] [--grace SECONDS] [--backlog N]}. */
     public static void main(String[] args) {
-        Args a = Args.parse(args, "./run echo [options]", "host", "127.0.0.1", "port", "8888");
+        Args a = Args.parse(args, "./run echo [options]", "host", "127.0.0.1", "port", "8888",
+                "grace", String.valueOf(Shutdown.DEFAULT_GRACE.toSeconds()),
+                "backlog", String.valueOf(Server.DEFAULT_BACKLOG));
         String host = a.get("host");
+        int port = a.intValue("port");
+        int backlog = a.intValue("backlog");
+        Duration grace = a.seconds("grace");
         EventLoop.run(() -> {
             EventLoop loop = EventLoop.current();
-            return start(loop, host, a.intValue("port")).then(server -> Shutdown.serveUntilExit(loop, host, server));
+            return start(loop, host, port, backlog).then(server -> Shutdown.serveUntilExit(loop, host, server, grace));
         });
     }
 }

@@ -3,12 +3,15 @@ package io.eventloop.examples;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.eventloop.ErrorContext;
 import io.eventloop.net.Server;
 import java.io.DataInputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 class EchoServersTest {
@@ -65,6 +68,29 @@ class EchoServersTest {
                 return server.waitClosed();
             });
         }
+    }
+
+    @Test
+    void peerResetsAreNotReportedAsErrors() throws Exception {
+        List<ErrorContext> reports = new CopyOnWriteArrayList<>();
+        try (LoopThread t = new LoopThread("echo-loop")) {
+            Server server = t.call(() -> {
+                t.loop.setExceptionHandler((loop, context) -> reports.add(context));
+                return EchoServer.start(t.loop, "127.0.0.1", 0);
+            });
+            for (int i = 0; i < 50; i++) {
+                try (Socket s = new Socket("127.0.0.1", server.port())) {
+                    s.getOutputStream().write('x');
+                    assertEquals('x', s.getInputStream().read()); // the handler is waiting in a read
+                    s.setSoLinger(true, 0); // close() sends RST
+                }
+            }
+            t.call(() -> {
+                server.close();
+                return server.waitClosed();
+            });
+        } // closing the loop reports any failed future nobody retrieved
+        assertEquals(List.of(), reports);
     }
 
     @Test
