@@ -31,7 +31,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * app.router.add_get("/delay/{n}", delay)     # async def delay(request): await asyncio.sleep(...)
  * web.run_app(app, host=host, port=port)
  * </pre>
- * {@code ./run http-server [--host 127.0.0.1] [--port 8080]}.
+ * {@code ./run http-server [--host 127.0.0.1] [--port 8080] [--grace 10] [--backlog N]}, and a flag for
+ * every limit of {@link HttpServer.Limits} ({@code ./run http-server --help} lists them; the
+ * defaults and what each does are in docs/operations.md).
  */
 public final class HttpBinServer {
     /** The most {@code /bytes/{n}} sends. */
@@ -184,13 +186,45 @@ public final class HttpBinServer {
         return sb.append("\n}\n").toString();
     }
 
-    /** Serves until Ctrl-C. */
+    /**
+     * Serves until INT or TERM, then stops gracefully: stops accepting, answers the requests in
+     * flight (with {@code Connection: close}), closes idle connections, and aborts what is still
+     * open after {@code --grace} seconds. Every limit of {@link HttpServer.Limits} has a flag.
+     */
     public static void main(String[] args) {
-        Args a = Args.parse(args, "./run http-server [options]", "host", "127.0.0.1", "port", "8080");
+        HttpServer.Limits d = HttpServer.Limits.defaults();
+        Args a = Args.parse(args, "./run http-server [options]", "host", "127.0.0.1", "port", "8080",
+                "grace", String.valueOf(Shutdown.DEFAULT_GRACE.toSeconds()), "backlog", String.valueOf(Server.DEFAULT_BACKLOG),
+                "max-request-line", String.valueOf(d.maxRequestLine), "max-header-bytes", String.valueOf(d.maxHeaderBytes),
+                "max-headers", String.valueOf(d.maxHeaders), "max-body", String.valueOf(d.maxBody),
+                "header-timeout", String.valueOf(d.headerTimeout.toSeconds()),
+                "body-timeout", String.valueOf(d.bodyTimeout.toSeconds()), "min-body-rate", String.valueOf(d.minBodyRate),
+                "write-timeout", String.valueOf(d.writeTimeout.toSeconds()),
+                "idle-timeout", String.valueOf(d.idleTimeout.toSeconds()), "max-pipelined", String.valueOf(d.maxPipelined));
+        HttpServer http;
+        try {
+            http = create().limits(d.withMaxRequestLine(a.intValue("max-request-line"))
+                    .withMaxHeaderBytes(a.intValue("max-header-bytes"))
+                    .withMaxHeaders(a.intValue("max-headers"))
+                    .withMaxBody(a.intValue("max-body"))
+                    .withHeaderTimeout(a.seconds("header-timeout"))
+                    .withBodyTimeout(a.seconds("body-timeout"))
+                    .withMinBodyRate(a.intValue("min-body-rate"))
+                    .withWriteTimeout(a.seconds("write-timeout"))
+                    .withIdleTimeout(a.seconds("idle-timeout"))
+                    .withMaxPipelined(a.intValue("max-pipelined")));
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
         String host = a.get("host");
+        Duration grace = a.seconds("grace");
+        int backlog = a.intValue("backlog");
         EventLoop.run(() -> {
             EventLoop loop = EventLoop.current();
-            return start(loop, host, a.intValue("port")).then(server -> Shutdown.serveUntilExit(loop, host, server));
+            return http.start(loop, host, a.intValue("port"), backlog)
+                    .then(server -> Shutdown.serveUntilExit(loop, host, server, grace, http::finishConnections));
         });
     }
 }
