@@ -82,9 +82,11 @@ public final class Server implements AutoCloseable {
     Acceptor acceptor = ServerSocketChannel::accept;
     Duration acceptRetryDelay = DEFAULT_ACCEPT_RETRY_DELAY;
 
+    /** Read line by line: a procfs file says its size is 0, and a whole-file read here returned "4" of "4096". */
     private static int somaxconn() {
-        try {
-            int n = Integer.parseInt(java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/net/core/somaxconn")).trim());
+        try (java.io.BufferedReader r = java.nio.file.Files.newBufferedReader(java.nio.file.Path.of("/proc/sys/net/core/somaxconn"))) {
+            String line = r.readLine();
+            int n = line == null ? 0 : Integer.parseInt(line.trim());
             return n > 0 ? n : 511;
         } catch (IOException | RuntimeException e) {
             return 511;
