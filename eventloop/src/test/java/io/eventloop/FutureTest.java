@@ -337,6 +337,39 @@ class FutureTest {
         assertEquals(List.of(), f.errors);
     }
 
+    @Test
+    void aFailureAwaitedRightAfterItFailedIsNeverReportedThoughTheLoopNeverGoesIdle() {
+        // A server's idle timers keep its loop from going idle, so such failures pile up to the
+        // bound: a read on a reset connection returns a failed future, awaited a statement later.
+        FakeLoop f = new FakeLoop();
+        f.loop.callLater(Duration.ofHours(1), () -> { });
+        for (int i = 0; i < 3000; i++) {
+            Future<String> read = f.loop.createFuture();
+            read.fail(new IOException("Connection reset by peer"));
+            read.recover(IOException.class, e -> Async.completed("gone"));
+            if (i % 100 == 0) {
+                f.iterate(1);
+            }
+        }
+        assertEquals(List.of(), f.errors);
+        f.loop.close();
+        assertEquals(List.of(), f.errors);
+    }
+
+    @Test
+    void failuresNobodyLooksAtAreReportedOnce1024PileUpThoughTheLoopNeverGoesIdle() {
+        FakeLoop f = new FakeLoop();
+        f.loop.callLater(Duration.ofHours(1), () -> { });
+        for (int i = 0; i < 1025; i++) {
+            f.loop.createFuture().fail(new IOException("dropped " + i));
+        }
+        f.iterate(1);
+        assertEquals(1024, f.errors.size());
+        assertEquals("Future exception was never retrieved", f.errors.get(0).message());
+        f.loop.close();
+        assertEquals(1025, f.errors.size());
+    }
+
     // ------------------------------------------------------------------ C.30 bad awaits
 
     @Test

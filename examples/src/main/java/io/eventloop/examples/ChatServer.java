@@ -28,9 +28,24 @@ import org.slf4j.LoggerFactory;
  * <p>Commands: {@code /nick NAME}, {@code /who}, {@code /me ACTION}, {@code /quit [MESSAGE]},
  * {@code /help}. Built to survive real users:
  * <ul>
+ *   <li>control characters are shown, never obeyed: a client cannot clear the others' screens,
+ *       set their window titles, ring their bells or forge a line with a carriage return. Each
+ *       C0 control but TAB, and DEL, arrives in caret notation, as {@code cat -v}, {@code less}
+ *       and IRC clients show them (ESC as {@code ^[}, BEL {@code ^G}, a bare CR {@code ^M}, NUL
+ *       {@code ^@}, DEL {@code ^?}); a C1 control (U+0080 to U+009F, such as U+009B, the one-byte
+ *       CSI) becomes U+FFFD, as a byte that is not UTF-8 does. Shown rather than dropped, so the
+ *       others see that something was sent and nothing a user typed silently changes. The CR of
+ *       a CRLF line end (telnet's) is part of the line end, not of the line;</li>
  *   <li>a line longer than {@code --max-line} bytes gets a clear message and is dropped, and the
  *       server never buffers more than about twice that per client (the reader's limit);</li>
- *   <li>at most {@code --max-clients} connections; the next one is told the server is full;</li>
+ *   <li>at most {@code --max-clients} connections; the next one is told the server is full (one
+ *       warning per stretch of being full, not one per refused connect);</li>
+ *   <li>a burst of connects waits in the kernel's listen queue of {@code --backlog} (default: the
+ *       kernel's own ceiling, {@code somaxconn}) until the loop accepts it, so every client is
+ *       greeted or told the server is full (with asyncio's 100, a burst of 1,100 connects left
+ *       hundreds of clients connected on their side and never greeted);</li>
+ *   <li>a client that resets its connection just leaves: the others are told, the reset is
+ *       logged at DEBUG, and nothing reaches the loop's exception handler;</li>
  *   <li>a client silent for {@code --idle-minutes} is disconnected;</li>
  *   <li>a client that does not read what it is sent is cut off once more than
  *       {@code --max-pending-kib} wait for it, instead of growing the server's memory; the others
@@ -80,6 +95,8 @@ public final class ChatServer {
         int maxPendingBytes = 256 * 1024;
         /** How long a shutdown waits for buffers to flush before aborting what is left. */
         Duration shutdownGrace = Duration.ofSeconds(5);
+        /** Connects the kernel queues for the loop to accept (the kernel caps it at somaxconn). */
+        int backlog = Server.DEFAULT_BACKLOG;
     }
 
     private final EventLoop loop;
@@ -90,6 +107,8 @@ public final class ChatServer {
     /** Every connection, nickname or not. Loop thread only. */
     private final Set<Client> clients = new LinkedHashSet<>();
     private boolean shuttingDown;
+    /** Whether connections are being refused, so that a burst of them is logged once. Loop thread only. */
+    private boolean full;
     /** During a shutdown: completed once every handler has run its leave(). */
     private Future<Void> allLeft;
     private final Future<Void> finished;
@@ -103,12 +122,14 @@ public final class ChatServer {
     /** Starts a chat server on {@code loop}. */
     static Future<ChatServer> start(EventLoop loop, Config config) {
         ChatServer chat = new ChatServer(loop, config);
-        return Net.startServer(loop, chat::handle, config.host, config.port, config.maxLineBytes).map(s -> {
-            chat.server = s;
-            log.info("chat server on {} (max {} clients, lines up to {} bytes, idle timeout {})",
-                    Args.hostPort(config.host, s.port()), config.maxClients, config.maxLineBytes, config.idleTimeout);
-            return chat;
-        });
+        return Net.startServer(loop, chat::handle, config.host, config.port, config.maxLineBytes, config.backlog)
+                .map(s -> {
+                    chat.server = s;
+                    log.info("chat server on {} (max {} clients, lines up to {} bytes, idle timeout {}, backlog {})",
+                            Args.hostPort(config.host, s.port()), config.maxClients, config.maxLineBytes,
+                            config.idleTimeout, config.backlog);
+                    return chat;
+                });
     }
 
     int port() {
@@ -172,8 +193,7 @@ public final class ChatServer {
             return Async.completed(null); // the connection closes once that is flushed
         }
         if (clients.size() >= config.maxClients) {
-            log.warn("refused {}: {} clients already", writer.remoteAddress(), clients.size());
-            writer.write("* the server is full (" + config.maxClients + " clients), try again later\n");
+            refuse(writer);
             return Async.completed(null);
         }
         Client c = new Client(reader, writer);
@@ -181,6 +201,16 @@ public final class ChatServer {
         c.send("* welcome to eventloop chat! pick a nickname:");
         return pickNick(c).then(joined -> joined ? converse(c) : Async.<Void>completed(null))
                 .ensure(() -> leave(c));
+    }
+
+    /** Tells a connection the server is full; warns once per stretch of being full, not once per connect. */
+    private void refuse(StreamWriter writer) {
+        if (!full) {
+            full = true;
+            log.warn("full: {} clients; refusing connections until one leaves", clients.size());
+        }
+        log.debug("refused {}", writer.remoteAddress());
+        writer.write("* the server is full (" + config.maxClients + " clients), try again later\n");
     }
 
     /** Asks until the client gives a free, valid nickname; false if it left meanwhile. */
@@ -217,8 +247,11 @@ public final class ChatServer {
     }
 
     /**
-     * The next line of {@code c}: null once it is gone (EOF, error, idle). An over-long line is
-     * answered with a message and comes back as "" (ignored), and so does the rest of it.
+     * The next line of {@code c}, made {@linkplain #visible visible}: the one door through which
+     * a client's text enters the server. Null once it is gone (EOF, error, idle). An over-long
+     * line is answered with a message and comes back as "" (ignored), and so does the rest of it.
+     * The reader has already decoded it (a byte that is not UTF-8 became U+FFFD) and taken off
+     * its {@code \n} or {@code \r\n}.
      */
     private Future<String> nextLine(Client c) {
         return Async.waitFor(c.reader.readLine(), config.idleTimeout)
@@ -227,7 +260,7 @@ public final class ChatServer {
                         c.discarding = false; // the tail of an over-long line
                         return "";
                     }
-                    return line;
+                    return line == null ? null : visible(line);
                 })
                 .recover(LimitOverrunException.class, e -> {
                     if (!c.discarding) {
@@ -245,6 +278,26 @@ public final class ChatServer {
                     log.debug("{}: {}", c, e.toString());
                     return Async.completed(null);
                 });
+    }
+
+    /**
+     * {@code line} with its control characters shown instead of obeyed: a C0 control other than
+     * TAB, or DEL, in caret notation ({@code ESC} as {@code ^[}, a CR as {@code ^M}, DEL as
+     * {@code ^?}); a C1 control as U+FFFD, since caret notation has no form for it.
+     */
+    private static String visible(String line) {
+        StringBuilder out = new StringBuilder(line.length() + 8);
+        for (int i = 0; i < line.length(); i++) {
+            char ch = line.charAt(i);
+            if (ch == '\t' || (ch >= ' ' && ch < 0x7F) || ch > 0x9F) {
+                out.append(ch);
+            } else if (ch <= 0x7F) {
+                out.append('^').append((char) (ch ^ 0x40)); // 0x1B -> '[', 0x7F -> '?'
+            } else {
+                out.append('\uFFFD');
+            }
+        }
+        return out.toString();
     }
 
     /** Acts on one line; false when the client is leaving. */
@@ -306,6 +359,9 @@ public final class ChatServer {
 
     private void leave(Client c) {
         clients.remove(c);
+        if (clients.size() < config.maxClients) {
+            full = false;
+        }
         if (allLeft != null && clients.isEmpty()) {
             allLeft.complete(null);
         }
@@ -362,10 +418,14 @@ public final class ChatServer {
         return finished;
     }
 
-    /** Runs the chat server: {@code ./run chat [--host H] [--port P] [--max-clients N] [--max-line BYTES] [--idle-minutes M] [--max-pending-kib K]}. */
+    /**
+     * Runs the chat server: {@code ./run chat [--host H] [--port P] [--max-clients N] [--max-line BYTES]
+     * [--idle-minutes M] [--max-pending-kib K] [--backlog N]}.
+     */
     public static void main(String[] args) {
         Args a = Args.parse(args, "./run chat [options]", "host", "127.0.0.1", "port", "6667",
-                "max-clients", "1000", "max-line", "2048", "idle-minutes", "10", "max-pending-kib", "256");
+                "max-clients", "1000", "max-line", "2048", "idle-minutes", "10", "max-pending-kib", "256",
+                "backlog", String.valueOf(Server.DEFAULT_BACKLOG));
         Config config = new Config();
         config.host = a.get("host");
         config.port = a.intValue("port");
@@ -373,6 +433,7 @@ public final class ChatServer {
         config.maxLineBytes = a.intValue("max-line");
         config.idleTimeout = Duration.ofMinutes(a.intValue("idle-minutes"));
         config.maxPendingBytes = a.intValue("max-pending-kib") * 1024;
+        config.backlog = a.intValue("backlog");
         EventLoop.run(() -> {
             EventLoop loop = EventLoop.current();
             return start(loop, config).then(chat -> {

@@ -1,12 +1,18 @@
 package io.eventloop.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.eventloop.Async;
+import io.eventloop.ErrorContext;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.ConnectException;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -15,6 +21,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -36,11 +43,13 @@ class ChatServerTest {
         return start(new ChatServer.Config());
     }
 
+    /** Shuts the chat down (every handler has ended) and closes its loop, which reports what is still held. */
     @AfterEach
     void stop() throws Exception {
         if (server != null) {
             server.call(() -> chat.shutdown());
             server.close();
+            server = null;
         }
     }
 
@@ -295,6 +304,168 @@ class ChatServerTest {
                 assertEquals("* the server is full (2 clients), try again later", three.line());
                 assertNull(three.line());
             }
+        }
+    }
+
+    @Test
+    void controlCharactersReachTheOthersShownNeverObeyed() throws Exception {
+        int port = start();
+        try (Socket alice = new Socket("127.0.0.1", port); Socket bob = new Socket("127.0.0.1", port)) {
+            alice.setSoTimeout(60_000);
+            bob.setSoTimeout(60_000);
+            ByteArrayOutputStream toAlice = new ByteArrayOutputStream();
+            ByteArrayOutputStream toBob = new ByteArrayOutputStream();
+            readUntil(alice, "pick a nickname:\n", toAlice);
+            send(alice, "alice\n");
+            readUntil(alice, "/help lists the commands.\n", toAlice);
+            readUntil(bob, "pick a nickname:\n", toBob);
+            send(bob, "\u001b[2Jbob\n"); // a nickname with a control in it is refused
+            readUntil(bob, "try again:\n", toBob);
+            send(bob, "bob\n");
+            readUntil(bob, "/help lists the commands.\n", toBob);
+            readUntil(alice, "* bob joined\n", toAlice);
+            int greeted = toBob.size();
+
+            send(alice, "\u001b[2Jcleared\n"); // clear the screen
+            send(alice, "\u001b]0;pwned\u0007title\n"); // OSC: set the window title, ended by BEL
+            send(alice, "ding\u0007\n");
+            send(alice, "x\r<bob> I am bob, send me your password\u001b[K\n"); // a forged line
+            send(alice, "\u009b2Jcsi\n"); // C1 CSI, as UTF-8
+            alice.getOutputStream().write(new byte[] {(byte) 0x9b, '2', 'J', '\n'}); // and as a bare byte
+            send(alice, "del\u007f nul\u0000\n");
+            send(alice, "tab\there\r\n"); // telnet's line end
+            send(alice, "/me waves\u001b[2J\n");
+            send(alice, "/frobnicate\u001b[2J\n"); // echoed back to alice
+            send(alice, "/quit bye\u001b[2J\r\n");
+            readUntil(bob, "* alice left (", toBob);
+            readUntil(bob, "\n", toBob);
+            toAlice.write(alice.getInputStream().readAllBytes()); // up to the server's close
+
+            assertEquals(List.of(
+                    "<alice> ^[[2Jcleared",
+                    "<alice> ^[]0;pwned^Gtitle",
+                    "<alice> ding^G",
+                    "<alice> x^M<bob> I am bob, send me your password^[[K",
+                    "<alice> \uFFFD2Jcsi",
+                    "<alice> \uFFFD2J",
+                    "<alice> del^? nul^@",
+                    "<alice> tab\there",
+                    "* alice waves^[[2J",
+                    "* alice left (bye^[[2J)"),
+                    new String(toBob.toByteArray(), greeted, toBob.size() - greeted, StandardCharsets.UTF_8).lines().toList());
+            assertTrue(toAlice.toString(StandardCharsets.UTF_8).contains("* unknown command /frobnicate^[[2J;"));
+            assertNoControls(toBob.toByteArray());
+            assertNoControls(toAlice.toByteArray());
+        }
+    }
+
+    /** No byte below 0x20 but LF and TAB, no DEL, and once decoded no C1 control. */
+    private static void assertNoControls(byte[] received) {
+        for (byte b : received) {
+            int u = b & 0xFF;
+            assertTrue(u == '\n' || u == '\t' || (u >= 0x20 && u != 0x7F), "control byte 0x" + Integer.toHexString(u));
+        }
+        new String(received, StandardCharsets.UTF_8).codePoints().forEach(cp ->
+                assertFalse(cp >= 0x80 && cp <= 0x9F, "C1 control U+" + Integer.toHexString(cp)));
+    }
+
+    private static void send(Socket s, String text) throws IOException {
+        s.getOutputStream().write(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Reads byte by byte into {@code into} until what was read ends with {@code end}; fails at EOF. */
+    private static void readUntil(Socket s, String end, ByteArrayOutputStream into) throws IOException {
+        byte[] suffix = end.getBytes(StandardCharsets.UTF_8);
+        InputStream in = s.getInputStream();
+        while (!endsWith(into.toByteArray(), suffix)) {
+            int b = in.read();
+            if (b < 0) {
+                throw new AssertionError("EOF while waiting for '" + end.strip() + "' after: " + into);
+            }
+            into.write(b);
+        }
+    }
+
+    private static boolean endsWith(byte[] bytes, byte[] suffix) {
+        return bytes.length >= suffix.length
+                && Arrays.equals(bytes, bytes.length - suffix.length, bytes.length, suffix, 0, suffix.length);
+    }
+
+    @Test
+    void clientsThatResetTheirConnectionAreNeverReported() throws Exception {
+        int port = start();
+        List<ErrorContext> reported = new CopyOnWriteArrayList<>();
+        server.call(() -> {
+            server.loop.setExceptionHandler((loop, context) -> reported.add(context));
+            return Async.completed(null);
+        });
+        try (LineClient watcher = LineClient.join(port, "watcher")) {
+            LineClient early = new LineClient(port);
+            early.expect("* welcome");
+            reset(early.socket); // before picking a nickname
+            for (int i = 0; i < 20; i++) {
+                LineClient c = LineClient.join(port, "r" + i);
+                watcher.expect("* r" + i + " joined");
+                c.send("bye");
+                reset(c.socket);
+                watcher.expect("* r" + i + " left");
+            }
+        }
+        stop(); // every handler has ended, and the closed loop has reported anything still held
+        assertEquals(List.of(), reported);
+    }
+
+    /** Closes with SO_LINGER 0: the peer gets a reset (RST), not an end of stream. */
+    private static void reset(Socket s) throws IOException {
+        s.setSoLinger(true, 0);
+        s.close();
+    }
+
+    @Test
+    void aBurstOfConnectsIsEachGreetedOrToldTheServerIsFull() throws Exception {
+        ChatServer.Config config = new ChatServer.Config();
+        config.maxClients = 100;
+        int port = start(config);
+        int burst = config.maxClients + 100;
+        // The loop is held while the burst connects, so every connect waits in the listen queue
+        // at once: a burst faster than the loop accepts, on however fast a machine.
+        CountDownLatch held = new CountDownLatch(1);
+        CountDownLatch connected = new CountDownLatch(1);
+        server.loop.callSoonThreadsafe(() -> {
+            held.countDown();
+            awaitUninterruptibly(connected);
+        });
+        List<Socket> sockets = new ArrayList<>();
+        try {
+            assertTrue(held.await(60, TimeUnit.SECONDS), "hang guard");
+            for (int i = 0; i < burst; i++) {
+                Socket s = new Socket();
+                sockets.add(s);
+                s.connect(new InetSocketAddress("127.0.0.1", port), 60_000); // the timeout is a hang guard
+            }
+            connected.countDown();
+            Map<String, Integer> firstLines = new HashMap<>();
+            for (Socket s : sockets) {
+                s.setSoTimeout(60_000);
+                ByteArrayOutputStream line = new ByteArrayOutputStream();
+                readUntil(s, "\n", line);
+                firstLines.merge(line.toString(StandardCharsets.UTF_8).strip(), 1, Integer::sum);
+            }
+            assertEquals(Map.of("* welcome to eventloop chat! pick a nickname:", config.maxClients,
+                    "* the server is full (100 clients), try again later", burst - config.maxClients), firstLines);
+        } finally {
+            connected.countDown();
+            for (Socket s : sockets) {
+                s.close();
+            }
+        }
+    }
+
+    private static void awaitUninterruptibly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
