@@ -69,7 +69,8 @@ public final class HttpServer {
         private Limits() {
         }
 
-        private Limits copy() {
+        /** A copy with {@code change} applied. */
+        private Limits with(java.util.function.Consumer<Limits> change) {
             Limits c = new Limits();
             c.maxRequestLine = maxRequestLine;
             c.maxHeaderBytes = maxHeaderBytes;
@@ -81,6 +82,7 @@ public final class HttpServer {
             c.writeTimeout = writeTimeout;
             c.idleTimeout = idleTimeout;
             c.maxPipelined = maxPipelined;
+            change.accept(c);
             return c;
         }
 
@@ -111,23 +113,17 @@ public final class HttpServer {
 
         /** Longest request line, in bytes, before a 414. */
         public Limits withMaxRequestLine(int bytes) {
-            Limits c = copy();
-            c.maxRequestLine = positive("maxRequestLine", bytes);
-            return c;
+            return with(c -> c.maxRequestLine = positive("maxRequestLine", bytes));
         }
 
         /** Largest header section (after the request line), and trailer section, in bytes, before a 431. */
         public Limits withMaxHeaderBytes(int bytes) {
-            Limits c = copy();
-            c.maxHeaderBytes = positive("maxHeaderBytes", bytes);
-            return c;
+            return with(c -> c.maxHeaderBytes = positive("maxHeaderBytes", bytes));
         }
 
         /** Most header fields before a 431. */
         public Limits withMaxHeaders(int count) {
-            Limits c = copy();
-            c.maxHeaders = positive("maxHeaders", count);
-            return c;
+            return with(c -> c.maxHeaders = positive("maxHeaders", count));
         }
 
         /** Largest request body, in bytes, before a 413 (0: no body is accepted). */
@@ -135,16 +131,12 @@ public final class HttpServer {
             if (bytes < 0) {
                 throw new IllegalArgumentException("maxBody must not be negative, got " + bytes);
             }
-            Limits c = copy();
-            c.maxBody = bytes;
-            return c;
+            return with(c -> c.maxBody = bytes);
         }
 
         /** Time from a request's first byte until its header section is complete, before a 408 and close. */
         public Limits withHeaderTimeout(Duration timeout) {
-            Limits c = copy();
-            c.headerTimeout = positive("headerTimeout", timeout);
-            return c;
+            return with(c -> c.headerTimeout = positive("headerTimeout", timeout));
         }
 
         /**
@@ -152,9 +144,7 @@ public final class HttpServer {
          * often its average rate is checked against {@link #withMinBodyRate}.
          */
         public Limits withBodyTimeout(Duration timeout) {
-            Limits c = copy();
-            c.bodyTimeout = positive("bodyTimeout", timeout);
-            return c;
+            return with(c -> c.bodyTimeout = positive("bodyTimeout", timeout));
         }
 
         /**
@@ -163,9 +153,7 @@ public final class HttpServer {
          * does not count.
          */
         public Limits withMinBodyRate(int bytesPerSecond) {
-            Limits c = copy();
-            c.minBodyRate = positive("minBodyRate", bytesPerSecond);
-            return c;
+            return with(c -> c.minBodyRate = positive("minBodyRate", bytesPerSecond));
         }
 
         /**
@@ -173,23 +161,17 @@ public final class HttpServer {
          * it, before the connection is aborted.
          */
         public Limits withWriteTimeout(Duration timeout) {
-            Limits c = copy();
-            c.writeTimeout = positive("writeTimeout", timeout);
-            return c;
+            return with(c -> c.writeTimeout = positive("writeTimeout", timeout));
         }
 
         /** Time a keep-alive connection may sit with no request before it is closed. */
         public Limits withIdleTimeout(Duration timeout) {
-            Limits c = copy();
-            c.idleTimeout = positive("idleTimeout", timeout);
-            return c;
+            return with(c -> c.idleTimeout = positive("idleTimeout", timeout));
         }
 
         /** Requests parsed but not yet answered on one connection before reading pauses. */
         public Limits withMaxPipelined(int count) {
-            Limits c = copy();
-            c.maxPipelined = positive("maxPipelined", count);
-            return c;
+            return with(c -> c.maxPipelined = positive("maxPipelined", count));
         }
     }
 

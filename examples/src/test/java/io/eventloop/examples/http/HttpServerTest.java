@@ -52,6 +52,19 @@ class HttpServerTest {
     }
 
     @Test
+    void badLimitsAreRefusedNamingTheValue() {
+        HttpServer.Limits d = HttpServer.Limits.defaults();
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> d.withBodyTimeout(Duration.ZERO));
+        assertEquals("bodyTimeout must be a positive duration, got PT0S", e.getMessage());
+        e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> d.withMinBodyRate(-1));
+        assertEquals("minBodyRate must be positive, got -1", e.getMessage());
+        e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> d.withWriteTimeout(null));
+        assertEquals("writeTimeout must be a positive duration, got null", e.getMessage());
+        assertEquals(Duration.ofSeconds(10), d.withWriteTimeout(Duration.ofSeconds(5)).bodyTimeout, "a copy keeps the rest");
+    }
+
+    @Test
     void keepAliveServesManyRequestsOnOneConnection() throws Exception {
         start();
         try (RawHttp c = new RawHttp(f.port())) {
