@@ -29,6 +29,10 @@ import org.slf4j.LoggerFactory;
  * {@link IOException} from select also rebuilds it (then propagates to the loop, which reports
  * it). An interrupt of the loop thread is not counted: the loop clears it after the select.
  *
+ * <p><b>Descriptor limit.</b> The first poller of the JVM has the JDK initialise its socket I/O
+ * classes ({@link NioWarmUp}): one of them opens a descriptor in its initialiser, and failing
+ * that at the limit would end the loop for good.
+ *
  * <p>Loop thread only, except {@link #wakeup()}.
  */
 final class NioPoller implements Poller {
@@ -64,6 +68,7 @@ final class NioPoller implements Poller {
     NioPoller(SelectCall selectCall, int spinThreshold) {
         this.selectCall = selectCall;
         this.spinThreshold = spinThreshold;
+        NioWarmUp.ensure(); // before the process can run out of descriptors: see NioWarmUp
         this.selector = open();
     }
 

@@ -34,6 +34,8 @@
  *       ready queue, the timer heap, the inbox (the one door from other threads).</li>
  *   <li>{@code Poller}, {@code NioPoller} — the seam the loop waits on, and its
  *       {@link java.nio.channels.Selector} implementation (rebuilt on the epoll spin bug).</li>
+ *   <li>{@code NioWarmUp} — one loopback connection per JVM, so that the JDK initialises its
+ *       socket I/O classes before the process can run out of descriptors.</li>
  *   <li>{@code Clock} — the seam for time, and the saturating arithmetic on its nanosecond scale.</li>
  *   <li>{@code ReadyQueue} — the ready queue: callbacks in chunks, each filled and drained once.</li>
  *   <li>{@code TimerHeap} — live timers by (deadline, sequence); a cancelled one leaves at once.</li>

@@ -63,7 +63,19 @@
  *   <li><b>Accept in a bounded loop per readiness; on "too many open files" stop accepting, report,
  *       and retry after a delay</b> (one second, asyncio's {@code ACCEPT_RETRY_DELAY}): the socket
  *       stays ready while the process has no descriptor to spare, and accepting in a loop would
- *       spin (netty/netty#1578, joyent/libuv#690).</li>
+ *       spin (netty/netty#1578, joyent/libuv#690). The bound is 16 connections
+ *       ({@code Server.ACCEPT_BATCH}, Netty's), not the backlog: with the kernel's
+ *       {@code somaxconn} as backlog, asyncio's bound would be 4,096 connections in one
+ *       callback.</li>
+ *   <li><b>The JDK initialises some socket classes on first use, and one of them needs a
+ *       descriptor to do it</b>: {@code sun.nio.ch.FileDispatcherImpl} (JDK 17; JDK 21's
+ *       {@code UnixDispatcher}) opens a {@code socketpair} in its static initialiser, on the first
+ *       write or close of a socket. At the descriptor limit that fails for good, from inside
+ *       {@code Selector.select}, and every later close throws {@code NoClassDefFoundError}. The
+ *       first loop of the JVM makes one loopback connection ({@code io.eventloop.NioWarmUp}), and
+ *       an {@code Error} while accepting is handled as a failed accept unless it is a
+ *       {@code VirtualMachineError} ({@link io.eventloop.net.Server}, "Errors while
+ *       accepting").</li>
  *   <li><b>{@code Selector.select(Consumer, long)}</b> (JDK 11+) hands over ready keys without the
  *       selected-key set, so no reflection into {@code sun.nio.ch} is needed to avoid its
  *       garbage.</li>

@@ -28,9 +28,10 @@ final class NoLeaks implements BeforeEachCallback, AfterEachCallback {
     }
 
     /**
-     * The JDK keeps one socket open for good the first time a socket channel is created (a probe
-     * in its networking set-up): create one of each kind before the first baseline, so that it is
-     * part of it.
+     * The JDK keeps one socket open for good once the first socket channel is closed (the Unix
+     * socket {@code sun.nio.ch.FileDispatcherImpl} opens in its initialiser; see
+     * {@code io.eventloop.NioWarmUp}): create and close one of each kind before the first
+     * baseline, so that it is part of it.
      */
     private static void warmUp() {
         for (String host : new String[] {"127.0.0.1", "::1"}) {

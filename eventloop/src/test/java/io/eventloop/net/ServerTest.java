@@ -8,13 +8,16 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.sun.management.UnixOperatingSystemMXBean;
 import io.eventloop.Async;
 import io.eventloop.ErrorContext;
 import io.eventloop.EventLoop;
 import io.eventloop.Future;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.management.ManagementFactory;
 import java.net.BindException;
 import java.net.ConnectException;
 import java.net.Socket;
@@ -210,5 +213,151 @@ class ServerTest {
         t.close();
         server.close();
         await(loop, server.waitClosed());
+    }
+
+    @Test
+    void anErrorFromAcceptIsReportedAndAcceptingResumesAfterTheDelay() throws Exception {
+        Server server = server();
+        server.acceptRetryDelay = Duration.ofMillis(200);
+        NoClassDefFoundError missing = new NoClassDefFoundError("Could not initialize class sun.nio.ch.FileDispatcherImpl");
+        List<Long> calls = new ArrayList<>();
+        server.acceptor = channel -> {
+            calls.add(loop.time());
+            if (calls.size() == 1) {
+                throw missing;
+            }
+            return channel.accept();
+        };
+        try (Socket client = new Socket("127.0.0.1", server.port())) {
+            Recorder peer = peer(0); // the loop ran on after the Error, and accepted on the retry
+            assertEquals(1, errors.size(), errors::toString);
+            assertSame(missing, errors.get(0).exception());
+            assertTrue(errors.get(0).message().contains("accept"), errors.get(0).message());
+            assertTrue(calls.get(1) - calls.get(0) >= 200_000_000L, "no accept during the pause: " + calls);
+            assertTrue(server.isServing());
+            peer.transport.close();
+            await(loop, peer.lost);
+        }
+        server.close();
+        await(loop, server.waitClosed());
+    }
+
+    @Test
+    void anErrorFromTheProtocolFactoryClosesThatConnectionAndPausesAccepting() throws Exception {
+        ExceptionInInitializerError broken = new ExceptionInInitializerError("a protocol class failed to initialise");
+        int[] made = {0};
+        Server server = await(loop, loop.createServer(() -> {
+            if (++made[0] == 1) {
+                throw broken;
+            }
+            Recorder r = new Recorder(loop);
+            accepted.add(r);
+            return r;
+        }, "127.0.0.1", 0));
+        server.acceptRetryDelay = Duration.ofMillis(50);
+        try (Socket first = new Socket("127.0.0.1", server.port()); Socket second = new Socket("127.0.0.1", server.port())) {
+            Recorder peer = peer(0);
+            assertEquals(-1, first.getInputStream().read(), "the connection whose set-up failed was closed");
+            assertEquals(1, errors.size(), errors::toString);
+            assertSame(broken, errors.get(0).exception());
+            assertTrue(errors.get(0).message().contains("set up an accepted connection"), errors.get(0).message());
+            peer.transport.close();
+            await(loop, peer.lost);
+        }
+        server.close();
+        await(loop, server.waitClosed());
+    }
+
+    @Test
+    void aVirtualMachineErrorFromAcceptEndsTheRun() throws Exception {
+        Server server = server();
+        OutOfMemoryError oom = new OutOfMemoryError("test");
+        server.acceptor = channel -> {
+            throw oom;
+        };
+        try (Socket client = new Socket("127.0.0.1", server.port())) {
+            assertTrue(client.isConnected());
+            assertSame(oom, assertThrows(OutOfMemoryError.class, () -> await(loop, loop.createFuture())));
+            assertTrue(errors.isEmpty(), errors::toString);
+        }
+        server.close();
+        await(loop, server.waitClosed());
+    }
+
+    @Test
+    void oneReadinessAcceptsAtMostOneBatch() throws Exception {
+        Server server = server();
+        int queued = 2 * Server.ACCEPT_BATCH + 3;
+        List<Socket> clients = new ArrayList<>();
+        try {
+            for (int i = 0; i < queued; i++) {
+                clients.add(new Socket("127.0.0.1", server.port())); // completes in the kernel's backlog
+            }
+            List<Integer> perIteration = new ArrayList<>();
+            while (accepted.size() < queued) {
+                int before = accepted.size();
+                NetTesting.iterate(loop, 1);
+                perIteration.add(accepted.size() - before);
+            }
+            assertTrue(perIteration.stream().allMatch(n -> n <= Server.ACCEPT_BATCH), perIteration::toString);
+        } finally {
+            for (Socket c : clients) {
+                c.close();
+            }
+        }
+        server.abortClients();
+        server.close();
+        await(loop, server.waitClosed());
+    }
+
+    @Test
+    void aBurstOfConnectsPastOneThousandIsAcceptedWhole() throws Exception {
+        int burst = 1_100;
+        assumeTrue(descriptorLimit() >= 4L * burst, "needs room for " + 2 * burst + " sockets");
+        Future<Void> all = loop.createFuture();
+        Server server = await(loop, loop.createServer(() -> {
+            Recorder r = new Recorder(loop);
+            accepted.add(r);
+            if (accepted.size() == burst) {
+                all.complete(null);
+            }
+            return r;
+        }, "127.0.0.1", 0));
+        List<Socket> clients = new ArrayList<>();
+        Thread connector = new Thread(() -> connect(server.port(), burst, clients, all), "burst");
+        connector.start();
+        try {
+            await(loop, all); // the loop accepts while the other thread connects
+            connector.join();
+            assertEquals(burst, clients.size());
+            for (Recorder r : accepted) {
+                assertEquals(List.of("made"), r.events);
+            }
+        } finally {
+            connector.join();
+            for (Socket c : clients) {
+                c.close();
+            }
+        }
+        server.abortClients();
+        server.close();
+        await(loop, server.waitClosed());
+        assertTrue(errors.isEmpty(), errors::toString);
+    }
+
+    /** Blocking connects, one after another, as a burst of clients makes them; a failure fails {@code all}. */
+    private void connect(int port, int n, List<Socket> sockets, Future<Void> all) {
+        try {
+            for (int i = 0; i < n; i++) {
+                sockets.add(new Socket("127.0.0.1", port)); // read after join()
+            }
+        } catch (IOException e) {
+            loop.callSoonThreadsafe(() -> all.fail(e));
+        }
+    }
+
+    private static long descriptorLimit() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix
+                ? unix.getMaxFileDescriptorCount() : Long.MAX_VALUE;
     }
 }

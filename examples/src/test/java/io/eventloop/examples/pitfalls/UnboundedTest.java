@@ -31,7 +31,9 @@ class UnboundedTest {
         assertEquals(Unbounded.REQUESTS, flood[0] + flood[1]);
         assertTrue(flood[1] > 0, "some requests should be turned away: " + out.all);
         assertEquals(Unbounded.CAPACITY, flood[2]); // full, since it turned requests away
-        assertEquals(Unbounded.REQUESTS + 1, flood[3]); // every request a task, and main
+        // Nearly every request is a task still pending at the channel peak: the server accepts 16
+        // connections per readiness, so the first few are answered before the last is accepted.
+        assertTrue(flood[3] > Unbounded.REQUESTS * 9 / 10 && flood[3] <= Unbounded.REQUESTS + 1, out.all);
         assertTrue(flood[4] > 2 * Unbounded.LIMIT + 1, out.all);
 
         int[] bounded = numbers(out.part(2, "fix: the same requests under an AsyncSemaphore(10)"));
