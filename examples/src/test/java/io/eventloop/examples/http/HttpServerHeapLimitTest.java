@@ -3,13 +3,8 @@ package io.eventloop.examples.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import io.eventloop.examples.ExampleProcess;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,13 +16,9 @@ import org.junit.jupiter.api.Test;
 class HttpServerHeapLimitTest {
     @Test
     void aThousandPipelinedTenMebibyteRequestsNeverReadLeaveTheServerServingOthers() throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process server = new ProcessBuilder(java, "-Xmx64m", "-cp", System.getProperty("java.class.path"),
-                "io.eventloop.examples.Examples", "http-server", "--port", "0")
-                .redirectErrorStream(true).start();
-        try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
-            int port = listeningPort(out);
+        try (ExampleProcess http = ExampleProcess.start(List.of("-Xmx64m"), "http-server", "--port", "0")) {
+            int port = http.port();
+            http.discardOutput();
             try (RawHttp greedy = new RawHttp(port, 4096)) {
                 greedy.send("GET /bytes/10485760 HTTP/1.1\r\nHost: t\r\n\r\n".repeat(1000));
                 for (int i = 0; i < 50; i++) {
@@ -36,30 +27,8 @@ class HttpServerHeapLimitTest {
                         assertEquals(200, other.send("HEAD /bytes/10485760 HTTP/1.1\r\nHost: t\r\n\r\n").read(true).status());
                     }
                 }
-                assertTrue(server.isAlive(), "the server is alive");
-            }
-        } finally {
-            server.destroy();
-            if (!server.waitFor(30, TimeUnit.SECONDS)) {
-                server.destroyForcibly().waitFor();
+                assertTrue(http.isAlive(), "the server is alive");
             }
         }
-    }
-
-    /** Reads the child's output up to its {@code listening on HOST:PORT} line. */
-    private static int listeningPort(BufferedReader out) throws Exception {
-        Pattern listening = Pattern.compile("listening on .*:(\\d+)");
-        StringBuilder seen = new StringBuilder();
-        for (String line = out.readLine(); line != null; line = out.readLine()) {
-            Matcher m = listening.matcher(line);
-            if (m.find()) {
-                Thread drain = new Thread(() -> out.lines().forEach(l -> { }), "child-output");
-                drain.setDaemon(true);
-                drain.start(); // keep the pipe from filling up
-                return Integer.parseInt(m.group(1));
-            }
-            seen.append(line).append('\n');
-        }
-        throw new AssertionError("the server exited before listening:\n" + seen);
     }
 }
