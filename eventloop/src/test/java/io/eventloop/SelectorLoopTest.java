@@ -345,6 +345,7 @@ class SelectorLoopTest {
     void closedLoopsGiveBackEveryFileDescriptor() throws Exception {
         Path fds = Path.of("/proc/self/fd");
         assumeTrue(Files.isDirectory(fds), "needs /proc/self/fd");
+        new EventLoop().close(); // the JVM's first loop warms up the JDK's socket I/O, which keeps one descriptor for good
         long baseline = countEntries(fds);
         List<EventLoop> loops = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
