@@ -288,7 +288,8 @@ final class ResponseWriter {
 
     private void ensureOut(int n) {
         if (outLength + n > out.length) {
-            out = Arrays.copyOf(out, Math.max(out.length * 2, outLength + n));
+            // The batch is flushed at a slice, so only a head of enormous fields makes it grow much.
+            out = Arrays.copyOf(out, (int) Math.min(Integer.MAX_VALUE - 8, Math.max(out.length * 2L, outLength + (long) n)));
             outBuffer = ByteBuffer.wrap(out);
         }
     }
