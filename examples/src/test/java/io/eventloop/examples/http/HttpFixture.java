@@ -22,6 +22,9 @@ final class HttpFixture implements AutoCloseable {
     final HttpServer http;
     final Server server;
     final List<ErrorContext> errors = new CopyOnWriteArrayList<>();
+    /** Counted down when {@code /hold} is called; its response is {@link #held}, completed by the test. */
+    final java.util.concurrent.CountDownLatch holdCalled = new java.util.concurrent.CountDownLatch(1);
+    volatile Future<HttpResponse> held;
     /** How many times the body of {@code /counted} (1 MiB, streamed with a length) was produced. */
     final java.util.concurrent.atomic.AtomicInteger produced = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -34,6 +37,11 @@ final class HttpFixture implements AutoCloseable {
                     throw new IllegalStateException("handler bug");
                 })
                 .get("/fail", req -> Async.failed(new IllegalStateException("handler failed")))
+                .get("/hold", req -> {
+                    held = t.loop.createFuture();
+                    holdCalled.countDown();
+                    return held;
+                })
                 .get("/counted", req -> Async.completed(HttpResponse.streaming(200, "application/octet-stream", 1 << 20,
                         sink -> {
                             produced.incrementAndGet();

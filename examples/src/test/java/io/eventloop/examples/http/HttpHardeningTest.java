@@ -150,12 +150,11 @@ class HttpHardeningTest {
         start(HttpServer.Limits.defaults());
         try (RawHttp busy = new RawHttp(f.port()); RawHttp idle = new RawHttp(f.port())) {
             assertEquals(200, idle.send(GET).read().status());
-            busy.send("GET /delay/0.3 HTTP/1.1\r\nHost: t\r\n\r\n");
-            while (f.connections() < 2 || f.outputBuffered() != 0) {
-                Thread.onSpinWait();
-            }
+            busy.send("GET /hold HTTP/1.1\r\nHost: t\r\n\r\n");
+            assertTrue(f.holdCalled.await(30, java.util.concurrent.TimeUnit.SECONDS), "the handler runs");
             f.call(() -> {
                 f.http.finishConnections();
+                f.held.complete(HttpResponse.text(200, "held\n"));
                 return io.eventloop.Async.completed(null);
             });
             assertTrue(idle.closedByPeer(), "an idle connection closes at once");
