@@ -37,6 +37,8 @@ final class DefaultExecutor {
     private final EventLoop loop;
     /** Created on first use by {@link #run}. Loop thread only. */
     private ThreadPoolExecutor executor;
+    /** See {@link #outstanding()}. Loop thread. */
+    private int outstanding;
 
     DefaultExecutor(EventLoop loop) {
         this.loop = loop;
@@ -48,13 +50,23 @@ final class DefaultExecutor {
         loop.checkThread("EventLoop.runInExecutor");
         loop.checkNotClosed("runInExecutor");
         Executor chosen = target != null ? target : executor();
-        ExecutorCall<T> call = new ExecutorCall<>(loop, work);
+        ExecutorCall<T> call = new ExecutorCall<>(this, work);
+        outstanding++;
         try {
             chosen.execute(call);
         } catch (RejectedExecutionException e) {
+            call.settled();
             call.result.fail(e);
         }
         return call.result;
+    }
+
+    /**
+     * Work handed to an executor whose outcome has not come back to the loop: a loop on fake
+     * time does not jump ahead while some is out. Loop thread.
+     */
+    int outstanding() {
+        return outstanding;
     }
 
     /**
@@ -120,17 +132,19 @@ final class DefaultExecutor {
 
     /** Blocking work on an executor; its outcome is carried back to {@link #result} on the loop. */
     private static final class ExecutorCall<T> extends FutureTask<T> {
-        final EventLoop loop;
+        final DefaultExecutor owner;
         final Future<T> result;
+        private boolean settled; // loop thread: counted out of owner.outstanding
 
-        ExecutorCall(EventLoop loop, Callable<T> work) {
+        ExecutorCall(DefaultExecutor owner, Callable<T> work) {
             super(work);
-            this.loop = loop;
-            this.result = new Future<>(loop) {
+            this.owner = owner;
+            this.result = new Future<>(owner.loop) {
                 @Override
                 public boolean cancel(String message) {
                     boolean cancelled = super.cancel(message);
                     if (cancelled) {
+                        settled(); // nothing more comes back to the loop for it
                         ExecutorCall.this.cancel(true); // not started: never starts; running: interrupted
                     }
                     return cancelled;
@@ -138,14 +152,23 @@ final class DefaultExecutor {
             };
         }
 
+        /** Its outcome is on the loop (or never will be): no longer outstanding. Loop thread. */
+        void settled() {
+            if (!settled) {
+                settled = true;
+                owner.outstanding--;
+            }
+        }
+
         @Override
         protected void done() {
             if (!isCancelled()) {
-                loop.callSoonThreadsafeIfOpen(this::transfer);
+                owner.loop.callSoonThreadsafeIfOpen(this::transfer);
             }
         }
 
         private void transfer() {
+            settled();
             try {
                 result.complete(get());
             } catch (ExecutionException e) {

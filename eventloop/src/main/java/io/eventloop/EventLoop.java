@@ -75,7 +75,7 @@ public final class EventLoop implements AutoCloseable {
     /** The signal handlers this loop installed. */
     private final SignalHandlers signalHandlers = new SignalHandlers(this);
     /** The iteration, and the ready queue, timer heap and inbox it drains. */
-    private final Scheduler scheduler;
+    final Scheduler scheduler;
     /** Which channels the poller watches, and what each ready key queues; made by the scheduler. Loop thread only. */
     final Readiness readiness;
 

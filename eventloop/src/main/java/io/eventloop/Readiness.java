@@ -2,6 +2,7 @@ package io.eventloop;
 
 import io.eventloop.internal.IoHandler;
 import io.eventloop.internal.LoopAccess;
+import io.eventloop.internal.VirtualTime;
 import java.nio.ByteBuffer;
 import java.nio.channels.CancelledKeyException;
 import java.nio.channels.ClosedChannelException;
@@ -247,6 +248,13 @@ final class Readiness {
         @Override
         public void releaseClosed(EventLoop loop) {
             loop.releaseClosed();
+        }
+
+        @Override
+        public EventLoop newLoop(EventLoop.Options options, VirtualTime time) {
+            EventLoop loop = new EventLoop(options, time::nanoTime, new NioPoller());
+            loop.scheduler.virtualTime = time;
+            return loop;
         }
     }
 }

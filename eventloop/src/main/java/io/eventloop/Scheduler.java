@@ -1,5 +1,6 @@
 package io.eventloop;
 
+import io.eventloop.internal.VirtualTime;
 import java.io.IOException;
 import java.nio.channels.SelectionKey;
 import java.time.Duration;
@@ -43,6 +44,8 @@ final class Scheduler {
     private final EventLoop loop;
     private final Clock clock;
     private final Poller poller;
+    /** Fake time's say before each wait ({@code eventloop-testing}); null on a loop on real time. */
+    VirtualTime virtualTime;
     /** Debug mode's slow-callback threshold in nanoseconds. */
     private final long slowCallbackNanos;
     /**
@@ -215,6 +218,10 @@ final class Scheduler {
 
     /** Phase 2. */
     private void poll(long timeoutMillis) {
+        if (timeoutMillis != 0 && virtualTime != null && virtualTime.beforeWait(
+                timers.isEmpty() ? Long.MAX_VALUE : timers.peekDeadline(), othersPending())) {
+            timeoutMillis = 0; // fake time moved: what it made due runs now
+        }
         boolean announced = timeoutMillis != 0;
         if (announced) {
             sleeping.set(true);
@@ -243,6 +250,11 @@ final class Scheduler {
             // The loop is stopped with stop(), not interrupts (as in Netty's NioEventLoop).
             log.debug("{}: the loop thread was interrupted; the interrupt is cleared", loop);
         }
+    }
+
+    /** Whether anything outside the loop may still wake it: a channel, executor work, a submission. */
+    private boolean othersPending() {
+        return poller.registeredCount() > 0 || loop.defaultExecutor.outstanding() > 0 || !inbox.isEmpty();
     }
 
     /** Phase 3a. The clock is read once: a timer due later in this phase waits for the next. */

@@ -47,6 +47,13 @@ public final class LoopAccess {
          * once, releasing the descriptor before {@code close()} returns.
          */
         void releaseClosed(EventLoop loop);
+
+        /**
+         * A loop on {@code time} instead of the system clock, for {@code eventloop-testing}: it
+         * reads {@link VirtualTime#nanoTime()} and asks {@link VirtualTime#beforeWait} each time
+         * it would wait. Everything else is an ordinary loop (real selector, real sockets).
+         */
+        EventLoop newLoop(EventLoop.Options options, VirtualTime time);
     }
 
     private static volatile Bridge bridge;
