@@ -35,10 +35,13 @@ final class Diagnostics {
      * The first frame of the caller outside the library and the JDK: where user code created a
      * task or future. A stack walk (a few microseconds), so only in debug mode. The library is
      * told apart by its code source rather than its package name, so that code in the same
-     * package from another jar (the library's own tests) counts as "outside".
+     * package from another jar (the library's own tests) counts as "outside". Only the frames of
+     * the callback running now count: below the scheduler is whoever runs the loop (a test kit,
+     * a host), which did not create the future.
      */
     static StackTraceElement creationSite() {
         return WALKER.walk(frames -> frames
+                .takeWhile(f -> f.getDeclaringClass() != Scheduler.class) // below it: whoever drives the loop, not the callback
                 .filter(f -> !inside(f.getDeclaringClass()))
                 .findFirst()
                 .map(StackWalker.StackFrame::toStackTraceElement)

@@ -6,6 +6,7 @@ import java.lang.annotation.Inherited;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
@@ -25,7 +26,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * }
  * </pre>
  *
- * <p>On a class, every test method of it (and of subclasses); on a method, that one. The method
+ * <p>On a class, every test method of it (and of subclasses); on a method, that one, which it
+ * also makes a test: {@code @EventLoopTest Future<?> name(...)} needs no {@code @Test} (JUnit
+ * runs only {@code void} {@code @Test} methods, so a future-returning one is run through
+ * {@code @TestFactory}, which this annotation carries, as one test named "runs to completion";
+ * a {@code void} one keeps its {@code @Test}). The method
  * runs on the loop's thread, with the loop {@linkplain io.eventloop.EventLoop#current() current}
  * but not yet running, and may take an {@code EventLoop} and a {@link TestClock}. If it returns an
  * {@code io.eventloop.Future}, the loop runs until that completes, and its failure is the test's;
@@ -48,6 +53,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Documented
 @Inherited
 @ExtendWith(EventLoopExtension.class)
+@TestFactory
 public @interface EventLoopTest {
     /** Whether fake time jumps to the next timer when the loop is idle (see {@link TestClock}). */
     boolean autoAdvance() default true;

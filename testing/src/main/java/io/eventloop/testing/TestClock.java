@@ -42,8 +42,18 @@ public final class TestClock implements InstantSource, VirtualTime {
         this.autoAdvance = autoAdvance;
     }
 
+    /** The clocks of live test loops, so that asserts can say why a loop is stuck. */
+    private static final java.util.Map<EventLoop, TestClock> CLOCKS =
+            java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
     void attach(EventLoop owner) {
         loop = owner;
+        CLOCKS.put(owner, this);
+    }
+
+    /** The clock of {@code loop} if it runs on one, else null. */
+    static TestClock of(EventLoop loop) {
+        return CLOCKS.get(loop);
     }
 
     /** Whether time jumps to the next timer when the loop is otherwise idle. */
