@@ -218,9 +218,13 @@ final class Scheduler {
 
     /** Phase 2. */
     private void poll(long timeoutMillis) {
-        if (timeoutMillis != 0 && virtualTime != null && virtualTime.beforeWait(
-                timers.isEmpty() ? Long.MAX_VALUE : timers.peekDeadline(), othersPending())) {
-            timeoutMillis = 0; // fake time moved: what it made due runs now
+        boolean virtualWait = false;
+        if (timeoutMillis != 0 && virtualTime != null) {
+            if (virtualTime.beforeWait(timers.isEmpty() ? Long.MAX_VALUE : timers.peekDeadline(), othersPending())) {
+                timeoutMillis = 0; // fake time moved: what it made due runs now
+            } else {
+                virtualWait = true;
+            }
         }
         boolean announced = timeoutMillis != 0;
         if (announced) {
@@ -243,6 +247,9 @@ final class Scheduler {
             if (announced) {
                 sleeping.set(false); // only after a sleep: a volatile write per hop costs ~10 ns
                 idleEnds(idleSince);
+            }
+            if (virtualWait) {
+                virtualTime.afterWait();
             }
         }
         if (Thread.interrupted()) {

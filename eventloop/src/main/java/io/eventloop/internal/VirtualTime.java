@@ -21,4 +21,7 @@ public interface VirtualTime {
      *         without waiting); false to wait as usual
      */
     boolean beforeWait(long nextDeadline, boolean othersPending);
+
+    /** The wait that {@link #beforeWait} let happen is over (the select returned). Loop thread. */
+    void afterWait();
 }

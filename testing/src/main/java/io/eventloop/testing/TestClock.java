@@ -1,6 +1,7 @@
 package io.eventloop.testing;
 
 import io.eventloop.EventLoop;
+import io.eventloop.Future;
 import io.eventloop.internal.VirtualTime;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,6 +37,7 @@ public final class TestClock implements InstantSource, VirtualTime {
     private long realWaitSince = -1;  // System.nanoTime() when the loop began a wait on the outside
     private EventLoop loop;
     private String stuck;             // why the loop can never go on, once it cannot
+    private boolean settling;         // run only until the loop would wait: see settle()
 
     /** A clock, auto-advancing unless told otherwise; {@link EventLoopTest} makes one per test. */
     public TestClock(boolean autoAdvance) {
@@ -109,6 +111,28 @@ public final class TestClock implements InstantSource, VirtualTime {
         return total;
     }
 
+    /**
+     * Runs the loop until it would have to wait on the outside (a socket, another thread) or on
+     * nothing at all, jumping to timers meanwhile in auto-advance mode: what a test's body left
+     * to do, done without waiting on anything real. Loop not running.
+     */
+    void settle() {
+        settling = true;
+        try {
+            Future<Void> never = loop.createFuture();
+            try {
+                loop.runUntilComplete(never);
+            } catch (IllegalStateException stopped) {
+                // the loop would have waited: settled
+            } finally {
+                never.cancel();
+            }
+        } finally {
+            settling = false;
+            stuck = null;
+        }
+    }
+
     /** Why the loop can never go on, or null: set when it would wait for ever. */
     String stuck() {
         return stuck;
@@ -123,18 +147,33 @@ public final class TestClock implements InstantSource, VirtualTime {
         return start.plusNanos(now - ORIGIN);
     }
 
+    /** The loop's time, in nanoseconds: what {@code loop.time()} returns. */
     @Override
     public long nanoTime() {
-        if (realWaitSince >= 0) {
-            now += System.nanoTime() - realWaitSince; // the loop waited on the outside: real time passed
-            realWaitSince = -1;
-        }
         return now;
     }
 
+    /** The loop is done waiting on the outside: in auto-advance mode, the real time it waited passed. */
+    @Override
+    public void afterWait() {
+        if (realWaitSince >= 0) {
+            now += System.nanoTime() - realWaitSince;
+            realWaitSince = -1;
+        }
+    }
+
+    /**
+     * The loop's question before it waits: jump to {@code nextDeadline} (auto-advance, nothing
+     * outside can wake the loop), wait on the outside (moving with real time in auto-advance
+     * mode), or stop the loop because it could never go on.
+     */
     @Override
     public boolean beforeWait(long nextDeadline, boolean othersPending) {
         long t = nanoTime();
+        if (settling && (othersPending || !autoAdvance || nextDeadline == Long.MAX_VALUE)) {
+            loop.stop();
+            return true;
+        }
         if (othersPending) {
             if (autoAdvance) {
                 realWaitSince = System.nanoTime();

@@ -67,7 +67,7 @@ class FailureModesTest {
     @Test
     void aVoidTestThatLeavesATaskWaitingOnNothingFails() {
         assertOneFailure(VoidLeaksAPendingTask.class, "1 task is still pending", "Task[forgotten",
-                "nobody will complete");
+                "Nothing left can make them go on");
     }
 
     @EventLoopTest
