@@ -130,15 +130,21 @@ public final class Net {
         if (limit <= 0) {
             throw new IllegalArgumentException("limit must be positive: " + limit);
         }
-        BiFunction<StreamReader, StreamWriter, Future<?>> nullable = (r, w) -> {
+        BiFunction<StreamReader, StreamWriter, Future<?>> nullable = nullTolerant(loop, handler);
+        return createServer(loop, () -> new StreamProtocol(loop, new StreamReader(loop, limit), nullable), host, port,
+                backlog);
+    }
+
+    /** {@code handler}, with a {@code null} result read as "keep the connection until the writer is closed". */
+    private static BiFunction<StreamReader, StreamWriter, Future<?>> nullTolerant(EventLoop loop,
+            BiFunction<StreamReader, StreamWriter, ? extends Future<?>> handler) {
+        return (r, w) -> {
             Future<?> f = handler.apply(r, w);
             if (f == null) {
                 return w.waitClosed().recover(Exception.class, e -> NetSupport.completed(loop, null));
             }
             return f;
         };
-        return createServer(loop, () -> new StreamProtocol(loop, new StreamReader(loop, limit), nullable), host, port,
-                backlog);
     }
 
     /**
@@ -155,6 +161,55 @@ public final class Net {
         StreamReader reader = new StreamReader(loop, limit);
         return createConnection(loop, () -> new StreamProtocol(loop, reader, null), host, port, connectTimeout)
                 .map(t -> new Connection(reader, ((StreamProtocol) t.protocol()).writer()));
+    }
+
+    /**
+     * The protocol that puts a {@link StreamReader} / {@link StreamWriter} pair on a transport of
+     * your own: asyncio's {@code StreamReaderProtocol(reader, client_connected_cb)}.
+     * {@link #startServer} and {@link #openConnection} use the same protocol on their sockets; this
+     * is for any other {@link Transport} (an in-memory one in tests, a wrapper that adds TLS or
+     * counts bytes). Give it to the transport, which calls {@link Protocol#connectionMade} with
+     * itself.
+     *
+     * <ul>
+     * <li>With a {@code handler}, it is the server side, run exactly as {@link #startServer} runs
+     * it: on {@code connectionMade} the handler starts as a task with {@code reader} and the
+     * writer; when its future completes the connection is closed after flushing; a failure is
+     * reported as {@code startServer} reports it; {@code null} from the handler keeps the
+     * connection until its writer is closed.
+     * <li>With {@code null}, it is the client side, as {@link #openConnection} makes it: after
+     * {@code connectionMade}, {@link #connection(Transport)} gives the pair.
+     * </ul>
+     *
+     * <p>One protocol per connection, on {@code loop}'s thread; {@code reader} must be new and on
+     * {@code loop}.
+     */
+    public static Protocol streamReaderProtocol(EventLoop loop, StreamReader reader,
+            BiFunction<StreamReader, StreamWriter, ? extends Future<?>> handler) {
+        Objects.requireNonNull(loop, "loop");
+        Objects.requireNonNull(reader, "reader");
+        return new StreamProtocol(loop, reader, handler == null ? null : nullTolerant(loop, handler));
+    }
+
+    /**
+     * The stream pair of {@code transport}, whose protocol came from
+     * {@link #streamReaderProtocol}: the reader given to it and the writer made on
+     * {@code connectionMade}. What {@link #openConnection} completes with, for a transport made
+     * some other way.
+     *
+     * @throws IllegalArgumentException if the transport's protocol is not a stream protocol
+     * @throws IllegalStateException if its {@code connectionMade} has not been called yet
+     */
+    public static Connection connection(Transport transport) {
+        Objects.requireNonNull(transport, "transport");
+        if (!(transport.protocol() instanceof StreamProtocol p)) {
+            throw new IllegalArgumentException("not a stream protocol: " + transport.protocol() + " of " + transport);
+        }
+        StreamWriter writer = p.writer();
+        if (writer == null) {
+            throw new IllegalStateException("connectionMade has not been called yet on " + transport);
+        }
+        return new Connection(p.reader(), writer);
     }
 
     // ------------------------------------------------------------------ raw channels

@@ -66,8 +66,13 @@ final class StreamProtocol implements Protocol {
         this.handler = handler;
     }
 
+    /** The writer, made on connectionMade: null before. */
     StreamWriter writer() {
         return writer;
+    }
+
+    StreamReader reader() {
+        return reader;
     }
 
     @Override

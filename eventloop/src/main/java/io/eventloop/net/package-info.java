@@ -14,7 +14,8 @@
  *       ({@code readLine}, {@code readUntil}, {@code readExactly}, {@code read}, with limits),
  *       {@link io.eventloop.net.StreamWriter} ({@code write}, {@code drain}, {@code writeEof},
  *       {@code close}, {@code waitClosed}), {@link io.eventloop.net.Connection}. Built on the first
- *       layer, as asyncio's streams are.</li>
+ *       layer, as asyncio's streams are; {@link io.eventloop.net.Net#streamReaderProtocol} and
+ *       {@link io.eventloop.net.Net#connection} put them on a transport of your own.</li>
  *   <li><b>Raw channels</b> — {@link io.eventloop.EventLoop#sockAccept},
  *       {@link io.eventloop.EventLoop#sockConnect}, {@link io.eventloop.EventLoop#sockRecv},
  *       {@link io.eventloop.EventLoop#sockSendAll} on non-blocking channels you own, plus
