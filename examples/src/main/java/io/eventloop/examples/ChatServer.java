@@ -119,6 +119,11 @@ public final class ChatServer {
         this.finished = loop.createFuture();
     }
 
+    /** A chat room on {@code loop} that listens nowhere: connections reach it through {@link #handle}. */
+    static ChatServer room(EventLoop loop, Config config) {
+        return new ChatServer(loop, config);
+    }
+
     /** Starts a chat server on {@code loop}. */
     static Future<ChatServer> start(EventLoop loop, Config config) {
         ChatServer chat = new ChatServer(loop, config);
@@ -187,7 +192,11 @@ public final class ChatServer {
 
     // ------------------------------------------------------------------ one connection
 
-    private Future<Void> handle(StreamReader reader, StreamWriter writer) {
+    /**
+     * Serves one connection, from the greeting to its leaving: what {@link #start} gives the
+     * listening server, and what a test gives in-memory connections.
+     */
+    Future<Void> handle(StreamReader reader, StreamWriter writer) {
         if (shuttingDown) {
             writer.write("* the server is shutting down\n");
             return Async.completed(null); // the connection closes once that is flushed
