@@ -3,7 +3,6 @@ package io.eventloop.sync;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,14 +12,17 @@ import io.eventloop.Future;
 import io.eventloop.Task;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 
-/** BEHAVIOURS I: AsyncQueue, AsyncLifoQueue, AsyncPriorityQueue. */
+/**
+ * BEHAVIOURS I: AsyncQueue, AsyncLifoQueue, AsyncPriorityQueue, what needs the package-private
+ * counts (getters and putters waiting, unfinished items).
+ * The rest, on the public API, is in eventloop-testing's
+ * {@code io.eventloop.testing.sync.AsyncQueueTest}.
+ */
 class AsyncQueueTest {
     private static final Duration MS_100 = Duration.ofMillis(100);
 
@@ -34,28 +36,6 @@ class AsyncQueueTest {
     }
 
     // ------------------------------------------------------------------ I.87
-
-    @Test
-    void queueIsFifoLifoQueueIsLifoPriorityQueueIsAscending() {
-        try (FakeTimeLoop f = new FakeTimeLoop()) {
-            AsyncQueue<Integer> fifo = new AsyncQueue<>();
-            AsyncQueue<Integer> lifo = new AsyncLifoQueue<>();
-            AsyncQueue<Integer> prio = new AsyncPriorityQueue<>();
-            AsyncQueue<String> byLength = new AsyncPriorityQueue<>(0, Comparator.comparing(String::length));
-            for (int i : new int[] {2, 1, 3}) {
-                fifo.putNowait(i);
-                lifo.putNowait(i);
-                prio.putNowait(i);
-            }
-            byLength.putNowait("ccc");
-            byLength.putNowait("a");
-            byLength.putNowait("bb");
-            assertEquals(List.of(2, 1, 3), drain(fifo));
-            assertEquals(List.of(3, 1, 2), drain(lifo));
-            assertEquals(List.of(1, 2, 3), drain(prio));
-            assertEquals(List.of("a", "bb", "ccc"), drain(byLength));
-        }
-    }
 
     @Test
     void maxSizeMakesPutWaitAndZeroMeansUnbounded() {
@@ -83,21 +63,6 @@ class AsyncQueueTest {
     }
 
     @Test
-    void nonWaitingFormsThrowOrReturnWhenEmptyOrFull() {
-        try (FakeTimeLoop f = new FakeTimeLoop()) {
-            AsyncQueue<String> q = new AsyncQueue<>(1);
-            assertNull(q.poll());
-            assertThrows(QueueEmptyException.class, q::getNowait);
-            assertTrue(q.offer("a"));
-            assertFalse(q.offer("b"));
-            assertThrows(QueueFullException.class, () -> q.putNowait("b"));
-            assertEquals(1, q.size(), "nothing changed");
-            assertEquals("a", q.getNowait());
-            assertTrue(q.isEmpty());
-        }
-    }
-
-    @Test
     void badInputIsRefusedWithoutChangingAnything() {
         try (FakeTimeLoop f = new FakeTimeLoop()) {
             assertThrows(IllegalArgumentException.class, () -> new AsyncQueue<>(-1));
@@ -115,35 +80,7 @@ class AsyncQueueTest {
         }
     }
 
-    @Test
-    void getWaitsForThePutAndTheItemGoesStraightToTheGetter() {
-        try (FakeTimeLoop f = new FakeTimeLoop()) {
-            AsyncQueue<String> q = new AsyncQueue<>();
-            Future<String> g = q.get();
-            assertFalse(g.isDone());
-            f.loop().callLater(MS_100, () -> q.putNowait("x"));
-            assertEquals("x", f.run(g));
-            assertEquals(100, f.nowMillis());
-            assertEquals(0, q.size());
-        }
-    }
-
     // ------------------------------------------------------------------ I.88-92: cancellation
-
-    @Test
-    void cancelledFirstGetterLetsTheSecondReceiveTheItem() {
-        try (FakeTimeLoop f = new FakeTimeLoop()) {
-            AsyncQueue<String> q = new AsyncQueue<>();
-            Task<String> t1 = f.loop().createTask(q::get);
-            Task<String> t2 = f.loop().createTask(q::get);
-            f.iterate(1);
-            t1.cancel();
-            f.iterate(1);
-            assertTrue(t1.isDone());
-            f.run(q.put("a"));
-            assertEquals("a", f.run(t2));
-        }
-    }
 
     @Test
     void getterWokenForAnItemAndCancelledGivesItBackToTheFront() {
@@ -159,40 +96,6 @@ class AsyncQueueTest {
             assertEquals(1, f.run(q.get()), "1 was not dropped");
             assertEquals(2, f.run(q.get()));
             assertEquals(2, q.unfinished());
-        }
-    }
-
-    @Test
-    void getterWokenForAnItemAndCancelledInAContinuationGivesItBack() {
-        try (FakeTimeLoop f = new FakeTimeLoop()) {
-            AsyncQueue<Integer> q = new AsyncLifoQueue<>();
-            List<Integer> got = new ArrayList<>();
-            Task<Void> reader = f.loop().createTask(() -> q.get().map(got::add).map(v -> null));
-            f.iterate(1);
-            q.putNowait(1);
-            q.putNowait(2);
-            reader.cancel();
-            Settle.all(f, reader);
-            assertEquals(List.of(), got);
-            assertEquals(List.of(1, 2), drain(q), "in a LIFO queue the given-back item is on top again");
-        }
-    }
-
-    @Test
-    void cancellingOneOfThreePendingReadersLosesNoItem() {
-        try (FakeTimeLoop f = new FakeTimeLoop()) {
-            AsyncQueue<Integer> q = new AsyncQueue<>();
-            Task<Integer> r1 = f.loop().createTask(q::get);
-            Task<Integer> r2 = f.loop().createTask(q::get);
-            Task<Integer> r3 = f.loop().createTask(q::get);
-            f.iterate(1);
-            q.putNowait(1);
-            q.putNowait(2);
-            r1.cancel();
-            Settle.all(f, r1, r2, r3);
-            assertTrue(r1.isCancelled());
-            assertEquals(Set.of(1, 2), Set.of(r2.result(), r3.result()));
-            assertTrue(q.isEmpty());
         }
     }
 
@@ -241,44 +144,6 @@ class AsyncQueueTest {
     }
 
     @Test
-    void joinDoesNotCompleteBetweenAPuttersWakeUpAndItsItem() {
-        try (FakeTimeLoop f = new FakeTimeLoop()) {
-            AsyncQueue<Integer> q = new AsyncQueue<>(1);
-            q.putNowait(1);
-            Future<Void> put = q.put(2);
-            assertEquals(1, q.getNowait());
-            q.taskDone();
-            assertTrue(put.isDone());
-            assertFalse(q.join().isDone(), "item 2 is on its way");
-            f.iterate(1);
-            assertEquals(2, q.getNowait());
-            q.taskDone();
-            assertTrue(q.join().isDone());
-        }
-    }
-
-    @Test
-    void cancelledThirdPutterDoesNotDisplaceTheSecond() {
-        try (FakeTimeLoop f = new FakeTimeLoop()) {
-            AsyncQueue<String> q = new AsyncQueue<>(1);
-            Task<Void> a = f.loop().createTask(() -> q.put("a"));
-            Task<Void> b = f.loop().createTask(() -> q.put("b"));
-            Task<Void> c = f.loop().createTask(() -> q.put("X"));
-            f.iterate(2);
-            assertTrue(a.isDone());
-            assertFalse(b.isDone());
-            c.cancel();
-            f.iterate(1);
-            assertTrue(c.isCancelled());
-            assertEquals("a", q.getNowait());
-            f.iterate(1);
-            assertEquals("b", q.getNowait());
-            f.run(b);
-            assertTrue(q.isEmpty());
-        }
-    }
-
-    @Test
     void cancelledPutTaskIsRemovedFromThePutters() {
         try (FakeTimeLoop f = new FakeTimeLoop()) {
             AsyncQueue<Integer> q = new AsyncQueue<>(1);
@@ -309,43 +174,6 @@ class AsyncQueueTest {
             assertInstanceOf(TimeoutException.class, p.exception());
             assertEquals(0, q.waitingPutters());
             assertEquals(List.of(1), drain(q));
-        }
-    }
-
-    @Test
-    void waitForGetCancelledFromOutsideRightAfterTheItemArrivedLosesNothing() {
-        try (FakeTimeLoop f = new FakeTimeLoop()) {
-            AsyncQueue<Integer> q = new AsyncQueue<>();
-            Task<Integer> reader = f.loop().createTask(() -> Async.waitFor(q.get(), Duration.ofSeconds(10)));
-            f.iterate(1);
-            q.putNowait(7);
-            reader.cancel();
-            Settle.all(f, reader);
-            assertTrue(reader.isCancelled());
-            assertEquals(List.of(7), drain(q));
-        }
-    }
-
-    @Test
-    void itemPassedThroughATimeoutOrWaitForGoesBackWhenTheNextStepIsCancelledFirst() {
-        for (boolean viaWaitFor : new boolean[] {false, true}) {
-            try (FakeTimeLoop f = new FakeTimeLoop()) {
-                AsyncQueue<Integer> q = new AsyncQueue<>();
-                List<Integer> got = new ArrayList<>();
-                Future<Integer> through = viaWaitFor
-                        ? Async.waitFor(q.get(), Duration.ofSeconds(5))
-                        : Async.timeout(Duration.ofSeconds(5), q::get);
-                Future<Boolean> handler = through.map(got::add);
-                f.iterate(1);
-                q.putNowait(5);
-                while (!through.isDone()) {
-                    f.iterate(1);
-                }
-                handler.cancel(); // the handler never ran: the item must not vanish
-                Settle.all(f, handler);
-                assertEquals(List.of(), got);
-                assertEquals(List.of(5), drain(q), "via waitFor: " + viaWaitFor);
-            }
         }
     }
 
@@ -396,29 +224,6 @@ class AsyncQueueTest {
     // ------------------------------------------------------------------ I.94: shutdown
 
     @Test
-    void shutdownFailsBlockedPuttersButQueuedItemsCanStillBeTaken() {
-        try (FakeTimeLoop f = new FakeTimeLoop()) {
-            AsyncQueue<Integer> q = new AsyncQueue<>(1);
-            q.putNowait(1);
-            Future<Void> blocked = q.put(2);
-            q.shutdown(false);
-            Settle.all(f, blocked);
-            assertInstanceOf(QueueShutDownException.class, blocked.exception());
-            assertEquals(1, f.run(q.get()));
-            Future<Integer> afterEmpty = q.get();
-            Settle.all(f, afterEmpty);
-            assertInstanceOf(QueueShutDownException.class, afterEmpty.exception());
-            Future<Void> put = q.put(3);
-            Settle.all(f, put);
-            assertInstanceOf(QueueShutDownException.class, put.exception());
-            assertThrows(QueueShutDownException.class, () -> q.offer(3));
-            assertThrows(QueueShutDownException.class, q::poll);
-            assertTrue(q.isShutDown());
-            assertEquals(0, q.size(), "nothing changed");
-        }
-    }
-
-    @Test
     void shutdownFailsWaitingGetters() {
         try (FakeTimeLoop f = new FakeTimeLoop()) {
             AsyncQueue<Integer> q = new AsyncQueue<>();
@@ -428,27 +233,6 @@ class AsyncQueueTest {
             Settle.all(f, getter);
             assertInstanceOf(QueueShutDownException.class, getter.exception());
             assertEquals(0, q.waitingGetters());
-        }
-    }
-
-    @Test
-    void immediateShutdownDropsTheItemsAndReleasesJoin() {
-        try (FakeTimeLoop f = new FakeTimeLoop()) {
-            AsyncQueue<Integer> q = new AsyncQueue<>();
-            q.putNowait(1);
-            q.putNowait(2);
-            q.putNowait(3);
-            assertEquals(1, q.getNowait()); // taken, not yet done
-            Future<Void> join = q.join();
-            q.shutdown(true);
-            assertEquals(0, q.size());
-            assertFalse(join.isDone(), "item 1 is still being processed");
-            q.taskDone();
-            f.run(join);
-            assertThrows(QueueShutDownException.class, q::poll);
-            Future<Integer> get = q.get();
-            Settle.all(f, get);
-            assertInstanceOf(QueueShutDownException.class, get.exception());
         }
     }
 
@@ -465,16 +249,6 @@ class AsyncQueueTest {
             assertEquals(0, q.size());
             assertEquals(0, q.unfinished());
             assertTrue(q.join().isDone());
-        }
-    }
-
-    @Test
-    void toStringShowsSizeAndWaiters() {
-        try (FakeTimeLoop f = new FakeTimeLoop()) {
-            AsyncQueue<Integer> q = new AsyncQueue<>(2);
-            q.get();
-            assertEquals("AsyncQueue[size=0/2, getters=1]", q.toString());
-            assertEquals("AsyncQueue.get[pending]", q.get().toString());
         }
     }
 

@@ -10,6 +10,8 @@ import java.util.regex.Pattern;
 final class Outputs {
     /** The factor the tests run the programs at: durations shrink fivefold, fixed overheads stay small. */
     static final double SCALE = 0.2;
+    /** Durations as the tutorials state them, for tests on fake time, where they cost nothing. */
+    static final Scale UNSCALED = Scale.parse(new String[0], "test");
     private static final Pattern SECONDS = Pattern.compile("(\\d+\\.\\d+)s$");
 
     private Outputs() {
@@ -26,7 +28,12 @@ final class Outputs {
         System.arraycopy(args, 0, all, 0, args.length);
         all[args.length] = "--scale";
         all[args.length + 1] = String.valueOf(scale);
-        String out = SyncVsAsyncTest.capture(() -> main.run(all));
+        return lines(() -> main.run(all));
+    }
+
+    /** The lines {@code body} prints. */
+    static List<String> lines(SyncVsAsyncTest.Body body) throws Exception {
+        String out = SyncVsAsyncTest.capture(body);
         return out.isEmpty() ? List.of() : List.of(out.split("\\R"));
     }
 
