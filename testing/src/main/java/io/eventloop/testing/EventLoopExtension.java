@@ -122,6 +122,13 @@ public final class EventLoopExtension
         });
     }
 
+    /** A {@code @ParameterizedTest} or {@code @RepeatedTest} invocation: as a {@code void} test. */
+    @Override
+    public void interceptTestTemplateMethod(Invocation<Void> invocation, ReflectiveInvocationContext<Method> method,
+            ExtensionContext context) throws Throwable {
+        interceptTestMethod(invocation, method, context);
+    }
+
     @Override
     public <T> T interceptTestFactoryMethod(Invocation<T> invocation, ReflectiveInvocationContext<Method> method,
             ExtensionContext context) throws Throwable {

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * <pre>
  * &#64;EventLoopTest
  * class GreeterTest {
- *     &#64;Test
+ *     &#64;EventLoopTest                      // not @Test: JUnit runs only void @Test methods
  *     Future&lt;?&gt; greetsAfterAnHour(EventLoop loop, TestClock clock) {
  *         return Async.sleep(Duration.ofHours(1)).map(v -&gt; {
  *             assertEquals(Duration.ofHours(1), clock.elapsed());   // at once, in wall time

@@ -47,7 +47,7 @@ public final class LoopAssertions {
     public static <X extends Throwable> X assertFails(Class<X> type, Future<?> future) {
         Objects.requireNonNull(type, "type");
         settle(future);
-        Throwable failure = future.isCancelled() ? new CancellationException("cancelled") : future.exception();
+        Throwable failure = future.isCancelled() ? cancellation(future) : future.exception();
         if (failure == null) {
             throw new AssertionError("expected " + future + " to fail with " + type.getName()
                     + ", but it completed with " + future.result());
@@ -83,6 +83,16 @@ public final class LoopAssertions {
             ran += loop.runOnce(Duration.ZERO);
         }
         return ran;
+    }
+
+    /** The cancellation of a cancelled future, with its message. */
+    private static CancellationException cancellation(Future<?> future) {
+        try {
+            future.result();
+        } catch (CancellationException e) {
+            return e;
+        }
+        throw new AssertionError(future + " says it is cancelled but does not throw a CancellationException");
     }
 
     /** Runs the loop until {@code future} is done, unless it is running (then only looks). */

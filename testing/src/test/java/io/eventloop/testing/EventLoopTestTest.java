@@ -93,6 +93,20 @@ class EventLoopTestTest {
     }
 
     @Test
+    void assertFailsReturnsTheCancellationItself(EventLoop loop) {
+        Future<String> f = loop.createFuture();
+        f.cancel("cancelled elsewhere");
+        assertEquals("cancelled elsewhere", assertFails(java.util.concurrent.CancellationException.class, f).getMessage());
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(ints = {1, 60})
+    void parameterizedTestsRunOnTheLoopToo(int minutes, EventLoop loop, TestClock clock) {
+        loop.createTask(() -> Async.sleep(Duration.ofMinutes(minutes)));
+        // the body returns; the loop then runs the sleep on fake time, so nothing is left pending
+    }
+
+    @Test
     void aFailureThatIsAssertedIsNotReported() {
         assertFails(IllegalStateException.class, Async.failed(new IllegalStateException("expected")));
     }
