@@ -76,6 +76,8 @@ public final class EventLoop implements AutoCloseable {
     private final SignalHandlers signalHandlers = new SignalHandlers(this);
     /** The iteration, and the ready queue, timer heap and inbox it drains. */
     final Scheduler scheduler;
+    /** What reports call this loop besides its hash (a test kit names a loop after its test); null: none. */
+    String name;
     /** Which channels the poller watches, and what each ready key queues; made by the scheduler. Loop thread only. */
     final Readiness readiness;
 
@@ -664,7 +666,7 @@ public final class EventLoop implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "EventLoop@" + Integer.toHexString(System.identityHashCode(this))
+        return (name != null ? "EventLoop '" + name + "'@" : "EventLoop@") + Integer.toHexString(System.identityHashCode(this))
                 + (closed ? "[closed]" : running ? "[running]" : "[idle]");
     }
 

@@ -251,9 +251,10 @@ final class Readiness {
         }
 
         @Override
-        public EventLoop newLoop(EventLoop.Options options, VirtualTime time) {
+        public EventLoop newLoop(EventLoop.Options options, VirtualTime time, String name) {
             EventLoop loop = new EventLoop(options, time::nanoTime, new NioPoller());
             loop.scheduler.virtualTime = time;
+            loop.name = name;
             return loop;
         }
     }

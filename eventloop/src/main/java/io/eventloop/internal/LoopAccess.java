@@ -51,9 +51,10 @@ public final class LoopAccess {
         /**
          * A loop on {@code time} instead of the system clock, for {@code eventloop-testing}: it
          * reads {@link VirtualTime#nanoTime()} and asks {@link VirtualTime#beforeWait} each time
-         * it would wait. Everything else is an ordinary loop (real selector, real sockets).
+         * it would wait, and reports call it by {@code name} ("EventLoop 'name'@hash"). Everything
+         * else is an ordinary loop (real selector, real sockets).
          */
-        EventLoop newLoop(EventLoop.Options options, VirtualTime time);
+        EventLoop newLoop(EventLoop.Options options, VirtualTime time, String name);
     }
 
     private static volatile Bridge bridge;

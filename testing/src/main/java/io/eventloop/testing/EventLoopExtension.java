@@ -9,8 +9,6 @@ import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
-import java.util.WeakHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -45,8 +43,6 @@ import org.junit.platform.commons.support.ReflectionSupport;
 public final class EventLoopExtension
         implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback, ParameterResolver, InvocationInterceptor {
     private static final Namespace NAMESPACE = Namespace.create(EventLoopExtension.class);
-    /** Each loop's test, to name both when a test touches another's loop. */
-    private static final Map<EventLoop, String> TESTS = Collections.synchronizedMap(new WeakHashMap<>());
     private static final ScheduledExecutorService TIMEOUTS = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "eventloop-test-timeouts");
         t.setDaemon(true);
@@ -69,10 +65,9 @@ public final class EventLoopExtension
             this.config = config;
             this.name = name;
             this.clock = new TestClock(config.autoAdvance());
-            this.loop = LoopAccess.bridge().newLoop(EventLoop.Options.defaults().debug(config.debug()), clock);
+            this.loop = LoopAccess.bridge().newLoop(EventLoop.Options.defaults().debug(config.debug()), clock, name);
             clock.attach(loop);
             loop.setExceptionHandler((l, context) -> reports.add(context));
-            TESTS.put(loop, name);
         }
     }
 
@@ -96,7 +91,8 @@ public final class EventLoopExtension
         EventLoopTest config = AnnotationSupport.findAnnotation(context.getElement(), EventLoopTest.class)
                 .or(() -> AnnotationSupport.findAnnotation(context.getRequiredTestClass(), EventLoopTest.class))
                 .orElse(Defaults.class.getAnnotation(EventLoopTest.class));
-        store(context).put(TestLoop.class, new TestLoop(config, context.getDisplayName()));
+        String name = context.getRequiredTestClass().getSimpleName() + "." + context.getRequiredTestMethod().getName();
+        store(context).put(TestLoop.class, new TestLoop(config, name));
     }
 
     @Override
@@ -214,8 +210,8 @@ public final class EventLoopExtension
 
     private static void runToCompletion(TestLoop t, Future<?> future) throws Throwable {
         if (future.loop() != t.loop) {
-            throw new IllegalStateException("the test returned a future of another loop: " + describe(future.loop())
-                    + ", not of its own " + describe(t.loop));
+            throw new IllegalStateException("the test returned a future of another loop: " + future.loop()
+                    + ", not of its own " + t.loop + " (each test's loop is named after its test)");
         }
         while (!future.isDone()) {
             try {
@@ -314,11 +310,6 @@ public final class EventLoopExtension
             e.initCause(reports.get(0).exception());
         }
         return e;
-    }
-
-    private static String describe(EventLoop loop) {
-        String test = TESTS.get(loop);
-        return loop + (test != null ? " (the loop of test " + test + ")" : "");
     }
 
     private static ExtensionContext.Store store(ExtensionContext context) {

@@ -158,7 +158,28 @@ class FailureModesTest {
     @Test
     void aFutureOfAnotherLoopIsRefusedNamingBoth() {
         assertOneFailure(ReturnsAnotherLoopsFuture.class, "a future of another loop", "not of its own",
-                "the loop of test foreign");
+                "EventLoop 'ReturnsAnotherLoopsFuture.foreign'");
+    }
+
+    @EventLoopTest
+    @org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.MethodName.class)
+    static class UsesAnotherTestsLoop {
+        static EventLoop kept;
+
+        @Test
+        void first(EventLoop loop) {
+            kept = loop;
+        }
+
+        @Test
+        void second() {
+            kept.callSoon(() -> { });
+        }
+    }
+
+    @Test
+    void aTestThatUsesAnotherTestsLoopIsToldWhichTestItBelongedTo() {
+        assertOneFailure(UsesAnotherTestsLoop.class, "EventLoop 'UsesAnotherTestsLoop.first'", "is closed");
     }
 
     @EventLoopTest
