@@ -36,6 +36,7 @@ import java.util.function.Supplier;
 final class Connector extends IoHandler {
     private final EventLoop loop;
     private final Supplier<? extends Protocol> factory;
+    private final String host;
     private final String target;
     private final Duration timeout;
     private final Future<Transport> result;
@@ -50,6 +51,7 @@ final class Connector extends IoHandler {
     private Connector(EventLoop loop, Supplier<? extends Protocol> factory, String host, int port, Duration timeout) {
         this.loop = loop;
         this.factory = factory;
+        this.host = host;
         this.target = host + ":" + port;
         this.timeout = timeout;
         this.result = loop.createFuture();
@@ -149,6 +151,7 @@ final class Connector extends IoHandler {
         try {
             protocol = Objects.requireNonNull(factory.get(), "the protocol factory returned null");
             transport = new SocketTransport(loop, ch, protocol, null);
+            transport.connectedHost = host;
         } catch (Exception e) {
             NetSupport.closeQuietly(ch); // the factory or the transport failed: the socket must not leak
             result.fail(e);

@@ -67,6 +67,35 @@ public final class Net {
     }
 
     /**
+     * {@link #createServer(EventLoop, Supplier, String, int)} over TLS: asyncio's
+     * {@code loop.create_server(..., ssl=context)}. Each connection's protocol is made, and told
+     * {@code connectionMade}, once its handshake is done; a handshake that fails or times out
+     * closes that connection only, with one WARN line naming the client and the reason (a client
+     * that closes before sending anything is logged at DEBUG). A null {@code tls} serves plain
+     * TCP.
+     *
+     * @throws IllegalArgumentException if {@code tls} is a client configuration
+     */
+    public static Future<Server> createServer(EventLoop loop, Supplier<? extends Protocol> protocolFactory,
+            String host, int port, TlsConfig tls) {
+        return createServer(loop, protocolFactory, host, port, Server.DEFAULT_BACKLOG, tls);
+    }
+
+    /** {@link #createServer(EventLoop, Supplier, String, int, TlsConfig)} with a listen backlog. */
+    public static Future<Server> createServer(EventLoop loop, Supplier<? extends Protocol> protocolFactory,
+            String host, int port, int backlog, TlsConfig tls) {
+        if (tls == null) {
+            return createServer(loop, protocolFactory, host, port, backlog);
+        }
+        Objects.requireNonNull(protocolFactory, "protocolFactory");
+        if (!tls.isServer()) {
+            throw new IllegalArgumentException("a server needs a server configuration (TlsConfig.server(...)), not " + tls);
+        }
+        return Server.create(loop, () -> new TlsTransport(loop, tls, null, protocolFactory.get(), true).lower, host,
+                port, backlog);
+    }
+
+    /**
      * Connects to {@code host}:{@code port} and runs a protocol from {@code protocolFactory} on the
      * connection: asyncio's {@code loop.create_connection()}. The host is resolved on the default
      * executor unless it is a numeric address; each address is tried in turn. The future fails
@@ -87,6 +116,115 @@ public final class Net {
     public static Future<Transport> createConnection(EventLoop loop, Supplier<? extends Protocol> protocolFactory,
             String host, int port, Duration connectTimeout) {
         return Connector.connect(loop, protocolFactory, host, port, connectTimeout);
+    }
+
+    /**
+     * {@link #createConnection(EventLoop, Supplier, String, int)} over TLS: asyncio's
+     * {@code loop.create_connection(..., ssl=context, server_hostname=...)}. Completes with the
+     * TLS transport once the handshake is done (the protocol is made and told
+     * {@code connectionMade} then). The server's certificate is checked against {@code tls}'s
+     * trust and, unless turned off, against {@link TlsConfig#serverName(String)} or else
+     * {@code host}; a failed check fails the future with an
+     * {@link javax.net.ssl.SSLHandshakeException} that names the host and the reason. The
+     * handshake has its own timeout ({@link TlsConfig#handshakeTimeout(Duration)}); cancelling
+     * the future abandons the connection at any stage. A null {@code tls} connects in plain TCP.
+     *
+     * @throws IllegalArgumentException if {@code tls} is a server configuration
+     */
+    public static Future<Transport> createConnection(EventLoop loop, Supplier<? extends Protocol> protocolFactory,
+            String host, int port, TlsConfig tls) {
+        return createConnection(loop, protocolFactory, host, port, DEFAULT_CONNECT_TIMEOUT, tls);
+    }
+
+    /** {@link #createConnection(EventLoop, Supplier, String, int, TlsConfig)} with a connect timeout (null: none). */
+    public static Future<Transport> createConnection(EventLoop loop, Supplier<? extends Protocol> protocolFactory,
+            String host, int port, Duration connectTimeout, TlsConfig tls) {
+        if (tls == null) {
+            return createConnection(loop, protocolFactory, host, port, connectTimeout);
+        }
+        Objects.requireNonNull(protocolFactory, "protocolFactory");
+        if (tls.isServer()) {
+            throw new IllegalArgumentException("a connection needs a client configuration (TlsConfig.client(...)), not " + tls);
+        }
+        String name = tls.serverName() != null ? tls.serverName() : host;
+        Future<Transport> connect = Connector.connect(loop,
+                () -> new TlsTransport(loop, tls, name, protocolFactory.get(), true).lower, host, port, connectTimeout);
+        Future<Transport> result = loop.createFuture();
+        connect.onDone(c -> {
+            if (c.isCancelled() || c.exception() != null) {
+                copy(c, result);
+            } else if (result.isDone()) {
+                c.result().abort(); // cancelled while connecting
+            } else {
+                Transport raw = c.result();
+                Future<Transport> handshake = ((TlsTransport.Lower) raw.protocol()).tls().handshake;
+                handshake.onDone(h -> copy(h, result));
+                result.onDone(r -> {
+                    if (r.isCancelled()) {
+                        raw.abort();
+                    }
+                });
+            }
+        });
+        result.onDone(r -> {
+            if (r.isCancelled()) {
+                connect.cancel();
+            }
+        });
+        return result;
+    }
+
+    private static <T> void copy(Future<T> from, Future<T> to) {
+        if (to.isDone()) {
+            return;
+        }
+        if (from.isCancelled()) {
+            to.cancel();
+        } else if (from.exception() != null) {
+            to.fail(from.exception());
+        } else {
+            to.complete(from.result());
+        }
+    }
+
+    /**
+     * Puts TLS under the protocol of an open connection and runs the handshake: asyncio's
+     * {@code loop.start_tls(transport, protocol, context)}, for protocols that upgrade in band
+     * (STARTTLS). Completes with the new transport once the handshake is done; from then on the
+     * protocol gets plaintext through it and must write to it, not to {@code transport}. The
+     * protocol is not told {@code connectionMade} again. Nothing may be written to
+     * {@code transport} meanwhile. A client's certificate is checked against
+     * {@link TlsConfig#serverName(String)}, else the host {@code transport} was connected to.
+     * Fails (and closes the connection) if the handshake fails or times out.
+     *
+     * @throws IllegalArgumentException if a client {@code tls} has no server name to check and
+     *     {@code transport} was not made by connecting to a host name
+     * @throws IllegalStateException if {@code transport} is closing, or is TLS already
+     * @throws UnsupportedOperationException if {@code transport} cannot change protocol
+     */
+    public static Future<Transport> startTls(Transport transport, TlsConfig tls) {
+        Objects.requireNonNull(transport, "transport");
+        Objects.requireNonNull(tls, "tls");
+        EventLoop loop = transport.loop();
+        NetSupport.checkThread(loop, "Net.startTls");
+        if (transport instanceof TlsTransport) {
+            throw new IllegalStateException("startTls on a connection that is TLS already: " + transport);
+        }
+        if (transport.isClosing()) {
+            throw new IllegalStateException("startTls on a closing connection: " + transport);
+        }
+        String name = tls.serverName();
+        if (name == null && transport instanceof SocketTransport s) {
+            name = s.connectedHost;
+        }
+        if (!tls.isServer() && name == null && tls.verifiesHostname()) {
+            throw new IllegalArgumentException("startTls needs the server's name to check its certificate: give it with "
+                    + "TlsConfig.serverName(...) (" + transport + " was not made by connecting to a host name)");
+        }
+        TlsTransport t = new TlsTransport(loop, tls, name, transport.protocol(), false);
+        transport.setProtocol(t.lower);
+        t.start(transport);
+        return t.handshake;
     }
 
     // ------------------------------------------------------------------ streams
@@ -126,13 +264,32 @@ public final class Net {
     public static Future<Server> startServer(EventLoop loop,
             BiFunction<StreamReader, StreamWriter, ? extends Future<?>> handler, String host, int port, int limit,
             int backlog) {
+        return startServer(loop, handler, host, port, limit, backlog, null);
+    }
+
+    /**
+     * {@link #startServer(EventLoop, BiFunction, String, int)} over TLS: asyncio's
+     * {@code asyncio.start_server(..., ssl=context)}. Each handler starts once its connection's
+     * handshake is done; handshake failures are handled as
+     * {@link #createServer(EventLoop, Supplier, String, int, TlsConfig)} says. A null {@code tls}
+     * serves plain TCP.
+     */
+    public static Future<Server> startServer(EventLoop loop,
+            BiFunction<StreamReader, StreamWriter, ? extends Future<?>> handler, String host, int port, TlsConfig tls) {
+        return startServer(loop, handler, host, port, StreamReader.DEFAULT_LIMIT, Server.DEFAULT_BACKLOG, tls);
+    }
+
+    /** {@link #startServer(EventLoop, BiFunction, String, int, TlsConfig)} with each reader's limit and the backlog. */
+    public static Future<Server> startServer(EventLoop loop,
+            BiFunction<StreamReader, StreamWriter, ? extends Future<?>> handler, String host, int port, int limit,
+            int backlog, TlsConfig tls) {
         Objects.requireNonNull(handler, "handler");
         if (limit <= 0) {
             throw new IllegalArgumentException("limit must be positive: " + limit);
         }
         BiFunction<StreamReader, StreamWriter, Future<?>> nullable = nullTolerant(loop, handler);
         return createServer(loop, () -> new StreamProtocol(loop, new StreamReader(loop, limit), nullable), host, port,
-                backlog);
+                backlog, tls);
     }
 
     /** {@code handler}, with a {@code null} result read as "keep the connection until the writer is closed". */
@@ -158,8 +315,24 @@ public final class Net {
     /** {@link #openConnection(EventLoop, String, int)} with the reader's limit and a connect timeout (null: none). */
     public static Future<Connection> openConnection(EventLoop loop, String host, int port, int limit,
             Duration connectTimeout) {
+        return openConnection(loop, host, port, limit, connectTimeout, null);
+    }
+
+    /**
+     * {@link #openConnection(EventLoop, String, int)} over TLS: asyncio's
+     * {@code asyncio.open_connection(host, port, ssl=context)}. Completes once the handshake is
+     * done, and fails as {@link #createConnection(EventLoop, Supplier, String, int, TlsConfig)}
+     * does. A null {@code tls} connects in plain TCP.
+     */
+    public static Future<Connection> openConnection(EventLoop loop, String host, int port, TlsConfig tls) {
+        return openConnection(loop, host, port, StreamReader.DEFAULT_LIMIT, DEFAULT_CONNECT_TIMEOUT, tls);
+    }
+
+    /** {@link #openConnection(EventLoop, String, int, TlsConfig)} with the reader's limit and a connect timeout (null: none). */
+    public static Future<Connection> openConnection(EventLoop loop, String host, int port, int limit,
+            Duration connectTimeout, TlsConfig tls) {
         StreamReader reader = new StreamReader(loop, limit);
-        return createConnection(loop, () -> new StreamProtocol(loop, reader, null), host, port, connectTimeout)
+        return createConnection(loop, () -> new StreamProtocol(loop, reader, null), host, port, connectTimeout, tls)
                 .map(t -> new Connection(reader, ((StreamProtocol) t.protocol()).writer()));
     }
 

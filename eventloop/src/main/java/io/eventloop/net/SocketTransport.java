@@ -58,9 +58,11 @@ final class SocketTransport extends IoHandler implements Transport {
 
     private final EventLoop loop;
     private final SocketChannel channel;
-    private final Protocol protocol;
+    private Protocol protocol;
     private final InetSocketAddress localAddress;
     private final InetSocketAddress remoteAddress;
+    /** The host name a client connection was made to (for {@link Net#startTls}); null on a server. */
+    String connectedHost;
     /** The server that accepted this connection, or null for a client connection. */
     final Server server;
     /** Links in {@link #server}'s list of live connections. Loop thread only. */
@@ -576,6 +578,13 @@ final class SocketTransport extends IoHandler implements Transport {
     @Override
     public Protocol protocol() {
         return protocol;
+    }
+
+    @Override
+    public void setProtocol(Protocol protocol) {
+        Objects.requireNonNull(protocol, "protocol");
+        NetSupport.checkThread(loop, "Transport.setProtocol");
+        this.protocol = protocol;
     }
 
     @Override

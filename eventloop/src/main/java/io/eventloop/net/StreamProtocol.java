@@ -123,6 +123,12 @@ final class StreamProtocol implements Protocol {
         return false;
     }
 
+    /** After {@link StreamWriter#startTls}: the TLS transport now carries this connection. */
+    void replaceTransport(Transport t) {
+        transport = t;
+        reader.setTransport(t);
+    }
+
     @Override
     public void dataReceived(ByteBuffer data) {
         reader.feedData(data);

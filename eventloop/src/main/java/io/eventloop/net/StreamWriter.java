@@ -31,7 +31,8 @@ import java.util.Objects;
  * {@code drain} is the only place a writer waits.
  */
 public final class StreamWriter {
-    private final Transport transport;
+    /** The socket's transport, or the TLS one after {@link #startTls}. Loop thread only. */
+    private Transport transport;
     private final StreamProtocol protocol;
     private final StreamReader reader;
     /** What drain returns while not paused: one completed future, reused. */
@@ -113,6 +114,26 @@ public final class StreamWriter {
     public Future<Void> waitClosed() {
         NetSupport.checkThread(transport.loop(), "StreamWriter.waitClosed");
         return protocol.closed();
+    }
+
+    /**
+     * Upgrades the connection to TLS, in place: asyncio's {@code await writer.start_tls(context)},
+     * for protocols that begin in plain text and switch (SMTP's and IMAP's STARTTLS,
+     * PostgreSQL's SSLRequest). Completes once the handshake is done; from then on this writer
+     * and the connection's reader carry plaintext over TLS. Call it when the two sides agree the
+     * next bytes are the handshake, with nothing written and not yet flushed that should have
+     * gone in the clear before it, and write nothing until it completes. A client's
+     * {@code config} checks the server's certificate against its
+     * {@link TlsConfig#serverName(String) serverName}, by default the host this connection was
+     * made to. Fails, and the connection is closed, if the handshake fails or times out.
+     */
+    public Future<Void> startTls(TlsConfig config) {
+        NetSupport.checkThread(transport.loop(), "StreamWriter.startTls");
+        return Net.startTls(transport, config).map(t -> {
+            transport = t;
+            protocol.replaceTransport(t);
+            return null;
+        });
     }
 
     /** The transport underneath: water marks, socket options, abort. */

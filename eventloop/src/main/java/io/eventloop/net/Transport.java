@@ -125,6 +125,37 @@ public interface Transport {
     /** The protocol this transport feeds. */
     Protocol protocol();
 
+    /**
+     * Hands the connection to another protocol: from the next byte on, {@code protocol} gets
+     * {@code dataReceived}, {@code eofReceived}, the flow-control calls and
+     * {@code connectionLost}; it is not told {@code connectionMade}. asyncio's
+     * {@code transport.set_protocol()}; {@link Net#startTls} uses it to put TLS under the
+     * protocol of an open connection.
+     *
+     * @throws UnsupportedOperationException if this transport cannot change protocol (the
+     *     default, for transports written before this method existed)
+     */
+    default void setProtocol(Protocol protocol) {
+        throw new UnsupportedOperationException(getClass().getName() + " cannot change its protocol");
+    }
+
+    /**
+     * The TLS session once the handshake is done, or null on a connection without TLS (or
+     * before its handshake finished): the peer's certificates, the cipher suite, the version.
+     * asyncio's {@code get_extra_info('ssl_object')}, {@code 'peercert'} and {@code 'cipher'}.
+     */
+    default javax.net.ssl.SSLSession sslSession() {
+        return null;
+    }
+
+    /**
+     * The protocol agreed by ALPN during the TLS handshake (e.g. {@code "h2"}), or null when
+     * there is no TLS or none was agreed: asyncio's {@code ssl_object.selected_alpn_protocol()}.
+     */
+    default String applicationProtocol() {
+        return null;
+    }
+
     /** The loop this transport belongs to. */
     EventLoop loop();
 }

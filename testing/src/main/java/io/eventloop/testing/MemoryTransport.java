@@ -44,7 +44,8 @@ final class MemoryTransport implements Transport {
 
     private final EventLoop loop;
     private final MemoryConnection connection;
-    private final Protocol protocol;
+    /** The protocol fed; {@link #setProtocol} changes it (as {@code Net.startTls} does). Loop thread only. */
+    private Protocol protocol;
     /** "client" or "server", for messages. */
     private final String name;
     private final InetSocketAddress localAddress;
@@ -507,6 +508,13 @@ final class MemoryTransport implements Transport {
     @Override
     public Protocol protocol() {
         return protocol;
+    }
+
+    @Override
+    public void setProtocol(Protocol protocol) {
+        Objects.requireNonNull(protocol, "protocol");
+        loop.checkThread("Transport.setProtocol");
+        this.protocol = protocol;
     }
 
     @Override
