@@ -375,11 +375,18 @@ public final class Server implements AutoCloseable {
         wakeCloseWaiters();
     }
 
-    /** Closes every accepted connection gracefully (each flushes what it has buffered). */
+    /**
+     * Closes every accepted connection gracefully (each flushes what it has buffered; over TLS,
+     * through the TLS layer, so each sends close_notify).
+     */
     public void closeClients() {
         NetSupport.checkThread(loop, "Server.closeClients");
         for (SocketTransport t : liveConnections()) {
-            t.close();
+            if (t.protocol() instanceof TlsTransport.Lower tls) {
+                tls.tls().close();
+            } else {
+                t.close();
+            }
         }
     }
 

@@ -421,6 +421,9 @@ final class TlsTransport implements Transport {
                 fail(e, false);
                 return false;
             }
+            // Not engine.closeInbound(): before the peer's close_notify the JDK answers that with a
+            // fatal alert ("possible truncation attack"). An EOF is passed on as an EOF, as asyncio
+            // does; a protocol that must know its message is whole has a length for it.
             if (inbound != null && inbound.hasRemaining()) {
                 log.debug("{}: EOF in the middle of a TLS record ({} bytes)", TlsTransport.this, inbound.remaining());
             }

@@ -16,6 +16,14 @@
  *       {@code close}, {@code waitClosed}), {@link io.eventloop.net.Connection}. Built on the first
  *       layer, as asyncio's streams are; {@link io.eventloop.net.Net#streamReaderProtocol} and
  *       {@link io.eventloop.net.Net#connection} put them on a transport of your own.</li>
+ *   <li><b>TLS</b> — {@link io.eventloop.net.TlsConfig} and the {@code Net} overloads that take one
+ *       ({@code createServer}, {@code startServer}, {@code createConnection},
+ *       {@code openConnection}), {@link io.eventloop.net.Net#startTls} and
+ *       {@link io.eventloop.net.StreamWriter#startTls} to upgrade in place. A layer on
+ *       {@link javax.net.ssl.SSLEngine} between a transport that carries records and the protocol
+ *       (package-private {@code TlsTransport}), so both layers above run over it unchanged.
+ *       {@link io.eventloop.net.SelfSignedCertificate} for development and tests; {@code Pem}
+ *       reads certificates and keys.</li>
  *   <li><b>Raw channels</b> — {@link io.eventloop.EventLoop#sockAccept},
  *       {@link io.eventloop.EventLoop#sockConnect}, {@link io.eventloop.EventLoop#sockRecv},
  *       {@link io.eventloop.EventLoop#sockSendAll} on non-blocking channels you own, plus
@@ -88,6 +96,21 @@
  *       every transport of a loop reads into one loop-wide 256 KiB direct buffer, valid only during
  *       {@code dataReceived}. The JDK would copy a heap buffer through a temporary direct one
  *       anyway.</li>
+ *   <li><b>{@code SSLEngine} wraps and unwraps one record per call</b>, and
+ *       {@code BUFFER_UNDERFLOW} means "a record is split across reads": {@code TlsTransport} loops,
+ *       keeps only the partial record (sized to the session's packet size), and batches up to four
+ *       records into one socket write. Its {@code FINISHED} status appears once, in a result, never
+ *       from {@code getHandshakeStatus()}: the end of the handshake is "not handshaking any
+ *       more".</li>
+ *   <li><b>The engine's delegated tasks are the slow part of a handshake</b> (certificate checks,
+ *       signatures): run on the loop they would stall every connection, so they run on the default
+ *       executor and the connection waits without blocking.</li>
+ *   <li><b>{@code SSLEngine.closeInbound()} before the peer's close_notify raises a fatal
+ *       alert</b> in the JDK: a TCP EOF without close_notify is passed on as an EOF, not fed to the
+ *       engine.</li>
+ *   <li><b>The JDK's PKIX trust manager skips the dates of a trust anchor</b>, so a certificate
+ *       trusted directly would connect after it expired: {@code Pem.trustingContext} checks them
+ *       ({@code DatedTrustManager}).</li>
  *   <li><b>A socket option must sometimes be set before connecting</b> ({@code SO_RCVBUF} sets
  *       the window scale): {@link io.eventloop.net.Transport#setOption} is for the options that
  *       may change later ({@code SO_SNDBUF}, {@code TCP_NODELAY}, which transports set, as
