@@ -101,6 +101,11 @@ final class TlsTransport implements Transport {
     private boolean peerEof;
     /** The application was told its input ended (close_notify or EOF). */
     private boolean inputDone;
+    /**
+     * The peer's close_notify arrived. Kept here because the JDK's engine may report its inbound
+     * side done after our own closeOutbound(), before the peer has answered.
+     */
+    private boolean closeNotifyReceived;
     private boolean rawCloseRequested;
     /** The handshake timer, then the shutdown timer. */
     private TimerHandle timer;
@@ -250,7 +255,7 @@ final class TlsTransport implements Transport {
      */
     private boolean unwrap() throws SSLException {
         ByteBuffer src = inbound != null ? inbound : source;
-        if (src == null || !src.hasRemaining() || appReadingPaused && state == OPEN || engine.isInboundDone()) {
+        if (src == null || !src.hasRemaining() || appReadingPaused && state == OPEN || closeNotifyReceived) {
             return false;
         }
         ByteBuffer out = Scratch.take(false, engine.getSession().getApplicationBufferSize());
@@ -262,6 +267,7 @@ final class TlsTransport implements Transport {
                 }
                 case BUFFER_OVERFLOW -> throw new SSLException("the engine needs a larger buffer than its session says: " + r);
                 case CLOSED -> {
+                    closeNotifyReceived = true;
                     inputEnded();
                     return true;
                 }
@@ -497,9 +503,12 @@ final class TlsTransport implements Transport {
     }
 
     private void lost(Throwable cause) {
+        // The peer had finished and we were answering: an error writing our close_notify (it
+        // may have closed without waiting for it) loses nothing, so it is a clean close.
+        boolean answering = state == SHUTTING_DOWN && (closeNotifyReceived || peerEof);
         state = CLOSED;
         cancelTimer();
-        Throwable reason = failure != null ? failure : cause;
+        Throwable reason = failure != null ? failure : answering ? null : cause;
         if (handshake != null && !handshake.isDone()) {
             handshake.fail(reason != null ? reason
                     : new SSLHandshakeException("the connection to " + peer() + " closed during the TLS handshake"));
@@ -536,7 +545,7 @@ final class TlsTransport implements Transport {
     /** Closes the raw transport once close_notify is out and the peer's has come (or its EOF). */
     private void maybeCloseRaw() {
         if (state == SHUTTING_DOWN && !rawCloseRequested && engine.isOutboundDone()
-                && (engine.isInboundDone() || peerEof)) {
+                && (closeNotifyReceived || peerEof)) {
             rawCloseRequested = true;
             raw.close(); // flushes close_notify first; the shutdown timer still bounds that
         }

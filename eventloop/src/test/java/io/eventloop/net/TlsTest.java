@@ -14,14 +14,22 @@ import io.eventloop.Async;
 import io.eventloop.ErrorContext;
 import io.eventloop.EventLoop;
 import io.eventloop.Future;
-import java.io.ByteArrayOutputStream;
+import java.net.Socket;
+import java.security.KeyStore;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -255,6 +263,80 @@ class TlsTest {
         await(loop, c.writer().waitClosed());
         await(loop, serverDone);
         assertEquals("last words", new String(got.get(0), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void closeClientsClosesEachTlsConnectionWithCloseNotify() {
+        Server server = await(loop, Net.startServer(loop, (r, w) -> null, "127.0.0.1", 0, serverConfig(local)));
+        servers.add(server);
+        Connection c = await(loop, Net.openConnection(loop, "127.0.0.1", server.port(), clientTrusting(local)));
+        while (server.connectionCount() == 0) {
+            await(loop, Async.yieldNow());
+        }
+        server.closeClients();
+        assertNull(await(loop, c.reader().readLine()), "a clean EOF, not a reset or an error");
+        await(loop, c.writer().waitClosed());
+    }
+
+    @Test
+    void certificatesAreCheckedOffTheLoopThread() throws Exception {
+        KeyStore trusted = KeyStore.getInstance("PKCS12");
+        trusted.load(null, null);
+        trusted.setCertificateEntry("local", local.certificate());
+        TrustManagerFactory pkix = TrustManagerFactory.getInstance("PKIX");
+        pkix.init(trusted);
+        X509ExtendedTrustManager real = (X509ExtendedTrustManager) pkix.getTrustManagers()[0];
+        List<Thread> checkedOn = new java.util.concurrent.CopyOnWriteArrayList<>();
+        X509ExtendedTrustManager recording = new X509ExtendedTrustManager() {
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+                    throws CertificateException {
+                checkedOn.add(Thread.currentThread());
+                real.checkServerTrusted(chain, authType, engine);
+            }
+
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+                    throws CertificateException {
+                real.checkClientTrusted(chain, authType, engine);
+            }
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
+                    throws CertificateException {
+                real.checkServerTrusted(chain, authType, socket);
+            }
+
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
+                    throws CertificateException {
+                real.checkClientTrusted(chain, authType, socket);
+            }
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+                real.checkServerTrusted(chain, authType);
+            }
+
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+                real.checkClientTrusted(chain, authType);
+            }
+
+            @Override
+            public X509Certificate[] getAcceptedIssuers() {
+                return real.getAcceptedIssuers();
+            }
+        };
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, new TrustManager[] {recording}, null);
+        Server server = echoServer(serverConfig(local));
+        Thread loopThread = Thread.currentThread();
+        Connection c = await(loop, Net.openConnection(loop, "127.0.0.1", server.port(), TlsConfig.client(context)));
+        assertEquals(1, checkedOn.size());
+        assertTrue(checkedOn.get(0) != loopThread, "the certificate was checked on the loop thread");
+        c.writer().close();
+        await(loop, c.writer().waitClosed());
     }
 
     @Test
