@@ -305,12 +305,20 @@ final class TlsTransport implements Transport {
             tasks.add(t);
         }
         tasksRunning = true;
-        loop.runInExecutor(null, () -> {
-            for (Runnable t : tasks) {
-                t.run(); // a failure inside is kept by the engine and thrown by its next wrap/unwrap
-            }
-            return null;
-        }).onDone(f -> {
+        Future<Object> done;
+        try {
+            done = loop.runInExecutor(null, () -> {
+                for (Runnable t : tasks) {
+                    t.run(); // a failure inside is kept by the engine and thrown by its next wrap/unwrap
+                }
+                return null;
+            });
+        } catch (RuntimeException e) { // the executor is shutting down with the loop
+            tasksRunning = false;
+            fail(e, false);
+            return;
+        }
+        done.onDone(f -> {
             tasksRunning = false;
             if (f.exception() != null) {
                 fail(f.exception(), false);
@@ -719,6 +727,9 @@ final class TlsTransport implements Transport {
                 copy.put(data).flip();
                 pending.addLast(copy);
                 pendingBytes += copy.remaining();
+                if (state == OPEN) {
+                    drive(); // the engine may be able to take it now (after a post-handshake message)
+                }
             }
         } finally {
             data.position(position);
