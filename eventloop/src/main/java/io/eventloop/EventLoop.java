@@ -573,7 +573,7 @@ public final class EventLoop implements AutoCloseable {
 
     /**
      * Sets the handler for errors that have nowhere else to go; null restores the default, which
-     * logs through SLF4J. asyncio's {@code set_exception_handler}.
+     * logs through SLF4J (to stderr when no provider is bound). asyncio's {@code set_exception_handler}.
      */
     public void setExceptionHandler(ExceptionHandler handler) {
         this.exceptionHandler = handler;
@@ -587,13 +587,13 @@ public final class EventLoop implements AutoCloseable {
         Objects.requireNonNull(context, "context");
         ExceptionHandler handler = exceptionHandler;
         if (handler == null) {
-            Diagnostics.log.error("{}", context, context.exception());
+            LoopLog.error(EventLoop.class, context.toString(), context.exception());
             return;
         }
         try {
             handler.handle(this, context);
         } catch (Exception e) {
-            Diagnostics.log.error("Unhandled error in exception handler while handling: {}", context, e);
+            LoopLog.error(EventLoop.class, "Unhandled error in exception handler while handling: " + context, e);
         }
     }
 

@@ -435,7 +435,7 @@ final class Scheduler {
         try {
             poller.close();
         } catch (IOException e) {
-            log.warn("closing the selector of {} failed", loop, e);
+            LoopLog.warn(EventLoop.class, "closing the selector of " + loop + " failed", e);
         }
     }
 
