@@ -106,8 +106,6 @@ public final class EventLoop implements AutoCloseable {
     final ArrayDeque<Waiting<?>> continuations = new ArrayDeque<>();
     /** The tasks not done yet, held strongly. Loop thread only. */
     final LiveTasks tasks = new LiveTasks(this);
-    /** Failed futures that had no listener when they failed. Loop thread only. */
-    final UnretrievedFailures unretrieved = new UnretrievedFailures(this);
     private volatile ExceptionHandler exceptionHandler;
     /** {@link #runInExecutor}'s default executor, created on first use. Loop thread only. */
     final DefaultExecutor defaultExecutor = new DefaultExecutor(this);
@@ -250,7 +248,7 @@ public final class EventLoop implements AutoCloseable {
         }
         closed = true;
         try {
-            unretrieved.report();
+            scheduler.unretrieved.report();
             signalHandlers.removeAll();
             tasks.reportPending();
         } finally {
@@ -599,7 +597,7 @@ public final class EventLoop implements AutoCloseable {
 
     /** {@code future} failed with no listener: it is reported unless someone looks at it in time. */
     void unretrievedFailure(Future<?> future) {
-        unretrieved.add(future);
+        scheduler.unretrieved.add(future);
     }
 
     // ================================================================== internals
@@ -683,14 +681,15 @@ public final class EventLoop implements AutoCloseable {
         /** The system property that turns debug mode on for {@link #defaults()}. */
         public static final String DEBUG_PROPERTY = "eventloop.debug";
 
-        Options(Duration shutdownTimeout, boolean debug, Duration slow, Duration watchdog, boolean watchdogSet) {
-            super(shutdownTimeout, debug, slow, watchdog, watchdogSet);
+        Options(Duration shutdownTimeout, boolean debug, Duration slow, Duration watchdog, boolean watchdogSet,
+                Duration unretrieved) {
+            super(shutdownTimeout, debug, slow, watchdog, watchdogSet, unretrieved);
         }
 
         /**
          * The defaults: a 300 s executor shutdown timeout, as asyncio's {@code asyncio.run}; debug
-         * mode off unless the system property {@code eventloop.debug} is {@code true}; a 100 ms
-         * slow-callback threshold; the watchdog on (1 s) only in debug mode.
+         * mode off unless the system property {@code eventloop.debug} is {@code true}; a 100 ms slow-callback
+         * threshold; the watchdog on (1 s) only in debug mode; a 5 s {@code unretrievedFailureDelay}.
          */
         public static Options defaults() {
             // Here, not in LoopSettings: javac bridges inherited instance methods (JDK-6342411), not statics.
