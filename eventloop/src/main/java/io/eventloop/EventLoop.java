@@ -283,7 +283,8 @@ public final class EventLoop implements AutoCloseable {
      * ("INT", "TERM" or "HUP"): asyncio's {@code loop.add_signal_handler}. Any thread. It replaces
      * this loop's previous handler for that signal and, until {@link #removeSignalHandler} or
      * {@link #close()}, the JVM's own reaction (for INT and TERM: running shutdown hooks and
-     * exiting). Platform limits: {@code docs/operations.md}.
+     * exiting). A signal the process ignores (INT in a script's {@code java ... &}, HUP under
+     * {@code nohup}) cannot be handled: a warning says so. Platform limits: {@code docs/operations.md}.
      *
      * @throws IllegalArgumentException if {@code name} is not INT, TERM or HUP, or the platform
      *         or the JVM (for example under {@code -Xrs}) does not let the signal be handled
