@@ -12,8 +12,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One loop's bridge to blocking work: the work behind {@link EventLoop#runInExecutor} and
@@ -29,8 +27,6 @@ import org.slf4j.LoggerFactory;
  * <p>Loop thread only, except {@link ExecutorCall#done()}, which runs on the worker thread.
  */
 final class DefaultExecutor {
-    /** The loop's logger: what goes wrong here is reported as the loop's. */
-    private static final Logger log = LoggerFactory.getLogger(EventLoop.class);
     /** Numbers the worker threads of all loops: "eventloop-executor-N". */
     private static final AtomicInteger THREADS = new AtomicInteger();
 
@@ -95,7 +91,7 @@ final class DefaultExecutor {
                 terminated = false;
             }
             if (!terminated) {
-                log.warn("the default executor of {} did not finish within {}", loop, timeout);
+                LoopLog.warn(EventLoop.class, "the default executor of " + loop + " did not finish within " + timeout, null);
             }
             loop.callSoonThreadsafeIfOpen(() -> done.complete(null));
         }, "eventloop-executor-shutdown");

@@ -3,21 +3,13 @@ package io.eventloop;
 import java.security.ProtectionDomain;
 import java.util.Locale;
 import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The debug-mode helpers of the loop: where a task or future was created, what a callback is in
- * words, and the one logger every diagnostic report goes through. Nothing here runs unless debug
- * mode or the watchdog is on, except {@link #describe(Runnable)} when an error is reported.
+ * words, and {@link #warn}, which every diagnostic warning goes through. Nothing here runs unless
+ * debug mode or the watchdog is on, except {@link #describe(Runnable)} when an error is reported.
  */
 final class Diagnostics {
-    /**
-     * The loop's logger: diagnostic reports and the default exception handler use it, so one
-     * logger setting controls them all.
-     */
-    static final Logger log = LoggerFactory.getLogger(EventLoop.class);
-
     /**
      * Receives every diagnostic warning as well as the logger; for tests, which cannot read what
      * the logging backend printed. Null in normal use.
@@ -54,9 +46,13 @@ final class Diagnostics {
                 || n.startsWith("sun.");
     }
 
-    /** A warning to the log (and the test tap). */
+    /**
+     * A warning under the loop's logger, {@code io.eventloop.EventLoop} (so one logger setting
+     * controls every report), or on stderr with no SLF4J provider ({@link LoopLog}); and to the
+     * test tap.
+     */
     static void warn(String message) {
-        log.warn(message);
+        LoopLog.warn(EventLoop.class, message, null);
         Consumer<String> t = tap;
         if (t != null) {
             t.accept(message);

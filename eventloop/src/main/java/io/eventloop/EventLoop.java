@@ -106,8 +106,6 @@ public final class EventLoop implements AutoCloseable {
     final ArrayDeque<Waiting<?>> continuations = new ArrayDeque<>();
     /** The tasks not done yet, held strongly. Loop thread only. */
     final LiveTasks tasks = new LiveTasks(this);
-    /** Failed futures that had no listener when they failed. Loop thread only. */
-    final UnretrievedFailures unretrieved = new UnretrievedFailures(this);
     private volatile ExceptionHandler exceptionHandler;
     /** {@link #runInExecutor}'s default executor, created on first use. Loop thread only. */
     final DefaultExecutor defaultExecutor = new DefaultExecutor(this);
@@ -250,7 +248,7 @@ public final class EventLoop implements AutoCloseable {
         }
         closed = true;
         try {
-            unretrieved.report();
+            scheduler.unretrieved.report();
             signalHandlers.removeAll();
             tasks.reportPending();
         } finally {
@@ -285,7 +283,8 @@ public final class EventLoop implements AutoCloseable {
      * ("INT", "TERM" or "HUP"): asyncio's {@code loop.add_signal_handler}. Any thread. It replaces
      * this loop's previous handler for that signal and, until {@link #removeSignalHandler} or
      * {@link #close()}, the JVM's own reaction (for INT and TERM: running shutdown hooks and
-     * exiting). Platform limits: {@code docs/operations.md}.
+     * exiting). A signal the process ignores (INT in a script's {@code java ... &}, HUP under
+     * {@code nohup}) cannot be handled: a warning says so. Platform limits: {@code docs/operations.md}.
      *
      * @throws IllegalArgumentException if {@code name} is not INT, TERM or HUP, or the platform
      *         or the JVM (for example under {@code -Xrs}) does not let the signal be handled
@@ -573,7 +572,7 @@ public final class EventLoop implements AutoCloseable {
 
     /**
      * Sets the handler for errors that have nowhere else to go; null restores the default, which
-     * logs through SLF4J. asyncio's {@code set_exception_handler}.
+     * logs through SLF4J (to stderr when no provider is bound). asyncio's {@code set_exception_handler}.
      */
     public void setExceptionHandler(ExceptionHandler handler) {
         this.exceptionHandler = handler;
@@ -587,19 +586,19 @@ public final class EventLoop implements AutoCloseable {
         Objects.requireNonNull(context, "context");
         ExceptionHandler handler = exceptionHandler;
         if (handler == null) {
-            Diagnostics.log.error("{}", context, context.exception());
+            LoopLog.error(EventLoop.class, context.toString(), context.exception());
             return;
         }
         try {
             handler.handle(this, context);
         } catch (Exception e) {
-            Diagnostics.log.error("Unhandled error in exception handler while handling: {}", context, e);
+            LoopLog.error(EventLoop.class, "Unhandled error in exception handler while handling: " + context, e);
         }
     }
 
     /** {@code future} failed with no listener: it is reported unless someone looks at it in time. */
     void unretrievedFailure(Future<?> future) {
-        unretrieved.add(future);
+        scheduler.unretrieved.add(future);
     }
 
     // ================================================================== internals
@@ -683,14 +682,15 @@ public final class EventLoop implements AutoCloseable {
         /** The system property that turns debug mode on for {@link #defaults()}. */
         public static final String DEBUG_PROPERTY = "eventloop.debug";
 
-        Options(Duration shutdownTimeout, boolean debug, Duration slow, Duration watchdog, boolean watchdogSet) {
-            super(shutdownTimeout, debug, slow, watchdog, watchdogSet);
+        Options(Duration shutdownTimeout, boolean debug, Duration slow, Duration watchdog, boolean watchdogSet,
+                Duration unretrieved) {
+            super(shutdownTimeout, debug, slow, watchdog, watchdogSet, unretrieved);
         }
 
         /**
          * The defaults: a 300 s executor shutdown timeout, as asyncio's {@code asyncio.run}; debug
-         * mode off unless the system property {@code eventloop.debug} is {@code true}; a 100 ms
-         * slow-callback threshold; the watchdog on (1 s) only in debug mode.
+         * mode off unless the system property {@code eventloop.debug} is {@code true}; a 100 ms slow-callback
+         * threshold; the watchdog on (1 s) only in debug mode; a 5 s {@code unretrievedFailureDelay}.
          */
         public static Options defaults() {
             // Here, not in LoopSettings: javac bridges inherited instance methods (JDK-6342411), not statics.

@@ -6,7 +6,8 @@ package io.eventloop;
  *
  * <p>Like asyncio's {@code loop.set_exception_handler(handler)}: the handler runs on the loop
  * thread, and if it throws, the loop logs "Unhandled error in exception handler" and goes on.
- * Install one with {@link EventLoop#setExceptionHandler}; the default logs through SLF4J.
+ * Install one with {@link EventLoop#setExceptionHandler}; the default logs through SLF4J, or prints
+ * to {@code System.err} when no SLF4J provider is bound.
  */
 @FunctionalInterface
 public interface ExceptionHandler {

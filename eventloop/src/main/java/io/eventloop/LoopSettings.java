@@ -18,9 +18,16 @@ import java.util.function.Supplier;
 abstract sealed class LoopSettings permits EventLoop.Options {
     private static final Duration DEFAULT_SLOW = Duration.ofMillis(100);
     private static final Duration DEFAULT_WATCHDOG = Duration.ofSeconds(1);
+    /**
+     * Long enough for correct code that holds a failed task while it does something else first (a
+     * short sleep, a retry's backoff, a request's other I/O, all well under a second as a rule) to
+     * come back to it; short enough that whoever watches a server's log sees a dropped failure
+     * while the server runs.
+     */
+    private static final Duration DEFAULT_UNRETRIEVED_DELAY = Duration.ofSeconds(5);
     /** {@link EventLoop.Options#defaults()}. */
     static final EventLoop.Options DEFAULTS = new EventLoop.Options(Duration.ofSeconds(300),
-            Boolean.getBoolean(EventLoop.Options.DEBUG_PROPERTY), DEFAULT_SLOW, null, false);
+            Boolean.getBoolean(EventLoop.Options.DEBUG_PROPERTY), DEFAULT_SLOW, null, false, DEFAULT_UNRETRIEVED_DELAY);
 
     private final Duration executorShutdownTimeout;
     private final boolean debug;
@@ -29,14 +36,16 @@ abstract sealed class LoopSettings permits EventLoop.Options {
     private final Duration watchdog;
     /** Whether {@link #watchdog} was set explicitly (null then means "off"). */
     private final boolean watchdogSet;
+    private final Duration unretrievedFailureDelay;
 
     LoopSettings(Duration executorShutdownTimeout, boolean debug, Duration slowCallbackDuration,
-            Duration watchdog, boolean watchdogSet) {
+            Duration watchdog, boolean watchdogSet, Duration unretrievedFailureDelay) {
         this.executorShutdownTimeout = executorShutdownTimeout;
         this.debug = debug;
         this.slowCallbackDuration = slowCallbackDuration;
         this.watchdog = watchdog;
         this.watchdogSet = watchdogSet;
+        this.unretrievedFailureDelay = unretrievedFailureDelay;
     }
 
     /**
@@ -49,7 +58,8 @@ abstract sealed class LoopSettings permits EventLoop.Options {
         if (timeout.isNegative()) {
             throw new IllegalArgumentException("executorShutdownTimeout must not be negative: " + timeout);
         }
-        return new EventLoop.Options(timeout, debug, slowCallbackDuration, watchdog, watchdogSet);
+        return new EventLoop.Options(timeout, debug, slowCallbackDuration, watchdog, watchdogSet,
+                unretrievedFailureDelay);
     }
 
     /** How long {@link EventLoop#run(Supplier)} waits for the default executor's threads. */
@@ -63,7 +73,8 @@ abstract sealed class LoopSettings permits EventLoop.Options {
      * on unless set with {@link #watchdog(Duration) watchdog(Duration)}. asyncio's {@code loop.set_debug()}.
      */
     public EventLoop.Options debug(boolean on) {
-        return new EventLoop.Options(executorShutdownTimeout, on, slowCallbackDuration, watchdog, watchdogSet);
+        return new EventLoop.Options(executorShutdownTimeout, on, slowCallbackDuration, watchdog, watchdogSet,
+                unretrievedFailureDelay);
     }
 
     /** Whether debug mode is on. */
@@ -82,7 +93,8 @@ abstract sealed class LoopSettings permits EventLoop.Options {
         if (threshold.isNegative()) {
             throw new IllegalArgumentException("slowCallbackDuration must not be negative: " + threshold);
         }
-        return new EventLoop.Options(executorShutdownTimeout, debug, threshold, watchdog, watchdogSet);
+        return new EventLoop.Options(executorShutdownTimeout, debug, threshold, watchdog, watchdogSet,
+                unretrievedFailureDelay);
     }
 
     /** The slow-callback threshold of debug mode. */
@@ -102,11 +114,37 @@ abstract sealed class LoopSettings permits EventLoop.Options {
         if (threshold != null && (threshold.isNegative() || threshold.isZero())) {
             throw new IllegalArgumentException("watchdog threshold must be positive: " + threshold);
         }
-        return new EventLoop.Options(executorShutdownTimeout, debug, slowCallbackDuration, threshold, true);
+        return new EventLoop.Options(executorShutdownTimeout, debug, slowCallbackDuration, threshold, true,
+                unretrievedFailureDelay);
     }
 
     /** The watchdog threshold in effect, or null when the watchdog is off. */
     public Duration watchdog() {
         return watchdogSet ? watchdog : debug ? DEFAULT_WATCHDOG : null;
+    }
+
+    /**
+     * Sets how long a failed future or task may stay unretrieved (no listener, no {@code result()},
+     * no {@code exception()}) before the loop reports it as "exception was never retrieved",
+     * measured on the loop's clock from the moment it failed. The loop also reports such failures
+     * earlier, when it goes idle, and at {@link EventLoop#close()}; this rule is for a loop that
+     * never goes idle, such as a server whose idle timeouts always keep a timer set. Default 5 s.
+     * Zero reports a failure nobody looked at by the end of the iteration it failed in; a very long
+     * delay leaves only the idle and close rules. asyncio reports when the garbage collector frees
+     * the future, which Java has no timely way to see.
+     *
+     * @throws IllegalArgumentException if negative
+     */
+    public EventLoop.Options unretrievedFailureDelay(Duration delay) {
+        Objects.requireNonNull(delay, "delay");
+        if (delay.isNegative()) {
+            throw new IllegalArgumentException("unretrievedFailureDelay must not be negative: " + delay);
+        }
+        return new EventLoop.Options(executorShutdownTimeout, debug, slowCallbackDuration, watchdog, watchdogSet, delay);
+    }
+
+    /** How long a failure may stay unretrieved before it is reported (see {@link #unretrievedFailureDelay(Duration)}). */
+    public Duration unretrievedFailureDelay() {
+        return unretrievedFailureDelay;
     }
 }

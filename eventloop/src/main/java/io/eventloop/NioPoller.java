@@ -11,8 +11,6 @@ import java.nio.channels.Selector;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The production {@link Poller}: a {@link Selector}, with Netty's guard against the selector
@@ -36,7 +34,6 @@ import org.slf4j.LoggerFactory;
  * <p>Loop thread only, except {@link #wakeup()}.
  */
 final class NioPoller implements Poller {
-    private static final Logger log = LoggerFactory.getLogger(NioPoller.class);
     static final int DEFAULT_SPIN_THRESHOLD = 512;
     private static final int SPIN_THRESHOLD = Integer.getInteger("eventloop.selectorAutoRebuildThreshold",
             DEFAULT_SPIN_THRESHOLD);
@@ -123,7 +120,7 @@ final class NioPoller implements Poller {
         try {
             fresh = Selector.open();
         } catch (IOException e) {
-            log.warn("cannot rebuild the selector ({}): opening a new one failed", reason, e);
+            LoopLog.warn(NioPoller.class, "cannot rebuild the selector (" + reason + "): opening a new one failed", e);
             return;
         }
         int moved = 0;
@@ -150,13 +147,13 @@ final class NioPoller implements Poller {
         try {
             old.close();
         } catch (IOException e) {
-            log.warn("closing the old selector failed", e);
+            LoopLog.warn(NioPoller.class, "closing the old selector failed", e);
         }
         // A thread may have woken the old selector just before the swap: make sure the next
         // select does not sleep through that wakeup.
         wakeupRequested.set(true);
         fresh.wakeup();
-        log.warn("rebuilt the selector ({}); {} channel(s) moved", reason, moved);
+        LoopLog.warn(NioPoller.class, "rebuilt the selector (" + reason + "); " + moved + " channel(s) moved", null);
     }
 
     @Override

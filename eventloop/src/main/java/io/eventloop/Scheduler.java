@@ -17,9 +17,9 @@ import org.slf4j.LoggerFactory;
  * to bottom; {@code docs/architecture.md} draws the same phases.
  *
  * <p>It has no API of its own: the loop's public methods delegate here, and the loop is its only
- * user. It reaches back to the loop for the exception handler, the unretrieved failures, the
- * closed flag and debug mode. Compared with asyncio: {@code BaseEventLoop._run_once} and the
- * {@code _ready} and {@code _scheduled} queues it drains, in a class of their own.
+ * user. It reaches back to the loop for the exception handler, the closed flag and debug mode.
+ * Compared with asyncio: {@code BaseEventLoop._run_once} and the {@code _ready} and
+ * {@code _scheduled} queues it drains, in a class of their own.
  *
  * <p>Threading: loop thread only, except {@link #offer} and {@link #metrics}, which any thread
  * may call.
@@ -83,6 +83,11 @@ final class Scheduler {
      * so it is created here; {@link EventLoop#readiness} is the same object. Loop thread only.
      */
     final Readiness readiness;
+    /**
+     * Failed futures nobody has looked at yet: created here because phase 1 applies their rules on
+     * this clock, and their next deadline bounds the wait like a timer's. Loop thread only.
+     */
+    final UnretrievedFailures unretrieved;
     /** {@link Readiness#dispatch}, bound once: the poller calls it per ready key. */
     private final Consumer<SelectionKey> dispatchKey;
     /** Set by {@link #stop()}; checked after each iteration. Loop thread only. */
@@ -99,6 +104,7 @@ final class Scheduler {
         Duration watchdog = options.watchdog();
         this.watch = watchdog == null ? null : new Watchdog.Watch(loop, Clock.saturatedNanos(watchdog));
         this.instrumented = loop.debug || watch != null;
+        this.unretrieved = new UnretrievedFailures(loop, clock, Clock.saturatedNanos(options.unretrievedFailureDelay()));
     }
 
     // ================================================================== runs
@@ -203,24 +209,32 @@ final class Scheduler {
 
     /** Phase 1. */
     private long selectTimeout() {
-        if (!loop.unretrieved.isEmpty() && ready.isEmpty() && !stopping && timers.isEmpty() && inbox.isEmpty()) {
-            loop.unretrieved.report(); // the loop goes idle: see UnretrievedFailures.report for the rule
+        if (!unretrieved.isEmpty()) {
+            // Failures nobody looked at: reported if the loop goes idle, or once their delay has
+            // passed (see UnretrievedFailures.check for the rules).
+            unretrieved.check(ready.isEmpty() && !stopping && timers.isEmpty() && inbox.isEmpty());
         }
         if (!ready.isEmpty() || stopping) {
             return 0;
         }
-        if (timers.isEmpty()) {
+        if (timers.isEmpty() && unretrieved.isEmpty()) {
             return -1;
         }
-        long remaining = Clock.saturatedSubtract(timers.peekDeadline(), clock.nanoTime());
+        long remaining = Clock.saturatedSubtract(nextDeadline(), clock.nanoTime());
         return Clock.millisRoundedUp(remaining); // a sub-millisecond timer must not spin on select(0)
+    }
+
+    /** The earliest timer's deadline, or sooner the next unretrieved failure's; MAX_VALUE if neither. */
+    private long nextDeadline() {
+        long due = unretrieved.nextDue();
+        return timers.isEmpty() ? due : Math.min(timers.peekDeadline(), due);
     }
 
     /** Phase 2. */
     private void poll(long timeoutMillis) {
         boolean virtualWait = false;
         if (timeoutMillis != 0 && virtualTime != null) {
-            if (virtualTime.beforeWait(timers.isEmpty() ? Long.MAX_VALUE : timers.peekDeadline(), othersPending())) {
+            if (virtualTime.beforeWait(nextDeadline(), othersPending())) {
                 timeoutMillis = 0; // fake time moved: what it made due runs now
             } else {
                 virtualWait = true;
@@ -435,7 +449,7 @@ final class Scheduler {
         try {
             poller.close();
         } catch (IOException e) {
-            log.warn("closing the selector of {} failed", loop, e);
+            LoopLog.warn(EventLoop.class, "closing the selector of " + loop + " failed", e);
         }
     }
 

@@ -17,6 +17,16 @@ import sun.misc.SignalHandler;
  * any callback. Signals are process-wide: a second loop handling the same signal takes it over,
  * and removing it restores what the first had installed.
  *
+ * <p>A signal the process ignores cannot be handled: HotSpot's {@code JVM_RegisterSignal} leaves an
+ * ignored INT, TERM or HUP ignored, whatever handler is asked for (even {@code SIG_DFL}), and
+ * {@code Signal.handle} returns {@code SIG_IGN} without an error. A shell without job control
+ * (a script) starts background commands ({@code java ... &}) with INT ignored, and {@code nohup}
+ * ignores HUP, so this happens to servers. Python's {@code add_signal_handler} installs its handler anyway; no
+ * Java call can (checked on JDK 17 and 25 by starting the JVM with INT ignored, then sending it
+ * INT). So the handler is registered as asked, which changes nothing, and a warning says it will
+ * never run: not an exception, because a process that ignores a signal was started that way on
+ * purpose (so that a terminal's Ctrl-C or hang-up does not stop it) and otherwise works.
+ *
  * <p>One per loop, holding the handlers that loop installed; any thread may call it.
  */
 final class SignalHandlers {
@@ -49,6 +59,12 @@ final class SignalHandlers {
             Installed old = installed.get(name);
             // Replacing our own handler keeps the original to restore.
             installed.put(name, new Installed(signal, old != null ? old.previous() : previous, ours));
+            if (previous == SignalHandler.SIG_IGN) {
+                Diagnostics.warn(loop + ": addSignalHandler(\"" + name + "\"): SIG" + name + " is ignored in this process,"
+                        + " so this handler will never run (the JVM cannot handle a signal its process ignores; a shell"
+                        + " script's 'java ... &' starts Java with INT ignored, nohup with HUP ignored). Handle TERM"
+                        + " as well, which kill sends by default; see docs/operations.md, \"Signals\".");
+            }
         }
     }
 

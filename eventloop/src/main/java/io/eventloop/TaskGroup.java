@@ -49,10 +49,14 @@ public final class TaskGroup {
     private final EventLoop loop;
     /** The timeout scope in force where the group was created; its children run under it. */
     private final Timeout timeout;
+    /** The task {@link #run} was called in, which runs the body; null outside a task. */
+    private final Task<?> owner;
     /** Children not yet done, in spawn order (the order they are cancelled in). Loop thread only. */
     private final LinkedHashSet<Task<?>> children = new LinkedHashSet<>();
     /** Real failures of the children and the body, in the order they happened. */
     private final List<Throwable> errors = new ArrayList<>();
+    /** Where the first of {@link #errors} came from, for the exception's message: "task 'x'" or "the body". */
+    private String firstFrom;
     /** The first Error among them, rethrown bare. */
     private Throwable fatal;
     /** The body's future; null only while the body function runs. */
@@ -69,6 +73,7 @@ public final class TaskGroup {
     private TaskGroup(EventLoop loop) {
         this.loop = loop;
         this.timeout = loop.currentTimeout;
+        this.owner = loop.currentTask;
     }
 
     /**
@@ -185,7 +190,7 @@ public final class TaskGroup {
                     abort(null);
                 }
             } else {
-                failed(t);
+                failed(t, owner == null ? "the body" : "the body, in task '" + owner.name() + "'");
             }
         }
         finishIfDone();
@@ -194,12 +199,15 @@ public final class TaskGroup {
     private void childDone(Task<?> child) {
         children.remove(child);
         if (child.state() == Future.FAILED && !(child.rawResult() instanceof CancellationException)) {
-            failed((Throwable) child.rawResult());
+            failed((Throwable) child.rawResult(), "task '" + child.name() + "'");
         }
         finishIfDone();
     }
 
-    private void failed(Throwable t) {
+    private void failed(Throwable t, String from) {
+        if (errors.isEmpty()) {
+            firstFrom = from;
+        }
         errors.add(t);
         if (t instanceof Error && fatal == null) {
             fatal = t;
@@ -233,7 +241,7 @@ public final class TaskGroup {
             }
             future.finish(Future.FAILED, fatal);
         } else if (!errors.isEmpty()) {
-            future.finish(Future.FAILED, new TaskGroupException("unhandled errors in a TaskGroup", errors));
+            future.finish(Future.FAILED, new TaskGroupException("unhandled errors in a TaskGroup", errors, firstFrom));
         } else if (cancelled != null) {
             future.finish(Future.CANCELLED, cancelled);
         } else if (bodyCancelled != null) {

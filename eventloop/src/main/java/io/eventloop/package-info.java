@@ -88,7 +88,9 @@
  * <p><b>Diagnostics</b>: watching the loop; none of it costs anything per callback when off.
  * <ul>
  *   <li>{@code Diagnostics} — debug mode's helpers: where a task or future was created, a
- *       callback in words, the logger every report goes through.</li>
+ *       callback in words, the warning every diagnostic goes through.</li>
+ *   <li>{@code LoopLog} — where every report of the loop is written: SLF4J, or
+ *       {@code System.err} when no provider is bound.</li>
  *   <li>{@code Watchdog} — reports a loop stuck in one callback while it is stuck.</li>
  *   <li>{@code JfrEvents} — the Java Flight Recorder events.</li>
  *   <li>{@link io.eventloop.LoopMetrics} — a snapshot of the loop's counters.</li>

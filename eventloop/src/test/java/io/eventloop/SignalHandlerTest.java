@@ -6,10 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
@@ -65,5 +68,33 @@ class SignalHandlerTest {
             assertTrue(e.getMessage().contains("SIGINT"), e.getMessage());
             assertThrows(IllegalArgumentException.class, () -> loop.removeSignalHandler("KILL"));
         }
+    }
+
+    /** The child: handles INT, then says what happened. */
+    static final class HandlesInt {
+        public static void main(String[] args) {
+            try (EventLoop loop = new EventLoop(EventLoop.Options.defaults().watchdog(null))) {
+                loop.addSignalHandler("INT", () -> System.out.println("INT handled"));
+                System.out.println("added");
+                System.out.println("removed " + loop.removeSignalHandler("INT"));
+            }
+        }
+    }
+
+    /**
+     * A JVM started with SIGINT ignored (a shell script's {@code java ... &}) cannot handle it:
+     * HotSpot leaves the signal ignored and {@code Signal.handle} does not complain. The loop says
+     * so instead of installing a handler that never runs without a word.
+     */
+    @Test
+    @DisabledOnOs(OS.WINDOWS)
+    @org.junit.jupiter.api.Timeout(value = 2, unit = TimeUnit.MINUTES) // a safety net only
+    void aSignalTheProcessIgnoresSinceItStartedIsRegisteredWithAWarningThatItWillNeverRun() throws Exception {
+        ChildJvm.Output child = ChildJvm.run("trap '' INT", HandlesInt.class, List.of());
+        assertEquals(0, child.exitCode(), child.err());
+        assertEquals("added\nremoved true\n", child.out());
+        assertTrue(child.err().contains("WARN io.eventloop.EventLoop - EventLoop@"), child.err());
+        assertTrue(child.err().contains(": addSignalHandler(\"INT\"): SIGINT is ignored in this process, so this"
+                + " handler will never run"), child.err());
     }
 }

@@ -146,6 +146,41 @@ class TaskGroupTest {
     }
 
     @Test
+    void theMessageNamesTheCountTheFirstFailureAndTheTaskItCameFrom() {
+        try (FakeLoop f = new FakeLoop()) {
+            Future<Void> g = TaskGroup.run(group -> {
+                group.spawn("fetch a", crashAfter(100, new IllegalStateException("503 from a")));
+                group.spawn("fetch b", crashAfter(100, new IllegalStateException("503 from b")));
+                return Async.completed(null);
+            });
+            assertEquals("unhandled errors in a TaskGroup (2 sub-exceptions), the first from task 'fetch a':"
+                    + " java.lang.IllegalStateException: 503 from a", failureOf(f, g).getMessage());
+        }
+    }
+
+    @Test
+    void aFailureOfTheBodyIsNamedWithTheTaskTheGroupRunsIn() {
+        try (FakeLoop f = new FakeLoop()) {
+            Task<Void> main = f.loop.createTask("main", () -> TaskGroup.run(group -> {
+                group.spawn(() -> Async.sleep(Duration.ofSeconds(1)));
+                return Async.sleep(MS_100).then(v -> Async.<Void>failed(new MyException("body broke")));
+            }));
+            assertEquals("unhandled errors in a TaskGroup (1 sub-exception), from the body, in task 'main':"
+                    + " io.eventloop.TaskGroupTest$MyException: body broke", failureOf(f, main).getMessage());
+        }
+    }
+
+    @Test
+    void aTaskGroupExceptionMadeByHandNamesTheCountAndTheFirstFailure() {
+        TaskGroupException e = new TaskGroupException("two went wrong",
+                List.of(new MyException("first"), new MyException("second")));
+        assertEquals("two went wrong (2 sub-exceptions), the first: io.eventloop.TaskGroupTest$MyException: first",
+                e.getMessage());
+        assertEquals(2, e.getSuppressed().length);
+        assertThrows(IllegalArgumentException.class, () -> new TaskGroupException("none", List.of()));
+    }
+
+    @Test
     void bodyFailureCancelsTheChildrenAndIsInTheAggregate() {
         try (FakeLoop f = new FakeLoop()) {
             List<Task<Integer>> children = new ArrayList<>();

@@ -7,7 +7,10 @@ import io.eventloop.Future;
 import io.eventloop.TimerHandle;
 import io.eventloop.internal.IoHandler;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.InetSocketAddress;
+import java.net.NoRouteToHostException;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.StandardSocketOptions;
 import java.nio.channels.SelectionKey;
@@ -115,7 +118,7 @@ final class Connector extends IoHandler {
             } catch (IOException e) {
                 NetSupport.closeQuietly(ch);
                 channel = null;
-                record(e);
+                record(address, e);
             }
         }
         finish(failure != null ? failure : new IOException("no address to connect to for " + target));
@@ -135,7 +138,7 @@ final class Connector extends IoHandler {
         } catch (IOException e) {
             NetSupport.closeQuietly(channel);
             channel = null;
-            record(e);
+            record(addresses.get(next - 1), e);
             tryNext();
             return;
         }
@@ -184,7 +187,20 @@ final class Connector extends IoHandler {
         result.fail(new SocketTimeoutException("connect to " + target + " timed out after " + timeout.toMillis() + " ms"));
     }
 
-    private void record(IOException e) {
+    /**
+     * One address failed. The JDK says only "Connection refused": the failure is rewrapped to name
+     * what was tried, as asyncio's "Connect call failed ('127.0.0.1', 7379)" does, keeping the type
+     * callers catch ({@link ConnectException}, else the closest {@code java.net} one) and the JDK's
+     * exception as its cause.
+     */
+    private void record(InetSocketAddress address, IOException cause) {
+        String ip = address.getAddress() != null ? address.getAddress().getHostAddress() : address.getHostString();
+        String message = "connect to " + target + (target.equals(ip + ":" + address.getPort()) ? "" : " (" + ip + ")")
+                + " failed: " + cause.getMessage();
+        IOException e = cause instanceof ConnectException ? new ConnectException(message)
+                : cause instanceof NoRouteToHostException ? new NoRouteToHostException(message)
+                : cause instanceof SocketException ? new SocketException(message) : new IOException(message);
+        e.initCause(cause);
         if (failure == null) {
             failure = e;
         } else {

@@ -62,8 +62,19 @@ class ConnectTest {
         Future<Transport> f = loop.createConnection(this::counted, "127.0.0.1", port);
         Throwable e = NetTesting.failure(loop, f);
         assertInstanceOf(ConnectException.class, e);
+        assertEquals("connect to 127.0.0.1:" + port + " failed: Connection refused", e.getMessage());
+        assertInstanceOf(ConnectException.class, e.getCause(), "the JDK's own exception is the cause");
         assertEquals(0, protocolsMade.get(), "no protocol before the connection exists");
         assertTrue(errors.isEmpty(), errors::toString);
+    }
+
+    @Test
+    void aRefusedConnectToAHostNameNamesTheAddressTriedToo() throws Exception {
+        int port = closedPort();
+        Throwable e = NetTesting.failure(loop, loop.createConnection(this::counted, "localhost", port));
+        assertInstanceOf(ConnectException.class, e);
+        assertTrue(e.getMessage().matches("connect to localhost:" + port
+                + " \\((127\\.0\\.0\\.1|0:0:0:0:0:0:0:1)\\) failed: Connection refused"), e.getMessage());
     }
 
     @Test
