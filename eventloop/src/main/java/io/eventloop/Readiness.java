@@ -257,5 +257,10 @@ final class Readiness {
             loop.name = name;
             return loop;
         }
+
+        @Override
+        public void warn(Class<?> category, String message, Throwable error) {
+            LoopLog.warn(category, message, error);
+        }
     }
 }

@@ -55,6 +55,12 @@ public final class LoopAccess {
          * else is an ordinary loop (real selector, real sockets).
          */
         EventLoop newLoop(EventLoop.Options options, VirtualTime time, String name);
+
+        /**
+         * A warning about a connection, logged as the loop's own reports are: through SLF4J, or
+         * to {@code System.err} when no SLF4J provider is bound, so it is never silent.
+         */
+        void warn(Class<?> category, String message, Throwable error);
     }
 
     private static volatile Bridge bridge;

@@ -289,7 +289,7 @@ final class SocketTransport extends IoHandler implements Transport {
             throw new IllegalStateException("write() after close() or abort() on " + this, new ClosedChannelException());
         }
         if (++droppedWrites == DROPPED_WRITES_WARNING) {
-            log.warn("{}: writes after the connection was lost are being dropped", this);
+            LOOP.warn(SocketTransport.class, this + ": writes after the connection was lost are being dropped", null);
         }
         return false;
     }

@@ -603,7 +603,7 @@ final class TlsTransport implements Transport {
         if (!(error instanceof SSLHandshakeException && peerEof) && (!handshaking || config.isServer())) {
             // A client's handshake failure goes to whoever awaits the connection; everything else
             // would otherwise be silent. One line: these are the peer's doing, not ours.
-            log.warn("{}", clear.getMessage());
+            NetSupport.LOOP.warn(TlsTransport.class, clear.getMessage(), null);
             log.debug("{}: the failure in full", this, clear);
         }
         if (raw.writeBufferSize() > 0) {
@@ -747,7 +747,7 @@ final class TlsTransport implements Transport {
             return true;
         }
         if (++droppedWrites == DROPPED_WRITES_WARNING) {
-            log.warn("{}: writes after the connection was lost are being dropped", this);
+            NetSupport.LOOP.warn(TlsTransport.class, this + ": writes after the connection was lost are being dropped", null);
         }
         return false;
     }
