@@ -6,10 +6,13 @@ import java.util.Map;
 
 /**
  * Command-line options of the example servers: {@code --name value} or {@code --name=value}.
- * Every server takes {@code --host} (default 127.0.0.1) and {@code --port} (0 picks a free port).
+ * An option whose default is {@code "false"} is a switch: {@code --name} alone turns it on
+ * ({@code --name=false} turns it off again). Every server takes {@code --host} (default
+ * 127.0.0.1) and {@code --port} (0 picks a free port), and the TLS options of {@link ServerTls}.
  * Public for the examples in sub-packages.
  */
 public final class Args {
+    private final Map<String, String> defaults = new LinkedHashMap<>();
     private final Map<String, String> values = new LinkedHashMap<>();
     private final String usage;
 
@@ -24,6 +27,7 @@ public final class Args {
     public static Args parse(String[] args, String usage, String... defaults) {
         Args a = new Args(usage);
         for (int i = 0; i + 1 < defaults.length; i += 2) {
+            a.defaults.put(defaults[i], defaults[i + 1]);
             a.values.put(defaults[i], defaults[i + 1]);
         }
         for (int i = 0; i < args.length; i++) {
@@ -41,14 +45,22 @@ public final class Args {
             if (eq >= 0) {
                 value = name.substring(eq + 1);
                 name = name.substring(0, eq);
-            } else if (i + 1 < args.length) {
-                value = args[++i];
             } else {
-                a.fail("missing value for --" + name);
-                return a;
+                value = null;
             }
             if (!a.values.containsKey(name)) {
                 a.fail("unknown option --" + name);
+            }
+            if (value == null && a.isSwitch(name)) {
+                value = "true";
+            } else if (value == null && i + 1 < args.length) {
+                value = args[++i];
+            } else if (value == null) {
+                a.fail("missing value for --" + name);
+                return a;
+            }
+            if (a.isSwitch(name) && !value.equals("true") && !value.equals("false")) {
+                a.fail("--" + name + " is a switch: give it alone, or as --" + name + "=false; got " + value);
             }
             a.values.put(name, value);
         }
@@ -58,6 +70,11 @@ public final class Args {
     /** The value of option {@code --name} (its default if not given). */
     public String get(String name) {
         return values.get(name);
+    }
+
+    /** Whether switch {@code --name} was given (see the class comment). */
+    public boolean flag(String name) {
+        return "true".equals(values.get(name));
     }
 
     /** The value of option {@code --name} as an int; not a number prints the usage and exits. */
@@ -92,13 +109,19 @@ public final class Args {
         return Duration.ofMillis(Math.round(s * 1000));
     }
 
+    private boolean isSwitch(String name) {
+        return "false".equals(defaults.get(name));
+    }
+
     private String usageText() {
         StringBuilder sb = new StringBuilder("usage: ").append(usage).append("\noptions (default):");
-        values.forEach((k, v) -> sb.append("\n  --").append(k).append(" (").append(v).append(')'));
+        defaults.forEach((k, v) -> sb.append("\n  --").append(k)
+                .append(" (").append(isSwitch(k) ? "off" : v.isEmpty() ? "none" : v).append(')'));
         return sb.toString();
     }
 
-    private void fail(String message) {
+    /** Prints {@code message} and the usage to stderr and exits with status 2, as a bad option does. */
+    public void fail(String message) {
         System.err.println(message);
         System.err.println(usageText());
         System.exit(2);

@@ -8,6 +8,7 @@ import io.eventloop.net.Net;
 import io.eventloop.net.Server;
 import io.eventloop.net.StreamReader;
 import io.eventloop.net.StreamWriter;
+import io.eventloop.net.TlsConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -24,6 +25,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A chat server for {@code nc} and {@code telnet} users: pick a nickname, and every line you send
  * reaches everyone else. {@code ./run chat}, then {@code nc 127.0.0.1 6667} in a few terminals.
+ * {@code ./run chat --tls} serves the same chat over TLS ({@link ServerTls}); {@code nc} and
+ * {@code telnet} cannot speak it, so users connect with the command it prints,
+ * {@code openssl s_client -quiet -CAfile CERT -connect localhost:6667}.
  *
  * <p>Commands: {@code /nick NAME}, {@code /who}, {@code /me ACTION}, {@code /quit [MESSAGE]},
  * {@code /help}. Built to survive real users:
@@ -97,6 +101,8 @@ public final class ChatServer {
         Duration shutdownGrace = Duration.ofSeconds(5);
         /** Connects the kernel queues for the loop to accept (the kernel caps it at somaxconn). */
         int backlog = Server.DEFAULT_BACKLOG;
+        /** The server side of TLS, or null for plain TCP. */
+        TlsConfig tls;
     }
 
     private final EventLoop loop;
@@ -127,12 +133,13 @@ public final class ChatServer {
     /** Starts a chat server on {@code loop}. */
     static Future<ChatServer> start(EventLoop loop, Config config) {
         ChatServer chat = new ChatServer(loop, config);
-        return Net.startServer(loop, chat::handle, config.host, config.port, config.maxLineBytes, config.backlog)
+        return Net.startServer(loop, chat::handle, config.host, config.port, config.maxLineBytes, config.backlog,
+                        config.tls)
                 .map(s -> {
                     chat.server = s;
-                    log.info("chat server on {} (max {} clients, lines up to {} bytes, idle timeout {}, backlog {})",
-                            Args.hostPort(config.host, s.port()), config.maxClients, config.maxLineBytes,
-                            config.idleTimeout, config.backlog);
+                    log.info("chat server on {}{} (max {} clients, lines up to {} bytes, idle timeout {}, backlog {})",
+                            Args.hostPort(config.host, s.port()), config.tls != null ? " over TLS" : "",
+                            config.maxClients, config.maxLineBytes, config.idleTimeout, config.backlog);
                     return chat;
                 });
     }
@@ -429,12 +436,17 @@ public final class ChatServer {
 
     /**
      * Runs the chat server: {@code ./run chat [--host H] [--port P] [--max-clients N] [--max-line BYTES]
-     * [--idle-minutes M] [--max-pending-kib K] [--backlog N]}.
+     * [--idle-minutes M] [--max-pending-kib K] [--backlog N] [--tls [--cert FILE --key FILE]]}.
      */
     public static void main(String[] args) {
-        Args a = Args.parse(args, "./run chat [options]", "host", "127.0.0.1", "port", "6667",
-                "max-clients", "1000", "max-line", "2048", "idle-minutes", "10", "max-pending-kib", "256",
-                "backlog", String.valueOf(Server.DEFAULT_BACKLOG));
+        Args a = Args.parse(args, "./run chat [options]\n"
+                + "then, in a few terminals: nc 127.0.0.1 6667 (or telnet 127.0.0.1 6667);\n"
+                + "with --tls, which nc and telnet cannot speak: openssl s_client -quiet -CAfile CERT -connect localhost:6667\n"
+                + "(CERT: the file --tls prints, or your --cert)\n"
+                + ServerTls.USAGE,
+                ServerTls.options("host", "127.0.0.1", "port", "6667",
+                        "max-clients", "1000", "max-line", "2048", "idle-minutes", "10", "max-pending-kib", "256",
+                        "backlog", String.valueOf(Server.DEFAULT_BACKLOG)));
         Config config = new Config();
         config.host = a.get("host");
         config.port = a.intValue("port");
@@ -443,9 +455,12 @@ public final class ChatServer {
         config.idleTimeout = Duration.ofMinutes(a.intValue("idle-minutes"));
         config.maxPendingBytes = a.intValue("max-pending-kib") * 1024;
         config.backlog = a.intValue("backlog");
+        ServerTls tls = ServerTls.parse(a, ServerTls.Client.OPENSSL);
+        config.tls = tls.config();
         EventLoop.run(() -> {
             EventLoop loop = EventLoop.current();
             return start(loop, config).then(chat -> {
+                tls.announce(chat.port());
                 System.out.println("listening on " + Args.hostPort(config.host, chat.port()));
                 Shutdown.onExit(loop, chat::shutdown, 10); // SIGINT / SIGTERM: tell the clients, close
                 return chat.finished();

@@ -5,6 +5,7 @@ import io.eventloop.Future;
 import io.eventloop.net.Net;
 import io.eventloop.net.Protocol;
 import io.eventloop.net.Server;
+import io.eventloop.net.TlsConfig;
 import io.eventloop.net.Transport;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -29,9 +30,11 @@ import java.time.Duration;
  * server's memory: once the write buffer passes its high-water mark the server stops reading
  * from that peer until the buffer drains.
  *
- * <p>{@code ./run echo-protocol [--host 127.0.0.1] [--port 8889] [--grace 10] [--backlog N]}. On INT
- * or TERM it stops accepting, closes each connection once its echo is flushed, and aborts those
- * still open after {@code --grace} seconds (see {@link Shutdown}).
+ * <p>{@code ./run echo-protocol [--host 127.0.0.1] [--port 8889] [--grace 10] [--backlog N]
+ * [--tls [--cert FILE --key FILE]]}; over TLS ({@link ServerTls}) the protocol is the same: the
+ * transport it is given encrypts, and its flow control is the TLS transport's. On INT or TERM it
+ * stops accepting, closes each connection once its echo is flushed, and aborts those still open
+ * after {@code --grace} seconds (see {@link Shutdown}).
  */
 public final class EchoProtocolServer {
     private EchoProtocolServer() {
@@ -69,21 +72,31 @@ public final class EchoProtocolServer {
 
     /** Starts the server on {@code loop} with a listen backlog. */
     static Future<Server> start(EventLoop loop, String host, int port, int backlog) {
-        return Net.createServer(loop, Echo::new, host, port, backlog);
+        return start(loop, host, port, backlog, null);
     }
 
-    /** Runs the server: {@code ./run echo-protocol [--host H] [--port P] [--grace SECONDS] [--backlog N]}. */
+    /** Starts the server on {@code loop} with a listen backlog, over TLS unless {@code tls} is null. */
+    static Future<Server> start(EventLoop loop, String host, int port, int backlog, TlsConfig tls) {
+        return Net.createServer(loop, Echo::new, host, port, backlog, tls);
+    }
+
+    /** Runs the server: {@code ./run echo-protocol [--host H] [--port P] [--grace SECONDS] [--backlog N] [--tls ...]}. */
     public static void main(String[] args) {
-        Args a = Args.parse(args, "./run echo-protocol [options]", "host", "127.0.0.1", "port", "8889",
+        Args a = Args.parse(args, "./run echo-protocol [options]\n" + ServerTls.USAGE, ServerTls.options(
+                "host", "127.0.0.1", "port", "8889",
                 "grace", String.valueOf(Shutdown.DEFAULT_GRACE.toSeconds()),
-                "backlog", String.valueOf(Server.DEFAULT_BACKLOG));
+                "backlog", String.valueOf(Server.DEFAULT_BACKLOG)));
         String host = a.get("host");
         int port = a.intValue("port");
         int backlog = a.intValue("backlog");
         Duration grace = a.seconds("grace");
+        ServerTls tls = ServerTls.parse(a, ServerTls.Client.OPENSSL);
         EventLoop.run(() -> {
             EventLoop loop = EventLoop.current();
-            return start(loop, host, port, backlog).then(server -> Shutdown.serveUntilExit(loop, host, server, grace));
+            return start(loop, host, port, backlog, tls.config()).then(server -> {
+                tls.announce(server.port());
+                return Shutdown.serveUntilExit(loop, host, server, grace);
+            });
         });
     }
 }

@@ -7,6 +7,7 @@ import io.eventloop.net.Net;
 import io.eventloop.net.Server;
 import io.eventloop.net.StreamReader;
 import io.eventloop.net.StreamWriter;
+import io.eventloop.net.TlsConfig;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,9 +25,15 @@ import org.slf4j.LoggerFactory;
  * server = await asyncio.start_server(handle, host, port)
  * await server.serve_forever()
  * </pre>
- * {@code ./run echo [--host 127.0.0.1] [--port 8888] [--grace 10] [--backlog N]}; try it with
- * {@code nc 127.0.0.1 8888}. On INT or TERM it stops accepting, closes each connection once its
+ * {@code ./run echo [--host 127.0.0.1] [--port 8888] [--grace 10] [--backlog N] [--tls [--cert FILE --key FILE]]};
+ * try it with {@code nc 127.0.0.1 8888}, or over TLS with the {@code openssl s_client} command it
+ * prints ({@link ServerTls}). On INT or TERM it stops accepting, closes each connection once its
  * echo is flushed, and aborts those still open after {@code --grace} seconds (see {@link Shutdown}).
+ *
+ * <p>Over TLS a client cannot half-close: its {@code close_notify} (or EOF) ends the connection
+ * at once, as in asyncio, and an echo the handler had not written by then is dropped. So
+ * {@code printf 'x\n' | openssl s_client ...} may print nothing, while {@code -quiet} (which
+ * keeps the connection after its input ends) or reading the echo before closing gets it all.
  */
 public final class EchoServer {
     private static final Logger log = LoggerFactory.getLogger(EchoServer.class);
@@ -54,21 +61,31 @@ public final class EchoServer {
 
     /** Starts the server on {@code loop} with a listen backlog. */
     static Future<Server> start(EventLoop loop, String host, int port, int backlog) {
-        return Net.startServer(loop, EchoServer::handle, host, port, StreamReader.DEFAULT_LIMIT, backlog);
+        return start(loop, host, port, backlog, null);
     }
 
-    /** Runs the server: {@code ./run echo [--host H] [--port P] [--grace SECONDS] [--backlog N]}. */
+    /** Starts the server on {@code loop} with a listen backlog, over TLS unless {@code tls} is null. */
+    static Future<Server> start(EventLoop loop, String host, int port, int backlog, TlsConfig tls) {
+        return Net.startServer(loop, EchoServer::handle, host, port, StreamReader.DEFAULT_LIMIT, backlog, tls);
+    }
+
+    /** Runs the server: {@code ./run echo [--host H] [--port P] [--grace SECONDS] [--backlog N] [--tls ...]}. */
     public static void main(String[] args) {
-        Args a = Args.parse(args, "./run echo [options]", "host", "127.0.0.1", "port", "8888",
+        Args a = Args.parse(args, "./run echo [options]\n" + ServerTls.USAGE, ServerTls.options(
+                "host", "127.0.0.1", "port", "8888",
                 "grace", String.valueOf(Shutdown.DEFAULT_GRACE.toSeconds()),
-                "backlog", String.valueOf(Server.DEFAULT_BACKLOG));
+                "backlog", String.valueOf(Server.DEFAULT_BACKLOG)));
         String host = a.get("host");
         int port = a.intValue("port");
         int backlog = a.intValue("backlog");
         Duration grace = a.seconds("grace");
+        ServerTls tls = ServerTls.parse(a, ServerTls.Client.OPENSSL);
         EventLoop.run(() -> {
             EventLoop loop = EventLoop.current();
-            return start(loop, host, port, backlog).then(server -> Shutdown.serveUntilExit(loop, host, server, grace));
+            return start(loop, host, port, backlog, tls.config()).then(server -> {
+                tls.announce(server.port());
+                return Shutdown.serveUntilExit(loop, host, server, grace);
+            });
         });
     }
 }

@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.eventloop.ErrorContext;
+import io.eventloop.net.SelfSignedCertificate;
 import io.eventloop.net.Server;
+import io.eventloop.net.TlsConfig;
 import java.io.DataInputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -12,6 +14,8 @@ import java.net.Socket;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.Test;
 
 class EchoServersTest {
@@ -68,6 +72,63 @@ class EchoServersTest {
                 return server.waitClosed();
             });
         }
+    }
+
+    /**
+     * {@link #echoes} over TLS: the JDK's client trusting only {@code cert} and checking that it
+     * is for 127.0.0.1. No half-close (TLS has none): the client reads the whole echo, then closes.
+     */
+    private static void echoesOverTls(int port, SelfSignedCertificate cert) throws Exception {
+        byte[] data = new byte[4 << 20];
+        new Random(42).nextBytes(data);
+        try (SSLSocket s = (SSLSocket) cert.trustingContext().getSocketFactory().createSocket("127.0.0.1", port)) {
+            SSLParameters p = s.getSSLParameters();
+            p.setEndpointIdentificationAlgorithm("HTTPS");
+            s.setSSLParameters(p);
+            s.setSoTimeout(60_000);
+            s.startHandshake();
+            OutputStream out = s.getOutputStream();
+            Thread writer = new Thread(() -> {
+                try {
+                    Random r = new Random(7);
+                    for (int off = 0; off < data.length; ) {
+                        int n = Math.min(1 + r.nextInt(100_000), data.length - off);
+                        out.write(data, off, n);
+                        off += n;
+                    }
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            });
+            writer.start();
+            byte[] back = new byte[data.length];
+            new DataInputStream(s.getInputStream()).readFully(back);
+            writer.join();
+            assertArrayEquals(data, back);
+        }
+    }
+
+    @Test
+    void bothEchoServersEchoEverythingOverTls() throws Exception {
+        SelfSignedCertificate cert = SelfSignedCertificate.generate();
+        TlsConfig tls = TlsConfig.server(cert.serverContext());
+        List<ErrorContext> reports = new CopyOnWriteArrayList<>();
+        try (LoopThread t = new LoopThread("echo-tls-loop")) {
+            Server streams = t.call(() -> {
+                t.loop.setExceptionHandler((loop, context) -> reports.add(context));
+                return EchoServer.start(t.loop, "127.0.0.1", 0, Server.DEFAULT_BACKLOG, tls);
+            });
+            Server protocols = t.call(() -> EchoProtocolServer.start(t.loop, "127.0.0.1", 0, Server.DEFAULT_BACKLOG, tls));
+            echoesOverTls(streams.port(), cert);
+            echoesOverTls(protocols.port(), cert);
+            for (Server server : List.of(streams, protocols)) {
+                t.call(() -> {
+                    server.close();
+                    return server.waitClosed();
+                });
+            }
+        }
+        assertEquals(List.of(), reports);
     }
 
     @Test

@@ -54,6 +54,26 @@ public final class ExampleProcess implements AutoCloseable {
         throw new AssertionError("the server exited without saying where it listens:\n" + seen);
     }
 
+    /** What the server printed before its {@code listening on} line: call after {@link #port()}. */
+    public String printedBefore() {
+        return seen.toString();
+    }
+
+    /**
+     * The certificate named by the {@code TLS certificate (self-signed for this run): FILE ...}
+     * line that {@code --tls} prints before {@code listening on}: call after {@link #port()}.
+     */
+    public Path selfSignedCertificate() {
+        String prefix = "TLS certificate (self-signed for this run): ";
+        for (String line : seen.toString().split("\n")) {
+            if (line.startsWith(prefix)) {
+                String rest = line.substring(prefix.length());
+                return Path.of(rest.contains("  (") ? rest.substring(0, rest.indexOf("  (")) : rest);
+            }
+        }
+        throw new AssertionError("no '" + prefix + "' line before 'listening on':\n" + seen);
+    }
+
     /**
      * Keeps reading the output on a daemon thread, so a child that logs a lot never blocks on a
      * full pipe; {@link #rest()} is then not available.

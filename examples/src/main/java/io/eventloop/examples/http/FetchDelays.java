@@ -21,7 +21,9 @@ import java.util.List;
  * </pre>
  * With no URL arguments it starts {@link HttpBinServer} on loopback and fetches its
  * {@code /delay/1}, {@code /delay/2}, {@code /delay/3} (about 3 s in all, not 6 s);
- * {@code --unit S} scales those delays. {@code ./run fetch-delays [--unit 1] [URL...]}.
+ * {@code --unit S} scales those delays. {@code ./run fetch-delays [--unit 1] [--cacert FILE] [URL...]};
+ * {@code https://} URLs are checked against the JDK's trust store, or against {@code --cacert}'s
+ * certificates only. A failure is one line on stderr and exit status 1.
  */
 public final class FetchDelays {
     private FetchDelays() {
@@ -29,8 +31,13 @@ public final class FetchDelays {
 
     /** Fetches {@code urls} concurrently; prints {@code STATUS URL} in URL order, then the elapsed time. */
     static Future<Void> fetchAll(List<String> urls) {
+        return fetchAll(urls, HttpClient.Options.defaults());
+    }
+
+    /** {@link #fetchAll(List)} with a client made with {@code options}. */
+    static Future<Void> fetchAll(List<String> urls, HttpClient.Options options) {
         // async with aiohttp.ClientSession() as session: the client is closed on every path
-        return Async.using(new HttpClient(EventLoop.current()), client -> {
+        return Async.using(new HttpClient(EventLoop.current(), options), client -> {
             long start = System.nanoTime();
             List<Future<String>> fetches = new ArrayList<>();
             for (String url : urls) {
@@ -46,10 +53,10 @@ public final class FetchDelays {
 
     /** Runs the example; see the class comment for the arguments. */
     public static void main(String[] args) throws Exception {
-        FetchArgs a = FetchArgs.parse(args, "./run fetch-delays [--unit SECONDS] [URL...]", "unit", "1");
+        FetchArgs a = FetchArgs.parse(args, "./run fetch-delays [--unit SECONDS] [--cacert FILE] [URL...]", "unit", "1");
         double unit = a.doubleValue("unit");
         if (!a.urls().isEmpty()) {
-            EventLoop.run(() -> fetchAll(a.urls()));
+            a.reportingFailures(() -> EventLoop.run(() -> fetchAll(a.urls(), a.clientOptions())));
             return;
         }
         try (LocalHttpBin bin = new LocalHttpBin()) {

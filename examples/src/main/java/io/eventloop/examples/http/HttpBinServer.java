@@ -4,6 +4,7 @@ import io.eventloop.Async;
 import io.eventloop.EventLoop;
 import io.eventloop.Future;
 import io.eventloop.examples.Args;
+import io.eventloop.examples.ServerTls;
 import io.eventloop.examples.Shutdown;
 import io.eventloop.net.Server;
 import java.nio.charset.StandardCharsets;
@@ -33,7 +34,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * </pre>
  * {@code ./run http-server [--host 127.0.0.1] [--port 8080] [--grace 10] [--backlog N]}, and a flag for
  * every limit of {@link HttpServer.Limits} ({@code ./run http-server --help} lists them; the
- * defaults and what each does are in docs/operations.md).
+ * defaults and what each does are in docs/operations.md). {@code --tls} serves https with a
+ * certificate made for the run and prints the {@code curl --cacert} command that trusts it;
+ * {@code --tls --cert FILE --key FILE} serves with yours ({@link ServerTls}).
  */
 public final class HttpBinServer {
     /** The most {@code /bytes/{n}} sends. */
@@ -193,14 +196,15 @@ public final class HttpBinServer {
      */
     public static void main(String[] args) {
         HttpServer.Limits d = HttpServer.Limits.defaults();
-        Args a = Args.parse(args, "./run http-server [options]", "host", "127.0.0.1", "port", "8080",
+        Args a = Args.parse(args, "./run http-server [options]\n" + ServerTls.USAGE, ServerTls.options(
+                "host", "127.0.0.1", "port", "8080",
                 "grace", String.valueOf(Shutdown.DEFAULT_GRACE.toSeconds()), "backlog", String.valueOf(Server.DEFAULT_BACKLOG),
                 "max-request-line", String.valueOf(d.maxRequestLine), "max-header-bytes", String.valueOf(d.maxHeaderBytes),
                 "max-headers", String.valueOf(d.maxHeaders), "max-body", String.valueOf(d.maxBody),
                 "header-timeout", String.valueOf(d.headerTimeout.toSeconds()),
                 "body-timeout", String.valueOf(d.bodyTimeout.toSeconds()), "min-body-rate", String.valueOf(d.minBodyRate),
                 "write-timeout", String.valueOf(d.writeTimeout.toSeconds()),
-                "idle-timeout", String.valueOf(d.idleTimeout.toSeconds()), "max-pipelined", String.valueOf(d.maxPipelined));
+                "idle-timeout", String.valueOf(d.idleTimeout.toSeconds()), "max-pipelined", String.valueOf(d.maxPipelined)));
         HttpServer http;
         try {
             http = create().limits(d.withMaxRequestLine(a.intValue("max-request-line"))
@@ -221,10 +225,14 @@ public final class HttpBinServer {
         String host = a.get("host");
         Duration grace = a.seconds("grace");
         int backlog = a.intValue("backlog");
+        int port = a.intValue("port");
+        ServerTls tls = ServerTls.parse(a, ServerTls.Client.CURL);
         EventLoop.run(() -> {
             EventLoop loop = EventLoop.current();
-            return http.start(loop, host, a.intValue("port"), backlog)
-                    .then(server -> Shutdown.serveUntilExit(loop, host, server, grace, http::finishConnections));
+            return http.start(loop, host, port, backlog, tls.config()).then(server -> {
+                tls.announce(server.port());
+                return Shutdown.serveUntilExit(loop, host, server, grace, http::finishConnections);
+            });
         });
     }
 }

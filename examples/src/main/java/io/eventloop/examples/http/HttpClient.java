@@ -4,6 +4,8 @@ import io.eventloop.AsyncCloseable;
 import io.eventloop.EventLoop;
 import io.eventloop.Future;
 import io.eventloop.TimerHandle;
+import io.eventloop.net.Net;
+import io.eventloop.net.TlsConfig;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +26,9 @@ import java.util.concurrent.TimeoutException;
  * transparently for idempotent methods. Bodies framed by {@code Content-Length}, chunked, or by
  * the server closing (HTTP/1.0 servers such as Python's {@code http.server}) are all read.
  * Redirects are not followed unless {@link Options#followRedirects(int)} says how many.
- * Only {@code http://}: there is no TLS.
+ * {@code https://} URLs are fetched over TLS ({@link Options#tls(TlsConfig)}; by default the
+ * JDK's trust store), HTTP/1.1 with ALPN {@code http/1.1} offered; the URL's host is what SNI
+ * sends and what the certificate is checked against.
  *
  * <pre>
  * HttpClient client = new HttpClient(loop);
@@ -53,43 +57,66 @@ public final class HttpClient implements AsyncCloseable, AutoCloseable {
         final int maxIdlePerHost;
         final int followRedirects;
         final int maxBody;
+        /** For https:// URLs; null: {@link TlsConfig#client()}, made when the first one is fetched. */
+        final TlsConfig tls;
 
-        private Options(Duration connectTimeout, Duration requestTimeout, int maxIdlePerHost, int followRedirects, int maxBody) {
+        private Options(Duration connectTimeout, Duration requestTimeout, int maxIdlePerHost, int followRedirects, int maxBody,
+                TlsConfig tls) {
             this.connectTimeout = connectTimeout;
             this.requestTimeout = requestTimeout;
             this.maxIdlePerHost = Math.max(0, maxIdlePerHost);
             this.followRedirects = Math.max(0, followRedirects);
             this.maxBody = maxBody;
+            this.tls = tls;
         }
 
-        /** Connect timeout 10 s, request timeout 60 s, 8 idle connections per host, no redirects, 64 MiB bodies. */
+        /**
+         * Connect timeout 10 s, request timeout 60 s, 8 idle connections per host, no redirects,
+         * 64 MiB bodies, https trusting the JDK's trust store.
+         */
         public static Options defaults() {
-            return new Options(Duration.ofSeconds(10), Duration.ofSeconds(60), 8, 0, 64 * 1024 * 1024);
+            return new Options(Duration.ofSeconds(10), Duration.ofSeconds(60), 8, 0, 64 * 1024 * 1024, null);
         }
 
-        /** Time to establish a connection (null: none). */
+        /** Time to establish a connection, TLS handshake not included (null: none). */
         public Options connectTimeout(Duration timeout) {
-            return new Options(timeout, requestTimeout, maxIdlePerHost, followRedirects, maxBody);
+            return new Options(timeout, requestTimeout, maxIdlePerHost, followRedirects, maxBody, tls);
         }
 
         /** Time from sending a request until its whole response is read, redirects included (null: none). */
         public Options requestTimeout(Duration timeout) {
-            return new Options(connectTimeout, timeout, maxIdlePerHost, followRedirects, maxBody);
+            return new Options(connectTimeout, timeout, maxIdlePerHost, followRedirects, maxBody, tls);
         }
 
         /** Idle connections kept per {@code host:port}; 0 closes each connection after its response. */
         public Options maxIdlePerHost(int count) {
-            return new Options(connectTimeout, requestTimeout, count, followRedirects, maxBody);
+            return new Options(connectTimeout, requestTimeout, count, followRedirects, maxBody, tls);
         }
 
         /** Redirects (301, 302, 303, 307, 308) followed before the response is returned as it is. */
         public Options followRedirects(int count) {
-            return new Options(connectTimeout, requestTimeout, maxIdlePerHost, count, maxBody);
+            return new Options(connectTimeout, requestTimeout, maxIdlePerHost, count, maxBody, tls);
         }
 
         /** Largest response body accepted, in bytes; larger fails the request. */
         public Options maxBody(int bytes) {
-            return new Options(connectTimeout, requestTimeout, maxIdlePerHost, followRedirects, bytes);
+            return new Options(connectTimeout, requestTimeout, maxIdlePerHost, followRedirects, bytes, tls);
+        }
+
+        /**
+         * The client side of TLS for {@code https://} URLs: whom to trust, and the handshake
+         * timeout. Default (or null): {@link TlsConfig#client()}, the JDK's trust store;
+         * {@link TlsConfig#clientTrusting(java.nio.file.Path)} is {@code curl --cacert FILE}. Leave
+         * its server name unset: each connection checks the certificate against its URL's host.
+         * Unless it names ALPN protocols, {@code http/1.1} is offered. aiohttp's {@code ssl=context}.
+         *
+         * @throws IllegalArgumentException if {@code tls} is a server configuration
+         */
+        public Options tls(TlsConfig tls) {
+            if (tls != null && tls.isServer()) {
+                throw new IllegalArgumentException("an HTTP client needs a client configuration (TlsConfig.client...), not " + tls);
+            }
+            return new Options(connectTimeout, requestTimeout, maxIdlePerHost, followRedirects, maxBody, tls);
         }
     }
 
@@ -99,6 +126,8 @@ public final class HttpClient implements AsyncCloseable, AutoCloseable {
     private final Map<String, ArrayDeque<ClientConnection>> idle = new HashMap<>();
     private final Set<ClientConnection> open = new LinkedHashSet<>();
     private long connectionsOpened;
+    /** What https connections are made with: {@link Options#tls}, with ALPN; made at the first https URL. */
+    private Future<TlsConfig> tls;
     private boolean closed;
     private Future<Void> closing;
 
@@ -121,8 +150,10 @@ public final class HttpClient implements AsyncCloseable, AutoCloseable {
     /**
      * Sends {@code method url} with {@code headers} (may be null) and {@code body} (may be null)
      * and reads the whole response. The future fails with {@link IllegalArgumentException} for a
-     * URL that is not {@code http://}, with {@link java.net.ConnectException} or
+     * URL that is not {@code http://} or {@code https://}, with {@link java.net.ConnectException} or
      * {@link java.net.SocketTimeoutException} when no connection could be made, with
+     * {@link javax.net.ssl.SSLHandshakeException} when the server's certificate is refused (its
+     * message names the host and the reason), with
      * {@link TimeoutException} after the request timeout, and with an {@link java.io.IOException}
      * when the server closes or sends something that is not HTTP. Cancelling it abandons the
      * request and its connection.
@@ -220,10 +251,30 @@ public final class HttpClient implements AsyncCloseable, AutoCloseable {
             });
             return;
         }
+        if (!target.https) {
+            connect(target, null, request, head, response);
+            return;
+        }
+        tls().onDone(t -> {
+            if (response.isDone()) {
+                return; // abandoned meanwhile
+            }
+            if (t.exception() != null) {
+                response.fail(t.exception()); // the JDK could not make its default TLS context
+            } else if (closed) {
+                response.fail(new IllegalStateException("HttpClient was closed"));
+            } else {
+                connect(target, t.result(), request, head, response);
+            }
+        });
+    }
+
+    /** Opens a new connection for one exchange, over TLS unless {@code tls} is null. */
+    private void connect(Target target, TlsConfig tls, byte[] request, boolean head, Future<HttpResponse> response) {
         connectionsOpened++;
         ClientConnection conn = new ClientConnection(this, target.key, options.maxBody);
         open.add(conn);
-        loop.createConnection(() -> conn, target.host, target.port, options.connectTimeout).onDone(c -> {
+        Net.createConnection(loop, () -> conn, target.host, target.port, options.connectTimeout, tls).onDone(c -> {
             if (c.isCancelled() || c.exception() != null) {
                 lost(conn);
                 if (!response.isDone()) {
@@ -254,6 +305,27 @@ public final class HttpClient implements AsyncCloseable, AutoCloseable {
         } else {
             to.complete(from.result());
         }
+    }
+
+    /**
+     * The TLS configuration of https connections, made once. The default one,
+     * {@link TlsConfig#client()}, is made on the default executor: it loads the JDK's trust store
+     * and TLS classes, about half a second on a cold JVM that the loop must not spend blocked.
+     */
+    private Future<TlsConfig> tls() {
+        if (tls == null) {
+            if (options.tls != null) {
+                tls = loop.createFuture();
+                tls.complete(offeringHttp11(options.tls));
+            } else {
+                tls = loop.runInExecutor(null, () -> offeringHttp11(TlsConfig.client()));
+            }
+        }
+        return tls;
+    }
+
+    private static TlsConfig offeringHttp11(TlsConfig tls) {
+        return tls.applicationProtocols().isEmpty() ? tls.applicationProtocols("http/1.1") : tls;
     }
 
     private ClientConnection takeIdle(String key) {
@@ -372,8 +444,12 @@ public final class HttpClient implements AsyncCloseable, AutoCloseable {
         return all;
     }
 
-    /** What a URL says about where to connect and what to ask for. */
-    private record Target(String host, int port, String key, String hostHeader, String requestTarget) {
+    /**
+     * What a URL says about where to connect, whether over TLS, and what to ask for. Connections
+     * are pooled by {@code key}: scheme, host and port, so that an https connection never carries
+     * an http request.
+     */
+    private record Target(boolean https, String host, int port, String key, String hostHeader, String requestTarget) {
         static Target parse(String url) {
             URI uri;
             try {
@@ -382,19 +458,17 @@ public final class HttpClient implements AsyncCloseable, AutoCloseable {
                 throw new IllegalArgumentException("not a URL: " + url, e);
             }
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            if (scheme.equals("https")) {
-                throw new IllegalArgumentException("https is not supported (no TLS), only http://: " + url);
-            }
-            if (!scheme.equals("http") || uri.getHost() == null) {
-                throw new IllegalArgumentException("only absolute http:// URLs are supported, got " + url);
+            boolean https = scheme.equals("https");
+            if (!(https || scheme.equals("http")) || uri.getHost() == null) {
+                throw new IllegalArgumentException("only absolute http:// and https:// URLs are supported, got " + url);
             }
             String host = uri.getHost();
-            int port = uri.getPort() < 0 ? 80 : uri.getPort();
+            int port = uri.getPort() >= 0 ? uri.getPort() : https ? 443 : 80;
             String connectHost = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
             String hostHeader = uri.getPort() < 0 ? host : host + ":" + port;
             String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
             String target = uri.getRawQuery() == null ? path : path + "?" + uri.getRawQuery();
-            return new Target(connectHost, port, connectHost + ":" + port, hostHeader, target);
+            return new Target(https, connectHost, port, scheme + "://" + connectHost + ":" + port, hostHeader, target);
         }
     }
 }

@@ -4,6 +4,7 @@ import io.eventloop.EventLoop;
 import io.eventloop.Future;
 import io.eventloop.net.Net;
 import io.eventloop.net.Server;
+import io.eventloop.net.TlsConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -240,10 +241,21 @@ public final class HttpServer {
 
     /** {@link #start(EventLoop, String, int)} with a listen backlog (default: the kernel's {@code somaxconn}). */
     public Future<Server> start(EventLoop loop, String host, int port, int backlog) {
+        return start(loop, host, port, backlog, null);
+    }
+
+    /**
+     * {@link #start(EventLoop, String, int, int)} over TLS (https), unless {@code tls} is null:
+     * aiohttp's {@code web.TCPSite(..., ssl_context=context)}. Unless {@code tls} names its own
+     * ALPN protocols, the server accepts {@code http/1.1}, the only one it speaks, so that a
+     * client offering {@code h2} as well (curl does) is told to use HTTP/1.1.
+     */
+    public Future<Server> start(EventLoop loop, String host, int port, int backlog, TlsConfig tls) {
+        TlsConfig https = tls != null && tls.applicationProtocols().isEmpty() ? tls.applicationProtocols("http/1.1") : tls;
         return Net.createServer(loop, () -> {
             accepted++;
             return new ServerConnection(this, limits);
-        }, host, port, backlog);
+        }, host, port, backlog, https);
     }
 
     /**

@@ -107,6 +107,9 @@ final class ServerConnection implements Protocol {
     public boolean eofReceived() {
         // The peer sent everything it will. Whatever complete requests are queued still get
         // their answers (the connection stays half-open until then); a partial request is dropped.
+        // Over TLS the connection closes after this whatever it returns (no half-close there, as in
+        // asyncio): answers not yet written are lost, which only a client that closes its side
+        // while waiting for them (no browser, no curl) sees.
         stopReading();
         if (queue.isEmpty() && !writer.busy()) {
             return false;
@@ -353,9 +356,26 @@ final class ServerConnection implements Protocol {
 
     // ------------------------------------------------------------------ timers
 
-    /** Half-closes after the error response, drops what still comes, closes on EOF or after {@link #LINGER}. */
+    /**
+     * Half-closes after the error response, drops what still comes, closes on EOF or after
+     * {@link #LINGER}. Over TLS, which has no half-close ({@code canWriteEof()} is false), the
+     * close itself lingers: it sends {@code close_notify} after the response and reads, dropping
+     * them, the records still coming until the client's {@code close_notify}. A client that sends
+     * none is aborted after the same {@link #LINGER} if the response is out by then; if not, the
+     * write timeout watches the flush as for any response.
+     */
     private void lingeringClose() {
         if (lingerTimer != null) {
+            return;
+        }
+        if (!transport.canWriteEof()) {
+            transport.close();
+            lingerTimer = loop.callLater(LINGER, () -> {
+                lingerTimer = null;
+                if (transport.writeBufferSize() == 0) {
+                    transport.abort();
+                }
+            });
             return;
         }
         transport.writeEof();

@@ -7,6 +7,7 @@ import io.eventloop.ErrorContext;
 import io.eventloop.Future;
 import io.eventloop.examples.LoopThread;
 import io.eventloop.net.Server;
+import io.eventloop.net.TlsConfig;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -28,7 +29,16 @@ final class HttpFixture implements AutoCloseable {
     /** How many times the body of {@code /counted} (1 MiB, streamed with a length) was produced. */
     final java.util.concurrent.atomic.AtomicInteger produced = new java.util.concurrent.atomic.AtomicInteger();
 
+    /** Whether the server speaks https. */
+    final boolean https;
+
     HttpFixture(HttpServer.Limits limits) throws Exception {
+        this(limits, null);
+    }
+
+    /** The server over TLS with {@code tls} (a server configuration), or plain if it is null. */
+    HttpFixture(HttpServer.Limits limits, TlsConfig tls) throws Exception {
+        https = tls != null;
         t = new LoopThread("http-test-loop");
         http = HttpBinServer.create().limits(limits)
                 .post("/echo", req -> Async.completed(new HttpResponse(200,
@@ -55,7 +65,7 @@ final class HttpFixture implements AutoCloseable {
                 })));
         server = t.call(() -> {
             t.loop.setExceptionHandler((loop, context) -> errors.add(context));
-            return http.start(t.loop, "127.0.0.1", 0);
+            return http.start(t.loop, "127.0.0.1", 0, Server.DEFAULT_BACKLOG, tls);
         });
     }
 
@@ -67,8 +77,9 @@ final class HttpFixture implements AutoCloseable {
         return server.port();
     }
 
+    /** {@code http://127.0.0.1:PORT/path}, or {@code https://localhost:PORT/path} over TLS. */
     String url(String path) {
-        return "http://127.0.0.1:" + port() + path;
+        return (https ? "https://localhost:" : "http://127.0.0.1:") + port() + path;
     }
 
     /** Bytes waiting in the write buffers of the server's connections. */
