@@ -22,6 +22,7 @@ import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLProtocolException;
 import javax.net.ssl.SSLSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -263,6 +264,7 @@ final class TlsTransport implements Transport {
             SSLEngineResult r = engine.unwrap(src, out);
             switch (r.getStatus()) {
                 case BUFFER_UNDERFLOW -> {
+                    checkRecordLength(src);
                     return false;
                 }
                 case BUFFER_OVERFLOW -> throw new SSLException("the engine needs a larger buffer than its session says: " + r);
@@ -291,6 +293,28 @@ final class TlsTransport implements Transport {
             return r.bytesConsumed() > 0 || r.bytesProduced() > 0;
         } finally {
             Scratch.give(false, out);
+        }
+    }
+
+    /**
+     * Before waiting for the rest of a record during the handshake: refuses one whose header
+     * announces more than TLS allows, 2^14 + 2048 bytes (RFC 5246 section 6.2.3; RFC 8446 section
+     * 5.2 allows less). The JDK's engine takes records of up to 33,093 bytes
+     * ({@code SSLRecord.maxLargeRecordSize}, for peers that send large fragments) and answers such a
+     * header with BUFFER_UNDERFLOW, so a client that sent one and stopped held its connection, and a
+     * buffer of that size, until the handshake timeout. Only during the handshake: once the peer is
+     * authenticated, the JDK's tolerance of large fragments is kept (refusing them always was the
+     * alternative; it would break the peers the JDK makes room for).
+     */
+    private void checkRecordLength(ByteBuffer src) throws SSLException {
+        int at = src.position();
+        if (state != HANDSHAKING || src.remaining() < 5 || (src.get(at) & 0x80) != 0) {
+            return; // not a whole TLS header yet, or an SSLv2-format hello (the engine has judged it)
+        }
+        int length = (src.get(at + 3) & 0xff) << 8 | src.get(at + 4) & 0xff;
+        if (length > (1 << 14) + 2048) {
+            throw new SSLProtocolException("the peer announced a TLS record of " + length
+                    + " bytes, more than the 2^14 + 2048 that TLS allows (record_overflow)");
         }
     }
 
@@ -636,6 +660,13 @@ final class TlsTransport implements Transport {
     /** A message that names the peer and says why, in words: the JDK's own are often not. */
     private SSLException explain(SSLException e, boolean handshaking) {
         String reason = e.getMessage();
+        if ("Unexpected exception".equals(reason) && e.getCause() != null && e.getCause().getMessage() != null) {
+            // The JDK's record layer wraps what decryption threw in these two words
+            // (SSLEngineInputRecord.decodeInputRecord); the cause says what happened, e.g. on
+            // JDK 25 "Unexpected plaintext alert received: Level: fatal; Alert: unknown_ca" from
+            // an OpenSSL client that refused our certificate.
+            reason = e.getCause().getMessage();
+        }
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof CertificateExpiredException) {
                 reason = "its certificate has expired (" + t.getMessage() + ")";

@@ -1,7 +1,6 @@
 package io.eventloop.net;
 
 import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.File;
 import java.io.IOException;
@@ -16,7 +15,6 @@ import java.util.concurrent.TimeUnit;
  * against. Its output goes to files, not pipes, so that a run leaves no descriptor behind.
  */
 final class Openssl {
-    private static final Path BINARY = Path.of("/usr/bin/openssl");
     private static final long TIMEOUT_SECONDS = 60; // a 2048-bit RSA key on a busy machine
 
     private Openssl() {}
@@ -26,9 +24,8 @@ final class Openssl {
      * openssl's error output if it exits with another status than 0.
      */
     static String run(Path dir, String... args) throws IOException, InterruptedException {
-        assumeTrue(Files.isExecutable(BINARY), "needs " + BINARY);
         List<String> command = new ArrayList<>();
-        command.add(BINARY.toString());
+        command.add(Programs.require("openssl", "openssl"));
         command.addAll(List.of(args));
         Path stdout = Files.createTempFile("openssl", ".out");
         Path stderr = Files.createTempFile("openssl", ".err");
