@@ -358,7 +358,16 @@ final class Pem {
 
     private static List<Block> blocks(Path file) throws IOException {
         // ISO-8859-1 maps every byte to one char, so a stray byte fails as bad base64, not here.
-        String[] lines = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1).split("\r?\n|\r", -1);
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (java.nio.file.NoSuchFileException e) {
+            // The JDK's message is the bare path, which does not say what is wrong with it
+            throw new java.nio.file.NoSuchFileException(file.toString(), null, "no such file");
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new java.nio.file.AccessDeniedException(file.toString(), null, "not readable by this user");
+        }
+        String[] lines = new String(bytes, StandardCharsets.ISO_8859_1).split("\r?\n|\r", -1);
         List<Block> blocks = new ArrayList<>();
         for (int i = 0; i < lines.length; i++) {
             String line = lines[i].strip();

@@ -116,8 +116,8 @@ public final class TlsConfig {
     /**
      * The client side of TLS trusting exactly the certificates in a PEM file (a private CA, or a
      * server's self-signed certificate), with hostname verification: {@code curl --cacert FILE},
-     * asyncio's {@code ssl.create_default_context(cafile=FILE)} (which, unlike this, also keeps
-     * the system's roots).
+     * asyncio's {@code ssl.create_default_context(cafile=FILE)} (which, like this, trusts the file
+     * instead of the system's roots).
      *
      * @throws IOException if the file cannot be read or holds no certificate
      */

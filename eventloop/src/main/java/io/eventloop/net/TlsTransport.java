@@ -667,6 +667,11 @@ final class TlsTransport implements Transport {
             // an OpenSSL client that refused our certificate.
             reason = e.getCause().getMessage();
         }
+        if (reason != null && reason.startsWith("Insufficient buffer remaining for AEAD cipher fragment (2)")) {
+            // JDK 17's words for a two-byte record where an encrypted one was due: an alert sent in
+            // the clear, as OpenSSL (curl, s_client) does when it refuses our certificate.
+            reason = "the peer sent an unencrypted alert, most likely refusing our certificate (" + reason + ")";
+        }
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof CertificateExpiredException) {
                 reason = "its certificate has expired (" + t.getMessage() + ")";
