@@ -187,7 +187,12 @@ final class TlsTransport implements Transport {
                     runTasks();
                     return;
                 }
-                case NEED_WRAP -> wrap(EMPTY);
+                case NEED_WRAP -> {
+                    if (wrap(EMPTY) == 0 && engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP) {
+                        // Never seen; without it this loop would spin on a confused engine
+                        throw new SSLException("the TLS engine asks to send and produces nothing");
+                    }
+                }
                 case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> {
                     if (!unwrap()) {
                         return;
@@ -201,7 +206,6 @@ final class TlsTransport implements Transport {
                             return;
                         }
                     } else if (state == SHUTTING_DOWN && !engine.isOutboundDone()) {
-                        pending = null; // the engine is done; nothing pending can leave any more
                         engine.closeOutbound(); // then NEED_WRAP: close_notify
                         wrap(EMPTY);
                     } else if (!unwrap()) {
@@ -212,8 +216,12 @@ final class TlsTransport implements Transport {
         }
     }
 
-    /** Wraps {@code src} (empty for handshake and close messages) into records, writing a few at a time. */
-    private void wrap(ByteBuffer src) throws SSLException {
+    /**
+     * Wraps {@code src} (empty for handshake and close messages) into records, writing a few at a
+     * time; returns the number of bytes of records produced.
+     */
+    private int wrap(ByteBuffer src) throws SSLException {
+        int produced = 0;
         int packet = engine.getSession().getPacketBufferSize();
         ByteBuffer out = Scratch.take(true, packet * RECORDS_PER_WRITE);
         try {
@@ -226,6 +234,7 @@ final class TlsTransport implements Transport {
                     send(out);
                     continue;
                 }
+                produced += r.bytesProduced();
                 HandshakeStatus hs = r.getHandshakeStatus();
                 boolean more = r.getStatus() != SSLEngineResult.Status.CLOSED
                         && (src.hasRemaining() && r.bytesConsumed() > 0 || hs == HandshakeStatus.NEED_WRAP);
@@ -237,6 +246,7 @@ final class TlsTransport implements Transport {
                 }
             }
             send(out);
+            return produced;
         } finally {
             Scratch.give(true, out);
         }
