@@ -62,7 +62,9 @@
  *       {@code ensure}.</li>
  *   <li>{@link io.eventloop.Task} — a named unit of work, started on the next iteration and held
  *       by the loop until done: asyncio's {@code Task}.</li>
- *   <li>{@link io.eventloop.ThrowingFunction} — the shape of a continuation.</li>
+ *   <li>{@link io.eventloop.ThrowingFunction}, {@link io.eventloop.ThrowingSupplier} — the
+ *       shapes of continuations and bodies: each may throw a checked exception, which fails the
+ *       future that runs it.</li>
  *   <li>{@code LoopCompletableFuture} — the {@link java.util.concurrent.CompletableFuture} handed
  *       to other threads.</li>
  * </ul>
