@@ -2,7 +2,7 @@ package io.eventloop;
 
 /**
  * A function that may throw a checked exception: the shape of every continuation
- * ({@link Future#map}, {@link Future#then}, {@link Future#recover})
+ * ({@link Future#map}, {@link Future#then}, {@link Future#recover}, {@link Future#exceptionally})
  * and of every body that receives something ({@link TaskGroup#run}, {@code Async.forEach},
  * {@code Async.using}, {@link Async#generate}). {@link ThrowingSupplier} is the same rule for
  * bodies that receive nothing.
