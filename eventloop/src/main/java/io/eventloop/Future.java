@@ -5,6 +5,7 @@ import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -39,7 +40,8 @@ import java.util.function.Supplier;
  *
  * <p><b>Threads.</b> A future belongs to its loop's thread: every mutating call from another
  * thread throws {@link IllegalStateException}. From other threads use
- * {@link EventLoop#callSoonThreadsafe} or {@link #toCompletableFuture()}.
+ * {@link EventLoop#callSoonThreadsafe} or {@link #toCompletableFuture()}; to wait on the loop for
+ * a {@link CompletionStage} that other threads complete, {@link #from(CompletionStage)}.
  *
  * <p><b>Compared with {@code CompletableFuture}:</b> one thread, so no races and no
  * {@code *Async} variants; callbacks are always deferred to the loop (a {@code CompletableFuture}
@@ -48,8 +50,8 @@ import java.util.function.Supplier;
  * is no blocking {@code get()}: waiting is {@link #then}. The names map as {@code thenApply} →
  * {@link #map}, {@code thenCompose} → {@link #then}, {@code exceptionally} →
  * {@link #exceptionally}, {@code exceptionallyCompose} → {@link #recover}, {@code whenComplete} →
- * {@link #ensure(Runnable)} or {@link #onDone}; {@link #toCompletableFuture()} crosses between
- * the two.
+ * {@link #ensure(Runnable)} or {@link #onDone}; {@link #from(CompletionStage)} and
+ * {@link #toCompletableFuture()} cross between the two.
  *
  * @param <T> the value type
  */
@@ -83,6 +85,41 @@ public class Future<T> {
      */
     protected Future(EventLoop loop) {
         this.loop = Objects.requireNonNull(loop, "loop");
+    }
+
+    /**
+     * A future on the current loop that ends the way {@code stage} does: asyncio's
+     * {@code asyncio.wrap_future}, the way to wait on the loop for a {@link CompletableFuture} or
+     * any other {@link CompletionStage} (an HTTP client's {@code sendAsync}, a driver's query)
+     * that other threads complete. {@link #toCompletableFuture()} is the opposite direction.
+     * <ul>
+     *   <li>It takes the stage's value, its failure (unwrapped from the
+     *       {@link CompletionException} a dependent stage reports), or its cancellation (a
+     *       {@link CancellationException}, wrapped or not, makes it cancelled), always on the loop
+     *       thread: a stage completed on another thread reaches the loop through
+     *       {@link EventLoop#callSoonThreadsafe}, one iteration later; a stage already complete,
+     *       or completed on the loop thread, is taken at once. A stage that completes after the
+     *       loop closed is dropped.</li>
+     *   <li>Cancelling the returned future cancels the stage, without interrupting:
+     *       {@code cancel(false)} when the stage is a {@link java.util.concurrent.Future} (every
+     *       {@code CompletableFuture} is), else {@code stage.toCompletableFuture().cancel(false)}.
+     *       A stage that cannot be cancelled (that call throws
+     *       {@link UnsupportedOperationException}, as for a {@code minimalCompletionStage()}, or
+     *       {@code toCompletableFuture()} returns a copy) runs on, and its outcome is dropped; the
+     *       returned future is cancelled either way. Cancelling a {@code CompletableFuture} stops
+     *       no work by itself: it only completes it, so the work behind it must check.</li>
+     * </ul>
+     * Compared with asyncio's {@code wrap_future(f, loop=...)}: there is no loop argument; the
+     * future belongs to the current loop, and this is called on its thread.
+     *
+     * @throws IllegalStateException when called from a thread that has no loop, or not on its
+     *         loop's thread
+     */
+    public static <T> Future<T> from(CompletionStage<? extends T> stage) {
+        Objects.requireNonNull(stage, "stage");
+        EventLoop loop = EventLoop.current();
+        loop.checkThread("Future.from");
+        return StageFuture.follow(loop, stage);
     }
 
     /** The loop this future belongs to; asyncio's {@code get_loop()}. */

@@ -67,6 +67,8 @@
  *       future that runs it.</li>
  *   <li>{@code LoopCompletableFuture} — the {@link java.util.concurrent.CompletableFuture} handed
  *       to other threads.</li>
+ *   <li>{@code StageFuture} — the other way: a {@link java.util.concurrent.CompletionStage}
+ *       followed on the loop ({@code Future.from}).</li>
  * </ul>
  *
  * <p><b>Combinators</b>: ways to combine futures, built on the two layers above.
