@@ -14,7 +14,6 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Supplier;
 
 /**
  * asyncio's module-level functions: {@code sleep}, {@code gather}, {@code wait_for},
@@ -341,17 +340,18 @@ public final class Async {
      * future is cancelled at the deadline and the scope then fails with
      * {@link TimeoutException}; foreign cancels stay cancels; nested scopes; deadlines visible to
      * the tasks the body starts). A zero or negative delay expires on the next iteration; a null
-     * delay means no deadline.
+     * delay means no deadline. A body that throws, checked or not, fails the result with that
+     * exception.
      */
-    public static <T> Future<T> timeout(Duration delay, Supplier<? extends Future<T>> body) {
+    public static <T> Future<T> timeout(Duration delay, ThrowingSupplier<? extends Future<T>> body) {
         return Timeout.after(delay).run(body);
     }
 
     /**
-     * {@link #timeout(Duration, Supplier)} with an absolute deadline on the
+     * {@link #timeout(Duration, ThrowingSupplier)} with an absolute deadline on the
      * {@link EventLoop#time()} scale: asyncio's {@code asyncio.timeout_at(when)}.
      */
-    public static <T> Future<T> timeoutAt(long deadlineNanos, Supplier<? extends Future<T>> body) {
+    public static <T> Future<T> timeoutAt(long deadlineNanos, ThrowingSupplier<? extends Future<T>> body) {
         return Timeout.at(deadlineNanos).run(body);
     }
 
@@ -503,9 +503,10 @@ public final class Async {
      * Runs {@code step} again and again while the future it returns completes with {@code true}:
      * a {@code while} loop of awaits. The first step runs now. Each later step runs from the
      * loop's ready queue, so a loop of a million steps uses constant stack. The result fails with
-     * the first failure of a step; cancelling it cancels the step in progress.
+     * the first failure of a step, or with what {@code step} threw (checked or not); cancelling it
+     * cancels the step in progress.
      */
-    public static Future<Void> repeat(Supplier<? extends Future<Boolean>> step) {
+    public static Future<Void> repeat(ThrowingSupplier<? extends Future<Boolean>> step) {
         Objects.requireNonNull(step, "step");
         EventLoop loop = EventLoop.current();
         loop.checkThread("Async.repeat");
@@ -522,16 +523,7 @@ public final class Async {
         Objects.requireNonNull(items, "items");
         Objects.requireNonNull(body, "body");
         Iterator<? extends T> it = items.iterator();
-        return repeat(() -> {
-            if (!it.hasNext()) {
-                return completed(false);
-            }
-            try {
-                return body.apply(it.next()).map(ignored -> true);
-            } catch (Exception e) {
-                return failed(e);
-            }
-        });
+        return repeat(() -> it.hasNext() ? body.apply(it.next()).map(ignored -> true) : completed(false));
     }
 
     /**
@@ -655,9 +647,9 @@ public final class Async {
     }
 
     private static final class Repeat extends Waiting<Void> implements Runnable {
-        private final Supplier<? extends Future<Boolean>> step;
+        private final ThrowingSupplier<? extends Future<Boolean>> step;
 
-        Repeat(EventLoop loop, Supplier<? extends Future<Boolean>> step) {
+        Repeat(EventLoop loop, ThrowingSupplier<? extends Future<Boolean>> step) {
             super(loop, loop.currentTask);
             this.step = step;
         }

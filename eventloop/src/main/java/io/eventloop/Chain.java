@@ -4,25 +4,26 @@ import java.util.concurrent.CancellationException;
 import java.util.function.Supplier;
 
 /**
- * The future {@link Future#map}, {@link Future#then}, {@link Future#recover} and
- * {@link Future#ensure} return. It waits on its source, runs its step once, and, for the kinds
- * whose step returns a future, waits on that one too:
+ * The future {@link Future#map}, {@link Future#then}, {@link Future#recover},
+ * {@link Future#exceptionally} and {@link Future#ensure} return. It waits on its source, runs its
+ * step once, and, for the kinds whose step returns a future, waits on that one too:
  * <pre>
- *   source done ──step──&gt; (map)     value            ──&gt; done
+ *   source done ──step──&gt; (map, exceptionally)      value       ──&gt; done
  *                       └─&gt; (then, recover, ensure) next future ──wait──&gt; done
  * </pre>
- * One class with a kind field rather than four subclasses: the four differ in one switch.
+ * One class with a kind field rather than five subclasses: the five differ in one switch.
  */
 final class Chain<S, T> extends Waiting<T> implements Runnable {
     static final byte MAP = 0;
     static final byte THEN = 1;
     static final byte RECOVER = 2;
     static final byte ENSURE = 3;
+    static final byte EXCEPTIONALLY = 4;
 
     private final byte kind;
-    /** map/then: applied to the value; recover: applied to the failure. Null once used. */
+    /** map/then: applied to the value; recover/exceptionally: applied to the failure. Null once used. */
     private ThrowingFunction<Object, Object> fn;
-    /** recover: the failure type caught. */
+    /** recover/exceptionally: the failure type caught. */
     private final Class<?> type;
     /** ensure: a Runnable or a Supplier of the cleanup future. Null once used. */
     private Object cleanup;
@@ -90,6 +91,13 @@ final class Chain<S, T> extends Waiting<T> implements Runnable {
                         adopt(state, result);
                     }
                     break;
+                case EXCEPTIONALLY:
+                    if (state != SUCCEEDED && catches(type, (Throwable) result)) {
+                        succeedStep((T) f.apply(result));
+                    } else {
+                        adopt(state, result);
+                    }
+                    break;
                 default: // ENSURE
                     Object c = cleanup;
                     cleanup = null;
@@ -114,9 +122,10 @@ final class Chain<S, T> extends Waiting<T> implements Runnable {
     }
 
     /**
-     * Whether {@code recover(type, ...)} handles {@code error}. Cancellation is handled only when
-     * the type names it (CancellationException or a supertype of it that is asked for as such):
-     * a broad {@code Exception} or {@code Throwable} does not swallow a cancel by accident.
+     * Whether {@code recover(type, ...)} or {@code exceptionally(type, ...)} handles {@code error}.
+     * Cancellation is handled only when the type names it (CancellationException or a supertype
+     * of it that is asked for as such): a broad {@code Exception} or {@code Throwable} does not
+     * swallow a cancel by accident.
      */
     static boolean catches(Class<?> type, Throwable error) {
         if (!type.isInstance(error)) {
@@ -131,6 +140,7 @@ final class Chain<S, T> extends Waiting<T> implements Runnable {
             case MAP -> "map";
             case THEN -> "then";
             case RECOVER -> "recover";
+            case EXCEPTIONALLY -> "exceptionally";
             default -> "ensure";
         };
         return "Future[" + k + ", " + describeState() + (site != null ? ", created at " + site : "") + "]";

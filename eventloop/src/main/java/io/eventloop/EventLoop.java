@@ -139,17 +139,17 @@ public final class EventLoop implements AutoCloseable {
      * shuts the default executor down and closes the loop: asyncio's {@code asyncio.run()}.
      *
      * @return main's value
-     * @throws RuntimeException main's failure as it is when unchecked; a checked one wrapped in
+     * @throws RuntimeException main's failure (or what main threw) as it is when unchecked; a checked one wrapped in
      *         {@link java.util.concurrent.CompletionException}; {@link java.util.concurrent.CancellationException}
      *         if main was cancelled
      * @throws IllegalStateException when called from a running loop
      */
-    public static <T> T run(Supplier<? extends Future<T>> main) {
+    public static <T> T run(ThrowingSupplier<? extends Future<T>> main) {
         return run(Options.defaults(), main);
     }
 
-    /** {@link #run(Supplier)} with options. */
-    public static <T> T run(Options options, Supplier<? extends Future<T>> main) {
+    /** {@link #run(ThrowingSupplier)} with options. */
+    public static <T> T run(Options options, ThrowingSupplier<? extends Future<T>> main) {
         return LoopRuns.run(options, main);
     }
 
@@ -395,19 +395,19 @@ public final class EventLoop implements AutoCloseable {
         return f;
     }
 
-    /** {@link #createTask(String, Supplier)} with the default name "Task-N". */
-    public <T> Task<T> createTask(Supplier<? extends Future<T>> body) {
+    /** {@link #createTask(String, ThrowingSupplier)} with the default name "Task-N". */
+    public <T> Task<T> createTask(ThrowingSupplier<? extends Future<T>> body) {
         return createTask(null, body);
     }
 
     /**
-     * Wraps {@code body} in a task that starts on the next iteration: asyncio's
-     * {@code create_task}. The loop holds the task until it is done.
+     * Wraps {@code body} in a task that starts on the next iteration: asyncio's {@code create_task}.
+     * The loop holds the task until it is done. A body that throws, checked or not, fails the task.
      *
      * @param name the task's name, or null for "Task-N"
      * @throws IllegalStateException if the loop is closed or this is not the loop thread
      */
-    public <T> Task<T> createTask(String name, Supplier<? extends Future<T>> body) {
+    public <T> Task<T> createTask(String name, ThrowingSupplier<? extends Future<T>> body) {
         Objects.requireNonNull(body, "body");
         checkThread("EventLoop.createTask");
         checkNotClosed("createTask");
@@ -551,7 +551,7 @@ public final class EventLoop implements AutoCloseable {
     /**
      * Runs blocking {@code work} on {@code executor} (null: the default executor, at most
      * {@code min(32, cores + 4)} daemon threads as asyncio's, unbounded queue, shut down by
-     * {@link #run(Supplier)}) and returns a future that completes on the loop: asyncio's
+     * {@link #run(ThrowingSupplier)}) and returns a future that completes on the loop: asyncio's
      * {@code run_in_executor}. Cancelled, it keeps the work from starting or interrupts its thread,
      * and is cancelled at once. The outcome returns through {@link #callSoonThreadsafe}, or is
      * dropped if the loop has closed.

@@ -5,6 +5,7 @@ import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -23,12 +24,14 @@ import java.util.function.Supplier;
  * A future leaves {@code PENDING} once; {@link #complete}, {@link #fail} and {@link #cancel()}
  * on a done future return {@code false} and change nothing.
  *
- * <p><b>Continuations.</b> {@link #map}, {@link #then}, {@link #recover} and {@link #ensure} each
- * return a new future that waits on this one: {@code then} is what {@code await} is in asyncio,
- * {@code recover} is {@code except}, {@code ensure} is {@code finally}. Every continuation and every
- * {@link #onDone} callback runs through the loop's ready queue on a later iteration, never inline
- * inside {@code complete}; so chains of any length never grow the stack, and a callback always sees
- * a consistent world.
+ * <p><b>Continuations.</b> {@link #map}, {@link #then}, {@link #recover}, {@link #exceptionally}
+ * and {@link #ensure} each return a new future that waits on this one: {@code then} is what
+ * {@code await} is in asyncio, {@code recover} and {@code exceptionally} are {@code except},
+ * {@code ensure} is {@code finally}. The functions of the first four may throw checked exceptions:
+ * a throw fails the new future, as an exception raised after an {@code await} does. Every
+ * continuation and every {@link #onDone} callback runs through the loop's ready queue on a later
+ * iteration, never inline inside {@code complete}; so chains of any length never grow the stack,
+ * and a callback always sees a consistent world.
  *
  * <p><b>Cancellation.</b> Cancelling a derived future cancels what it is waiting on right now,
  * which may itself be derived; so a cancel reaches the innermost sleep, read or lock wait, and
@@ -37,13 +40,18 @@ import java.util.function.Supplier;
  *
  * <p><b>Threads.</b> A future belongs to its loop's thread: every mutating call from another
  * thread throws {@link IllegalStateException}. From other threads use
- * {@link EventLoop#callSoonThreadsafe} or {@link #toCompletableFuture()}.
+ * {@link EventLoop#callSoonThreadsafe} or {@link #toCompletableFuture()}; to wait on the loop for
+ * a {@link CompletionStage} that other threads complete, {@link #from(CompletionStage)}.
  *
  * <p><b>Compared with {@code CompletableFuture}:</b> one thread, so no races and no
  * {@code *Async} variants; callbacks are always deferred to the loop (a {@code CompletableFuture}
  * runs them inline in whichever thread completes it); cancellation travels down the chain to the
  * operation being waited on (a {@code CompletableFuture} cancel only affects itself); and there
- * is no blocking {@code get()}: waiting is {@link #then}.
+ * is no blocking {@code get()}: waiting is {@link #then}. The names map as {@code thenApply} →
+ * {@link #map}, {@code thenCompose} → {@link #then}, {@code exceptionally} →
+ * {@link #exceptionally}, {@code exceptionallyCompose} → {@link #recover}, {@code whenComplete} →
+ * {@link #ensure(Runnable)} or {@link #onDone}; {@link #from(CompletionStage)} and
+ * {@link #toCompletableFuture()} cross between the two.
  *
  * @param <T> the value type
  */
@@ -77,6 +85,41 @@ public class Future<T> {
      */
     protected Future(EventLoop loop) {
         this.loop = Objects.requireNonNull(loop, "loop");
+    }
+
+    /**
+     * A future on the current loop that ends the way {@code stage} does: asyncio's
+     * {@code asyncio.wrap_future}, the way to wait on the loop for a {@link CompletableFuture} or
+     * any other {@link CompletionStage} (an HTTP client's {@code sendAsync}, a driver's query)
+     * that other threads complete. {@link #toCompletableFuture()} is the opposite direction.
+     * <ul>
+     *   <li>It takes the stage's value, its failure (unwrapped from the
+     *       {@link CompletionException} a dependent stage reports), or its cancellation (a
+     *       {@link CancellationException}, wrapped or not, makes it cancelled), always on the loop
+     *       thread: a stage completed on another thread reaches the loop through
+     *       {@link EventLoop#callSoonThreadsafe}, one iteration later; a stage already complete,
+     *       or completed on the loop thread, is taken at once. A stage that completes after the
+     *       loop closed is dropped.</li>
+     *   <li>Cancelling the returned future cancels the stage, without interrupting:
+     *       {@code cancel(false)} when the stage is a {@link java.util.concurrent.Future} (every
+     *       {@code CompletableFuture} is), else {@code stage.toCompletableFuture().cancel(false)}.
+     *       A stage that cannot be cancelled (that call throws
+     *       {@link UnsupportedOperationException}, as for a {@code minimalCompletionStage()}, or
+     *       {@code toCompletableFuture()} returns a copy) runs on, and its outcome is dropped; the
+     *       returned future is cancelled either way. Cancelling a {@code CompletableFuture} stops
+     *       no work by itself: it only completes it, so the work behind it must check.</li>
+     * </ul>
+     * Compared with asyncio's {@code wrap_future(f, loop=...)}: there is no loop argument; the
+     * future belongs to the current loop, and this is called on its thread.
+     *
+     * @throws IllegalStateException when called from a thread that has no loop, or not on its
+     *         loop's thread
+     */
+    public static <T> Future<T> from(CompletionStage<? extends T> stage) {
+        Objects.requireNonNull(stage, "stage");
+        EventLoop loop = EventLoop.current();
+        loop.checkThread("Future.from");
+        return StageFuture.follow(loop, stage);
     }
 
     /** The loop this future belongs to; asyncio's {@code get_loop()}. */
@@ -256,12 +299,20 @@ public class Future<T> {
     }
 
     /**
-     * Handles a failure of type {@code type}: asyncio's {@code except X as e: return await fn(e)}.
-     * A value, or a failure of another type, passes through. Cancellation is caught only when
-     * asked for by name: {@code recover(CancellationException.class, ...)} catches it, while
+     * Handles a failure of type {@code type} with the future {@code fn} returns: asyncio's
+     * {@code except X as e: return await fn(e)}, {@code CompletableFuture}'s
+     * {@code exceptionallyCompose} restricted to one type. A value, or a failure of another type,
+     * passes through. Cancellation is caught only when asked for by name:
+     * {@code recover(CancellationException.class, ...)} catches it, while
      * {@code recover(Exception.class, ...)} and {@code recover(Throwable.class, ...)} do not
      * (as Python's {@code except Exception} does not catch {@code CancelledError}), so a broad
-     * handler cannot swallow a cancel by accident.
+     * handler cannot swallow a cancel by accident. A throw from {@code fn}, checked or not, fails
+     * the result.
+     *
+     * <p>{@code fn} returns a future; to fall back on a plain value, use
+     * {@link #exceptionally(Class, ThrowingFunction)}:
+     * {@code exceptionally(IOException.class, e -> "fallback")} (written with {@code recover},
+     * that lambda does not compile: a {@code String} is not a {@code Future<String>}).
      */
     public final <X extends Throwable> Future<T> recover(Class<X> type,
             ThrowingFunction<? super X, ? extends Future<T>> fn) {
@@ -272,8 +323,32 @@ public class Future<T> {
     }
 
     /**
+     * Replaces a failure of type {@code type} with the value {@code fn} computes from it:
+     * asyncio's {@code except X as e: return fn(e)}, {@code CompletableFuture}'s
+     * {@code exceptionally} restricted to one type. {@link #recover} is the form whose handler
+     * returns a future (it waits). A value, or a failure of another type, passes through; a throw
+     * from {@code fn}, checked or not, fails the result.
+     *
+     * <p>Cancellation follows {@link #recover}'s rule, not {@code CompletableFuture}'s: it is
+     * replaced only when {@code type} is {@link CancellationException} (or a subclass), never by
+     * {@code exceptionally(Exception.class, ...)} or {@code exceptionally(Throwable.class, ...)}.
+     * <pre>{@code
+     * Future<String> config = AsyncFiles.readString(path)
+     *         .exceptionally(NoSuchFileException.class, e -> DEFAULT_CONFIG);
+     * }</pre>
+     */
+    public final <X extends Throwable> Future<T> exceptionally(Class<X> type,
+            ThrowingFunction<? super X, ? extends T> fn) {
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(fn, "fn");
+        loop.checkThread("Future.exceptionally");
+        return new Chain<>(this, Chain.EXCEPTIONALLY, fn, type, null);
+    }
+
+    /**
      * Runs {@code cleanup} however this future ends, then ends the same way: asyncio's
-     * {@code finally:}. If the cleanup throws, its exception wins.
+     * {@code finally:}, {@code CompletableFuture}'s {@code whenComplete} without the arguments.
+     * If the cleanup throws, its exception wins.
      */
     public final Future<T> ensure(Runnable cleanup) {
         Objects.requireNonNull(cleanup, "cleanup");

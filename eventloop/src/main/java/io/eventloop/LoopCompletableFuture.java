@@ -34,7 +34,7 @@ final class LoopCompletableFuture<T> extends CompletableFuture<T> {
             }
             Task<T> task;
             try {
-                task = loop.createTask(coroutine);
+                task = loop.createTask(coroutine::get);
             } catch (RuntimeException e) {
                 cf.completeExceptionally(e);
                 return;

@@ -3,10 +3,9 @@ package io.eventloop;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 
 /**
- * How one loop is run: the four ways in ({@link EventLoop#run(Supplier)},
+ * How one loop is run: the four ways in ({@link EventLoop#run(ThrowingSupplier)},
  * {@link EventLoop#runUntilComplete}, {@link EventLoop#runForever()},
  * {@link EventLoop#runOnce(Duration)}), the rule that a thread runs one loop at a time, and which
  * loop each thread is running or created or ran last, for {@link EventLoop#current()}. One per
@@ -49,10 +48,10 @@ final class LoopRuns {
     }
 
     /**
-     * {@link EventLoop#run(EventLoop.Options, Supplier)}: asyncio's {@code asyncio.run}, in its
+     * {@link EventLoop#run(EventLoop.Options, ThrowingSupplier)}: asyncio's {@code asyncio.run}, in its
      * order (main, then cancelling what is left, then the default executor, then close).
      */
-    static <T> T run(EventLoop.Options options, Supplier<? extends Future<T>> main) {
+    static <T> T run(EventLoop.Options options, ThrowingSupplier<? extends Future<T>> main) {
         Objects.requireNonNull(main, "main");
         if (RUNNING.get() != null) {
             throw new IllegalStateException("EventLoop.run() cannot be called from a running event loop;"

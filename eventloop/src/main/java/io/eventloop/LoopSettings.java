@@ -49,7 +49,7 @@ abstract sealed class LoopSettings permits EventLoop.Options {
     }
 
     /**
-     * How long {@link EventLoop#run(Supplier)} waits for the default executor's threads.
+     * How long {@link EventLoop#run(ThrowingSupplier)} waits for the default executor's threads.
      *
      * @throws IllegalArgumentException if negative
      */
@@ -62,7 +62,7 @@ abstract sealed class LoopSettings permits EventLoop.Options {
                 unretrievedFailureDelay);
     }
 
-    /** How long {@link EventLoop#run(Supplier)} waits for the default executor's threads. */
+    /** How long {@link EventLoop#run(ThrowingSupplier)} waits for the default executor's threads. */
     public Duration executorShutdownTimeout() {
         return executorShutdownTimeout;
     }

@@ -1,7 +1,5 @@
 package io.eventloop;
 
-import java.util.function.Supplier;
-
 /**
  * A named unit of concurrent work on the loop: asyncio's {@code Task}.
  *
@@ -33,7 +31,7 @@ public class Task<T> extends Waiting<T> {
     private final String name;
     private final long id;
     /** The body, until the first step takes it. Loop thread only. */
-    private Supplier<? extends Future<T>> body;
+    private ThrowingSupplier<? extends Future<T>> body;
     /** Cancel requests not yet uncancelled; asyncio's {@code _num_cancels_requested}. */
     private int cancelRequests;
     /** The loop's intrusive list of live tasks. Loop thread only. */
@@ -42,7 +40,7 @@ public class Task<T> extends Waiting<T> {
     /** What the loop runs for each step; a named class (not {@code this::wake}) so reports can name the task. */
     private final Step step = new Step(this);
 
-    Task(EventLoop loop, long id, String name, Supplier<? extends Future<T>> body) {
+    Task(EventLoop loop, long id, String name, ThrowingSupplier<? extends Future<T>> body) {
         super(loop, null);
         this.owner = this;
         this.id = id;
@@ -73,7 +71,7 @@ public class Task<T> extends Waiting<T> {
         }
     }
 
-    /** The task's name: the one given to {@link EventLoop#createTask(String, Supplier)}, or "Task-N". */
+    /** The task's name: the one given to {@link EventLoop#createTask(String, ThrowingSupplier)}, or "Task-N". */
     public final String name() {
         return name != null ? name : "Task-" + id;
     }
@@ -135,7 +133,7 @@ public class Task<T> extends Waiting<T> {
 
     @Override
     void resume(byte state, Object result) {
-        Supplier<? extends Future<T>> b = body;
+        ThrowingSupplier<? extends Future<T>> b = body;
         if (b == null) {
             adopt(state, result);
             return;

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.concurrent.CancellationException;
-import java.util.function.Supplier;
 
 /**
  * Structured concurrency: asyncio's {@code async with asyncio.TaskGroup() as group:}.
@@ -111,19 +110,20 @@ public final class TaskGroup {
         return f;
     }
 
-    /** {@link #spawn(String, Supplier)} with the default task name. */
-    public <R> Task<R> spawn(Supplier<? extends Future<R>> body) {
+    /** {@link #spawn(String, ThrowingSupplier)} with the default task name. */
+    public <R> Task<R> spawn(ThrowingSupplier<? extends Future<R>> body) {
         return spawn(null, body);
     }
 
     /**
      * Starts {@code body} as a child task of the group: asyncio's {@code group.create_task}.
-     * The child runs under the group's deadline (see the class comment).
+     * The child runs under the group's deadline (see the class comment). A body that throws,
+     * checked or not, fails the child, which fails the group like any child failure.
      *
      * @param name the task's name, or null for "Task-N"
      * @throws IllegalStateException if the group is finished, or is cancelling its children
      */
-    public <R> Task<R> spawn(String name, Supplier<? extends Future<R>> body) {
+    public <R> Task<R> spawn(String name, ThrowingSupplier<? extends Future<R>> body) {
         Objects.requireNonNull(body, "body");
         loop.checkThread("TaskGroup.spawn");
         if (future.isDone()) {

@@ -5,11 +5,10 @@ import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Supplier;
 
 /**
  * A deadline around a piece of asynchronous work: asyncio's {@code asyncio.timeout()} scope.
- * {@link Async#timeout(Duration, Supplier)} is the short form; create a {@code Timeout} yourself
+ * {@link Async#timeout(Duration, ThrowingSupplier)} is the short form; create a {@code Timeout} yourself
  * when the body needs to move its own deadline:
  * <pre>{@code
  * Timeout t = Timeout.after(Duration.ofSeconds(5));
@@ -146,11 +145,12 @@ public final class Timeout {
     /**
      * Enters the scope: calls {@code body} now and returns a future of its outcome, or of a
      * {@link TimeoutException} if the deadline passes first (see the class comment). This is
-     * asyncio's {@code async with timeout:}. A scope is entered once.
+     * asyncio's {@code async with timeout:}. A scope is entered once. A body that throws, checked
+     * or not, fails the scope's future with that exception.
      *
      * @throws IllegalStateException if the scope was already entered
      */
-    public <T> Future<T> run(Supplier<? extends Future<T>> body) {
+    public <T> Future<T> run(ThrowingSupplier<? extends Future<T>> body) {
         Objects.requireNonNull(body, "body");
         loop.checkThread("Timeout.run");
         if (state != CREATED) {

@@ -5,8 +5,8 @@
  *   <li>{@link io.eventloop.EventLoop} — the loop: ready queue, timer heap, cross-thread inbox and
  *       a {@link java.nio.channels.Selector}; {@code Scheduler.runOnce()} is one iteration.</li>
  *   <li>{@link io.eventloop.Future} and {@link io.eventloop.Task} — results that are not there yet,
- *       composed with continuations ({@code map}, {@code then}, {@code recover}, {@code ensure});
- *       cancellation reaches the innermost wait.</li>
+ *       composed with continuations ({@code map}, {@code then}, {@code recover},
+ *       {@code exceptionally}, {@code ensure}); cancellation reaches the innermost wait.</li>
  *   <li>{@link io.eventloop.Async} — {@code sleep}, {@code gather}, {@code waitFor}, {@code shield},
  *       {@code wait}, {@code asCompleted}, {@code toThread}, loops.</li>
  *   <li>{@link io.eventloop.Handle}, {@link io.eventloop.TimerHandle} — scheduled callbacks.</li>
@@ -59,12 +59,16 @@
  *   <li>{@code Waiting} — a future that waits on one other future at a time: the cancellation
  *       rule of the whole library.</li>
  *   <li>{@code Chain} — the future of {@code map}, {@code then}, {@code recover},
- *       {@code ensure}.</li>
+ *       {@code exceptionally}, {@code ensure}.</li>
  *   <li>{@link io.eventloop.Task} — a named unit of work, started on the next iteration and held
  *       by the loop until done: asyncio's {@code Task}.</li>
- *   <li>{@link io.eventloop.ThrowingFunction} — the shape of a continuation.</li>
+ *   <li>{@link io.eventloop.ThrowingFunction}, {@link io.eventloop.ThrowingSupplier} — the
+ *       shapes of continuations and bodies: each may throw a checked exception, which fails the
+ *       future that runs it.</li>
  *   <li>{@code LoopCompletableFuture} — the {@link java.util.concurrent.CompletableFuture} handed
  *       to other threads.</li>
+ *   <li>{@code StageFuture} — the other way: a {@link java.util.concurrent.CompletionStage}
+ *       followed on the loop ({@code Future.from}).</li>
  * </ul>
  *
  * <p><b>Combinators</b>: ways to combine futures, built on the two layers above.

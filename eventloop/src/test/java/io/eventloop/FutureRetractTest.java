@@ -109,6 +109,7 @@ class FutureRetractTest {
         Map<String, Function<Future<String>, Future<String>>> forwarding = new LinkedHashMap<>();
         forwarding.put("then", h -> Async.yieldNow().then(v -> h));
         forwarding.put("recover", h -> h.recover(IOException.class, e -> Async.completed("other")));
+        forwarding.put("exceptionally", h -> h.exceptionally(IOException.class, e -> "other"));
         forwarding.put("ensure(Runnable)", h -> h.ensure(() -> { }));
         forwarding.put("ensure(Supplier)", h -> h.ensure(Async::yieldNow));
         forwarding.put("timeout", h -> Async.timeout(Duration.ofSeconds(10), () -> h));

@@ -18,7 +18,7 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
-/** BEHAVIOURS C, and the semantics of map / then / recover / ensure (DESIGN 4). */
+/** BEHAVIOURS C, and the semantics of map / then / recover / exceptionally / ensure (DESIGN 4). */
 class FutureTest {
 
     // ------------------------------------------------------------------ C.24 pending
@@ -558,6 +558,80 @@ class FutureTest {
         }
     }
 
+    // ------------------------------------------------------------------ exceptionally
+
+    @Test
+    void exceptionallyReplacesTheNamedFailureWithAPlainValue() {
+        try (FakeLoop f = new FakeLoop()) {
+            List<Throwable> caught = new ArrayList<>();
+            FileNotFoundException missing = new FileNotFoundException("missing");
+            IllegalStateException other = new IllegalStateException("other");
+            Future<String> fallback = Async.<String>failed(missing).exceptionally(IOException.class, e -> "fallback");
+            Future<String> sub = Async.<String>failed(missing)
+                    .exceptionally(IOException.class, e -> { caught.add(e); return "recovered"; });
+            Future<String> unrelated = Async.<String>failed(other)
+                    .exceptionally(IOException.class, e -> { caught.add(e); return "wrong"; });
+            Future<String> value = Async.completed("value")
+                    .exceptionally(Exception.class, e -> { caught.add(e); return "wrong"; });
+            f.iterate(3);
+            assertEquals("fallback", fallback.result());
+            assertEquals("recovered", sub.result());
+            assertSame(other, unrelated.exception());
+            assertEquals("value", value.result());
+            assertEquals(List.of(missing), caught);
+        }
+    }
+
+    @Test
+    void exceptionallyReplacesCancellationOnlyWhenAskedForByCancellationException() {
+        try (FakeLoop f = new FakeLoop()) {
+            List<String> log = new ArrayList<>();
+            Future<String> byException = cancelledSource(f)
+                    .exceptionally(Exception.class, e -> { log.add("Exception"); return "wrong"; });
+            Future<String> byThrowable = cancelledSource(f)
+                    .exceptionally(Throwable.class, e -> { log.add("Throwable"); return "wrong"; });
+            Future<String> byIllegalState = cancelledSource(f)
+                    .exceptionally(IllegalStateException.class, e -> { log.add("IllegalState"); return "wrong"; });
+            Future<String> byName = cancelledSource(f)
+                    .exceptionally(CancellationException.class, e -> { log.add("by name: " + e.getMessage()); return "caught"; });
+            f.iterate(3);
+            assertEquals(List.of("by name: because"), log);
+            assertTrue(byException.isCancelled());
+            assertTrue(byThrowable.isCancelled());
+            assertTrue(byIllegalState.isCancelled());
+            assertEquals("caught", byName.result());
+        }
+    }
+
+    @Test
+    void cancellingAnExceptionallyCancelsItsSourceAndMayBeCaughtByName() {
+        try (FakeLoop f = new FakeLoop()) {
+            Future<String> slow = Async.sleep(Duration.ofHours(1), "late");
+            Future<String> notCaught = slow.exceptionally(IOException.class, e -> "wrong");
+            Future<String> slower = Async.sleep(Duration.ofHours(2), "late");
+            Future<String> caught = slower.exceptionally(CancellationException.class, e -> "gave up");
+            notCaught.cancel();
+            caught.cancel();
+            f.iterate(3);
+            assertTrue(slow.isCancelled());
+            assertTrue(notCaught.isCancelled());
+            assertTrue(slower.isCancelled());
+            assertEquals("gave up", caught.result(), "a continuation that catches the cancel goes on, as in asyncio");
+        }
+    }
+
+    @Test
+    void aThrowFromExceptionallyFailsTheResult() {
+        try (FakeLoop f = new FakeLoop()) {
+            IOException again = new IOException("again");
+            Future<String> r = Async.<String>failed(new IOException("first"))
+                    .exceptionally(IOException.class, e -> { throw again; });
+            f.iterate(2);
+            assertSame(again, r.exception());
+            assertTrue(f.errors.isEmpty());
+        }
+    }
+
     private static Future<String> cancelledSource(FakeLoop f) {
         Future<String> source = f.loop.createFuture();
         source.cancel("because");
@@ -788,6 +862,10 @@ class FutureTest {
                     () -> p.recover(null, e -> Async.completed("x"))).getMessage());
             assertEquals("fn", assertThrows(NullPointerException.class,
                     () -> p.recover(IOException.class, null)).getMessage());
+            assertEquals("type", assertThrows(NullPointerException.class,
+                    () -> p.exceptionally(null, e -> "x")).getMessage());
+            assertEquals("fn", assertThrows(NullPointerException.class,
+                    () -> p.exceptionally(IOException.class, null)).getMessage());
             assertEquals("cleanup", assertThrows(NullPointerException.class,
                     () -> p.ensure((Runnable) null)).getMessage());
             assertEquals("cleanup", assertThrows(NullPointerException.class,

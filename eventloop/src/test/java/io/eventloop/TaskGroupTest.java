@@ -16,7 +16,6 @@ import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /** BEHAVIOURS G: TaskGroup. */
@@ -35,7 +34,7 @@ class TaskGroupTest {
         private static final long serialVersionUID = 1L;
     }
 
-    private static Supplier<Future<Void>> crashAfter(long millis, RuntimeException e) {
+    private static ThrowingSupplier<Future<Void>> crashAfter(long millis, RuntimeException e) {
         return () -> Async.sleep(Duration.ofMillis(millis)).then(v -> Async.failed(e));
     }
 

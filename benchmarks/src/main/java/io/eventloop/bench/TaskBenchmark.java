@@ -4,9 +4,9 @@ import io.eventloop.Async;
 import io.eventloop.EventLoop;
 import io.eventloop.Future;
 import io.eventloop.Task;
+import io.eventloop.ThrowingSupplier;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -41,7 +41,7 @@ public class TaskBenchmark {
         EventLoop loop;
         final Signal signal = new Signal();
 
-        final Supplier<Future<String>> body = () -> Async.completed("done");
+        final ThrowingSupplier<Future<String>> body = () -> Async.completed("done");
         final Consumer<Future<String>> lastDone = f -> signal.fire();
         final Runnable start = () -> {
             Task<String> last = null;

@@ -3,9 +3,9 @@ package io.eventloop.sync;
 import io.eventloop.Async;
 import io.eventloop.EventLoop;
 import io.eventloop.Future;
+import io.eventloop.ThrowingSupplier;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 
 /**
  * A condition variable for tasks: asyncio's {@code asyncio.Condition}, with Java's names
@@ -69,7 +69,7 @@ public final class AsyncCondition {
     }
 
     /** {@link AsyncLock#withLock} of the underlying lock: {@code async with cond:}. */
-    public <T> Future<T> withLock(Supplier<? extends Future<T>> body) {
+    public <T> Future<T> withLock(ThrowingSupplier<? extends Future<T>> body) {
         return lock.withLock(body);
     }
 

@@ -2,8 +2,8 @@ package io.eventloop.sync;
 
 import io.eventloop.EventLoop;
 import io.eventloop.Future;
+import io.eventloop.ThrowingSupplier;
 import java.util.Objects;
-import java.util.function.Supplier;
 
 /**
  * A mutual-exclusion lock for tasks on one loop: asyncio's {@code asyncio.Lock}.
@@ -101,10 +101,10 @@ public final class AsyncLock extends LoopBound {
      * Runs {@code body} while holding the lock and releases it however the body ends:
      * {@code async with lock: return await body()}. A free lock is taken and the body called at
      * once; otherwise the body starts once the lock is handed over. If the caller is cancelled
-     * while waiting for the lock, the body never runs and nothing is released. A body that throws
-     * fails the result (the lock is released).
+     * while waiting for the lock, the body never runs and nothing is released. A body that throws,
+     * checked or not, fails the result with that exception (the lock is released).
      */
-    public <T> Future<T> withLock(Supplier<? extends Future<T>> body) {
+    public <T> Future<T> withLock(ThrowingSupplier<? extends Future<T>> body) {
         Objects.requireNonNull(body, "body");
         EventLoop loop = loop("AsyncLock.withLock");
         if (!locked) {

@@ -2,8 +2,8 @@ package io.eventloop.sync;
 
 import io.eventloop.EventLoop;
 import io.eventloop.Future;
+import io.eventloop.ThrowingSupplier;
 import java.util.Objects;
-import java.util.function.Supplier;
 
 /**
  * A counting semaphore for tasks: asyncio's {@code asyncio.Semaphore}, typically a limit on
@@ -115,10 +115,10 @@ public class AsyncSemaphore extends LoopBound {
      * Runs {@code body} while holding a permit and releases it however the body ends:
      * {@code async with sem: return await body()}. With a free permit the body is called at once;
      * otherwise it starts once a permit is handed over. If the caller is cancelled while waiting
-     * for the permit, the body never runs and nothing is released. A body that throws fails the
-     * result (the permit is returned).
+     * for the permit, the body never runs and nothing is released. A body that throws, checked or
+     * not, fails the result with that exception (the permit is returned).
      */
-    public final <T> Future<T> withPermit(Supplier<? extends Future<T>> body) {
+    public final <T> Future<T> withPermit(ThrowingSupplier<? extends Future<T>> body) {
         Objects.requireNonNull(body, "body");
         EventLoop loop = loop("AsyncSemaphore.withPermit");
         if (value > 0 && woken == 0) {

@@ -3,7 +3,7 @@ package io.eventloop.sync;
 import io.eventloop.EventLoop;
 import io.eventloop.Future;
 import io.eventloop.ThrowingFunction;
-import java.util.function.Supplier;
+import io.eventloop.ThrowingSupplier;
 
 /**
  * {@code withLock} / {@code withPermit}: runs a body once the lock or permit is held and releases
@@ -12,18 +12,18 @@ import java.util.function.Supplier;
  * before it got the lock (or whose grant was retracted) must not release it.
  */
 final class Guarded<T> implements ThrowingFunction<Object, Future<T>>, Runnable {
-    private final Supplier<? extends Future<T>> body;
+    private final ThrowingSupplier<? extends Future<T>> body;
     private final Runnable release;
     /** Whether the lock or permit is held on this body's behalf. Loop thread only. */
     private boolean held;
 
-    private Guarded(Supplier<? extends Future<T>> body, Runnable release) {
+    private Guarded(ThrowingSupplier<? extends Future<T>> body, Runnable release) {
         this.body = body;
         this.release = release;
     }
 
     /** The lock or permit is not free: start the body once {@code acquired} completes. */
-    static <T> Future<T> run(Future<Void> acquired, Supplier<? extends Future<T>> body, Runnable release) {
+    static <T> Future<T> run(Future<Void> acquired, ThrowingSupplier<? extends Future<T>> body, Runnable release) {
         Guarded<T> g = new Guarded<>(body, release);
         return acquired.then(g).ensure(g);
     }
@@ -33,7 +33,7 @@ final class Guarded<T> implements ThrowingFunction<Object, Future<T>>, Runnable 
      * does when it need not wait (one continuation instead of two). A body that throws, or
      * returns null, releases at once and fails the result.
      */
-    static <T> Future<T> started(EventLoop loop, Supplier<? extends Future<T>> body, Runnable release) {
+    static <T> Future<T> started(EventLoop loop, ThrowingSupplier<? extends Future<T>> body, Runnable release) {
         Future<T> f;
         try {
             f = body.get();
@@ -52,7 +52,7 @@ final class Guarded<T> implements ThrowingFunction<Object, Future<T>>, Runnable 
 
     /** The lock or permit is held: start the body. */
     @Override
-    public Future<T> apply(Object ignored) {
+    public Future<T> apply(Object ignored) throws Exception {
         held = true;
         return body.get();
     }

@@ -91,7 +91,7 @@ class TlsTest {
 
     /** Writes {@code data} in 16 KiB pieces with drain, then half-closes if it can, while reading {@code n} bytes back. */
     private byte[] exchange(Connection c, byte[] data) {
-        Future<Void> writing = Async.repeat(new java.util.function.Supplier<Future<Boolean>>() {
+        Future<Void> writing = Async.repeat(new io.eventloop.ThrowingSupplier<Future<Boolean>>() {
             int at;
 
             @Override

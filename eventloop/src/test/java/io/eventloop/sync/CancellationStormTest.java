@@ -9,6 +9,7 @@ import io.eventloop.EventLoop;
 import io.eventloop.FakeTimeLoop;
 import io.eventloop.Future;
 import io.eventloop.Task;
+import io.eventloop.ThrowingSupplier;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -181,7 +182,7 @@ class CancellationStormTest {
             case 0:
                 return putAndRecord.get();
             case 1:
-                return Async.timeout(limit, putAndRecord).recover(TimeoutException.class, e -> Async.completed(null));
+                return Async.timeout(limit, putAndRecord::get).recover(TimeoutException.class, e -> Async.completed(null));
             default:
                 return Async.repeat(() -> {
                     if (q.offer(item)) {
@@ -246,7 +247,7 @@ class CancellationStormTest {
                 Duration hold = ms(rnd.nextInt(5) == 0 ? 1 : 0); // mostly a yield: many turns per millisecond
                 Duration limit = ms(1 + rnd.nextInt(10));
                 int kind = rnd.nextInt(4);
-                Supplier<Future<Void>> critical = () -> holders.enter(hold, chaos);
+                ThrowingSupplier<Future<Void>> critical = () -> holders.enter(hold, chaos);
                 Runnable release = () -> {
                     lock.release();
                     chaos.handedOff(false);
@@ -313,7 +314,7 @@ class CancellationStormTest {
                 Duration hold = ms(rnd.nextInt(3) == 0 ? 1 + rnd.nextInt(3) : 0);
                 Duration limit = ms(1 + rnd.nextInt(10));
                 int kind = rnd.nextInt(4);
-                Supplier<Future<Void>> critical = () -> holders.enter(hold, chaos);
+                ThrowingSupplier<Future<Void>> critical = () -> holders.enter(hold, chaos);
                 Runnable release = () -> {
                     sem.release();
                     chaos.handedOff(false);

@@ -5,6 +5,7 @@ import io.eventloop.EventLoop;
 import io.eventloop.Future;
 import io.eventloop.Task;
 import io.eventloop.TaskGroup;
+import io.eventloop.ThrowingSupplier;
 import io.eventloop.sync.AsyncEvent;
 import io.eventloop.sync.AsyncLock;
 import io.eventloop.sync.AsyncQueue;
@@ -12,7 +13,6 @@ import io.eventloop.sync.AsyncSemaphore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -56,7 +56,7 @@ public class SyncBenchmark {
         Future<Void> done;
         Future<Boolean> yes;
         Future<Boolean> no;
-        Supplier<Future<Void>> noop;
+        ThrowingSupplier<Future<Void>> noop;
 
         @Setup(Level.Trial)
         public void open() {
@@ -118,7 +118,7 @@ public class SyncBenchmark {
     public int lockWithLock(LoopState s) {
         AsyncLock lock = new AsyncLock();
         int[] i = {0};
-        Supplier<Future<Boolean>> body = () -> ++i[0] < N ? s.yes : s.no;
+        ThrowingSupplier<Future<Boolean>> body = () -> ++i[0] < N ? s.yes : s.no;
         s.loop.runUntilComplete(s.loop.createTask(() -> Async.repeat(() -> lock.withLock(body))));
         return i[0];
     }
@@ -157,7 +157,7 @@ public class SyncBenchmark {
     public int semaphoreWithPermit(LoopState s) {
         AsyncSemaphore sem = new AsyncSemaphore(10);
         int[] i = {0};
-        Supplier<Future<Boolean>> body = () -> ++i[0] < N ? s.yes : s.no;
+        ThrowingSupplier<Future<Boolean>> body = () -> ++i[0] < N ? s.yes : s.no;
         s.loop.runUntilComplete(s.loop.createTask(() -> Async.repeat(() -> sem.withPermit(body))));
         return i[0];
     }
