@@ -382,7 +382,7 @@ public final class EventLoop implements AutoCloseable {
      *
      * @throws IllegalStateException if the loop is closed
      */
-    public <T> CompletableFuture<T> submit(Supplier<? extends Future<T>> coroutine) {
+    public <T> CompletableFuture<T> submit(ThrowingSupplier<? extends Future<T>> coroutine) {
         return LoopCompletableFuture.submit(this, coroutine);
     }
 

@@ -6,7 +6,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Supplier;
 
 /**
  * The {@link CompletableFuture} handed to other threads ({@link EventLoop#submit},
@@ -25,7 +24,7 @@ final class LoopCompletableFuture<T> extends CompletableFuture<T> {
      * {@link EventLoop#submit}: {@code coroutine} becomes a task on {@code loop}, which the returned
      * future follows. Any thread; the task is created on the loop, through its one door.
      */
-    static <T> LoopCompletableFuture<T> submit(EventLoop loop, Supplier<? extends Future<T>> coroutine) {
+    static <T> LoopCompletableFuture<T> submit(EventLoop loop, ThrowingSupplier<? extends Future<T>> coroutine) {
         Objects.requireNonNull(coroutine, "coroutine");
         LoopCompletableFuture<T> cf = new LoopCompletableFuture<>(loop);
         loop.callSoonThreadsafe(() -> {
@@ -34,7 +33,7 @@ final class LoopCompletableFuture<T> extends CompletableFuture<T> {
             }
             Task<T> task;
             try {
-                task = loop.createTask(coroutine::get);
+                task = loop.createTask(coroutine);
             } catch (RuntimeException e) {
                 cf.completeExceptionally(e);
                 return;

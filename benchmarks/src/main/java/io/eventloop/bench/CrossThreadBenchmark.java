@@ -6,7 +6,7 @@ import io.eventloop.Future;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
+import io.eventloop.ThrowingSupplier;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -49,7 +49,7 @@ public class CrossThreadBenchmark {
         EventLoop loop;
         final Signal signal = new Signal();
         final Runnable answer = signal::fire;
-        final Supplier<Future<Integer>> coroutine = () -> Async.completed(42);
+        final ThrowingSupplier<Future<Integer>> coroutine = () -> Async.completed(42);
 
         @Setup
         public void start() {

@@ -27,7 +27,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Supplier;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
@@ -343,7 +342,7 @@ class TlsPeersTest {
 
     /** Writes {@code data} in 16 KiB pieces with drain while reading as many bytes back. */
     private byte[] exchange(Connection c, byte[] data) {
-        Future<Void> writing = Async.repeat(new Supplier<Future<Boolean>>() {
+        Future<Void> writing = Async.repeat(new io.eventloop.ThrowingSupplier<Future<Boolean>>() {
             int at;
 
             @Override

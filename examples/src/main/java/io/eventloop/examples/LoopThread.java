@@ -4,7 +4,7 @@ import io.eventloop.EventLoop;
 import io.eventloop.Future;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
+import io.eventloop.ThrowingSupplier;
 
 /**
  * A loop running on its own thread, for a server that must keep serving while the calling thread
@@ -35,7 +35,7 @@ public final class LoopThread implements AutoCloseable {
     }
 
     /** Runs {@code body} on the loop and waits for its result (a hang guard of 60 s). */
-    public <T> T call(Supplier<? extends Future<T>> body) throws Exception {
+    public <T> T call(ThrowingSupplier<? extends Future<T>> body) throws Exception {
         return loop.submit(body).get(60, TimeUnit.SECONDS);
     }
 

@@ -97,7 +97,7 @@ final class HttpFixture implements AutoCloseable {
     }
 
     /** Runs {@code body} on the loop and waits for its result. */
-    <T> T call(java.util.function.Supplier<? extends Future<T>> body) throws Exception {
+    <T> T call(io.eventloop.ThrowingSupplier<? extends Future<T>> body) throws Exception {
         return t.call(body);
     }
 
