@@ -14,7 +14,7 @@ class FetchExamplesTest {
 
     @Test
     void fetchDelaysPrintsStatusesInUrlOrderAndTakesAboutTheLongestDelay() throws Exception {
-        String out = capture(() -> FetchDelays.main(new String[] {"--unit", "0.2"}));
+        String out = capture(() -> FetchDelays.main(new String[] {"--scale", "0.2"}));
         String[] lines = out.strip().split("\\R");
         assertEquals(4, lines.length, out);
         assertTrue(lines[0].matches("200 http://127\\.0\\.0\\.1:\\d+/delay/0\\.2"), out);
@@ -29,7 +29,7 @@ class FetchExamplesTest {
 
     @Test
     void fetchSyncVsAsyncIsFasterGathered() throws Exception {
-        String out = capture(() -> FetchSyncVsAsync.main(new String[] {"--count", "5", "--delay", "0.2"}));
+        String out = capture(() -> FetchSyncVsAsync.main(new String[] {"--count", "5", "--scale", "0.2"}));
         Matcher m = TIME.matcher(out);
         assertTrue(m.find(), out);
         double sync = Double.parseDouble(m.group(1));
