@@ -73,7 +73,7 @@ public final class Examples {
         group("the tutorials: \"Mastering asyncio\"", Kind.WAITS);
         add("fetch-data", FetchData.class, "the 2 s fetch_data, blocking and awaited");
         add("hello-world-tasks", HelloWorldTasks.class, "say_hello and say_world as tasks: about 1 s, not 2");
-        add("fetch-urls", FetchUrls.class, Kind.RUNS, "fetch several URLs at once, print the first 100 characters of each");
+        add("fetch-urls", FetchUrls.class, Kind.RUNS, "fetch several URLs at once; print JSON decoded, text, or the size of bytes");
         group("servers (each prints 'listening on HOST:PORT'; --host, --port; --tls [--cert FILE --key FILE])", Kind.SERVES);
         add("chat", ChatServer.class, "chat server for nc/telnet users (port 6667): nicknames, /nick /who /me /quit /help");
         add("echo", EchoServer.class, "echo server on streams: read, write, drain (port 8888)");
