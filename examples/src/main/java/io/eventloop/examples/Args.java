@@ -1,19 +1,29 @@
 package io.eventloop.examples;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * Command-line options of the example servers: {@code --name value} or {@code --name=value}.
- * An option whose default is {@code "false"} is a switch: {@code --name} alone turns it on
- * ({@code --name=false} turns it off again). Every server takes {@code --host} (default
- * 127.0.0.1) and {@code --port} (0 picks a free port), and the TLS options of {@link ServerTls}.
+ * The command line of every example: {@code --name value} or {@code --name=value}. An option
+ * whose default is {@code "false"} is a switch: {@code --name} alone turns it on
+ * ({@code --name=false} turns it off again). The rule all of them follow:
+ * <ul>
+ * <li>{@code -h} or {@code --help} prints the usage and exits with status 0;
+ * <li>an unknown option, a missing or bad value, or an argument the program does not take prints
+ *     a message naming it, then the usage, on stderr and exits with status 2 (no stack trace);
+ * <li>a program that waits takes {@code --scale F} ({@link Scale}); a server takes {@code --host}
+ *     (default 127.0.0.1), {@code --port} (0 picks a free port) and the TLS options of
+ *     {@link ServerTls}.
+ * </ul>
  * Public for the examples in sub-packages.
  */
 public final class Args {
     private final Map<String, String> defaults = new LinkedHashMap<>();
     private final Map<String, String> values = new LinkedHashMap<>();
+    private final List<String> operands = new ArrayList<>();
     private final String usage;
 
     private Args(String usage) {
@@ -22,9 +32,22 @@ public final class Args {
 
     /**
      * Parses {@code args} against {@code defaults}, given as name, value, name, value...; an
-     * unknown option or a missing value prints the usage and exits with status 2.
+     * unknown option, a missing value or any argument that is not an option prints the usage and
+     * exits with status 2.
      */
     public static Args parse(String[] args, String usage, String... defaults) {
+        return parse(args, usage, false, defaults);
+    }
+
+    /**
+     * As {@link #parse}, but the arguments that are not options are kept, in order, as
+     * {@link #operands()}: the fetch programs' URLs.
+     */
+    public static Args parseWithOperands(String[] args, String usage, String... defaults) {
+        return parse(args, usage, true, defaults);
+    }
+
+    private static Args parse(String[] args, String usage, boolean takesOperands, String... defaults) {
         Args a = new Args(usage);
         for (int i = 0; i + 1 < defaults.length; i += 2) {
             a.defaults.put(defaults[i], defaults[i + 1]);
@@ -36,8 +59,15 @@ public final class Args {
                 System.out.println(a.usageText());
                 System.exit(0);
             }
+            if (!arg.startsWith("-") || arg.equals("-")) {
+                if (!takesOperands) {
+                    a.fail("unexpected argument: " + arg + " (this program takes options only)");
+                }
+                a.operands.add(arg);
+                continue;
+            }
             if (!arg.startsWith("--")) {
-                a.fail("unexpected argument: " + arg);
+                a.fail("unknown option " + arg);
             }
             String name = arg.substring(2);
             String value;
@@ -65,6 +95,11 @@ public final class Args {
             a.values.put(name, value);
         }
         return a;
+    }
+
+    /** The arguments that are not options, in order (only with {@link #parseWithOperands}). */
+    public List<String> operands() {
+        return operands;
     }
 
     /** The value of option {@code --name} (its default if not given). */

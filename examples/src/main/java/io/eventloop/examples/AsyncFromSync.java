@@ -40,7 +40,7 @@ public final class AsyncFromSync {
 
     /** Runs the program: {@code ./run async-from-sync [--scale F]}. */
     public static void main(String[] args) throws InterruptedException {
-        Scale scale = Scale.parse(args, "async-from-sync [--scale F]");
+        Scale scale = Scale.parse(args, "async-from-sync");
         System.out.println("sync_function() = " + syncFunction(scale));
 
         int[] fromThread = new int[1];

@@ -54,7 +54,7 @@ public final class AsyncGenerator {
 
     /** Runs the program: {@code ./run async-generator [--scale F]}. */
     public static void main(String[] args) {
-        Scale scale = Scale.parse(args, "async-generator [--scale F]");
+        Scale scale = Scale.parse(args, "async-generator");
         EventLoop.run(() -> main(scale));
     }
 }

@@ -64,7 +64,7 @@ public final class AsyncIteratorDemo {
 
     /** Runs the program: {@code ./run async-iterator [--scale F]}. */
     public static void main(String[] args) {
-        Scale scale = Scale.parse(args, "async-iterator [--scale F]");
+        Scale scale = Scale.parse(args, "async-iterator");
         EventLoop.run(() -> main(scale));
     }
 }

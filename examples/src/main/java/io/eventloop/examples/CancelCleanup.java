@@ -62,7 +62,7 @@ public final class CancelCleanup {
 
     /** Runs the program: {@code ./run cancel-cleanup [--scale F]}. */
     public static void main(String[] args) {
-        Scale scale = Scale.parse(args, "cancel-cleanup [--scale F]");
+        Scale scale = Scale.parse(args, "cancel-cleanup");
         EventLoop.run(() -> main(scale));
     }
 }

@@ -126,7 +126,7 @@ public final class ContextManager {
 
     /** Runs the program: {@code ./run context-manager [--scale F]}. */
     public static void main(String[] args) {
-        Scale scale = Scale.parse(args, "context-manager [--scale F]");
+        Scale scale = Scale.parse(args, "context-manager");
         EventLoop.run(() -> resource(scale));
         EventLoop.run(() -> database(scale));
     }

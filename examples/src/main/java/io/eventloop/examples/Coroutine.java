@@ -57,7 +57,7 @@ public final class Coroutine {
 
     /** Runs the program: {@code ./run coroutine [--scale F]}. */
     public static void main(String[] args) {
-        Scale scale = Scale.parse(args, "coroutine [--scale F]");
+        Scale scale = Scale.parse(args, "coroutine");
         System.out.println("-- EventLoop.run(myCoroutine)");
         String result = EventLoop.run(() -> myCoroutine(scale));
         System.out.println("returned " + result);

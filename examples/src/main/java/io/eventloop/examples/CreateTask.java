@@ -49,7 +49,7 @@ public final class CreateTask {
 
     /** Runs the program: {@code ./run create-task [--scale F]}. */
     public static void main(String[] args) {
-        Scale scale = Scale.parse(args, "create-task [--scale F]");
+        Scale scale = Scale.parse(args, "create-task");
         EventLoop.run(() -> main(scale));
     }
 }

@@ -134,7 +134,7 @@ public final class Database {
 
     /** Runs the program: {@code ./run database [--scale F]}. */
     public static void main(String[] args) throws SQLException {
-        Scale scale = Scale.parse(args, "database [--scale F]");
+        Scale scale = Scale.parse(args, "database");
         // a fresh private in-memory database; it disappears when its one connection closes
         String url = "jdbc:h2:mem:example" + System.nanoTime();
         EventLoop.run(() -> main(url, scale));

@@ -88,7 +88,7 @@ public final class ErrorHandling {
 
     /** Runs the program: {@code ./run error-handling [--scale F]}. */
     public static void main(String[] args) {
-        Scale scale = Scale.parse(args, "error-handling [--scale F]");
+        Scale scale = Scale.parse(args, "error-handling");
         EventLoop.run(() -> main(scale));
         EventLoop.run(() -> deferred(scale));
     }

@@ -49,7 +49,7 @@ public final class FetchData {
 
     /** Runs the program: {@code ./run fetch-data [--scale F]}. */
     public static void main(String[] args) throws InterruptedException {
-        Scale scale = Scale.parse(args, "fetch-data [--scale F]");
+        Scale scale = Scale.parse(args, "fetch-data");
         System.out.println(fetchDataBlocking(scale));
         EventLoop.run(() -> main(scale));
     }

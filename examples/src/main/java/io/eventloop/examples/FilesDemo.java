@@ -49,7 +49,7 @@ public final class FilesDemo {
 
     /** Runs the program: {@code ./run files}. */
     public static void main(String[] args) throws Exception {
-        Args.parse(args, "files");
+        Args.parse(args, "./run files"); // nothing to scale: it waits only for the disk
         Path path = Files.createTempFile("eventloop-files", ".txt");
         EventLoop.run(() -> main(path));
     }

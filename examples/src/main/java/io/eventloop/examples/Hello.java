@@ -3,7 +3,6 @@ package io.eventloop.examples;
 import io.eventloop.Async;
 import io.eventloop.EventLoop;
 import io.eventloop.Future;
-import java.time.Duration;
 
 /**
  * The tiniest coroutine. Python:
@@ -19,13 +18,14 @@ public final class Hello {
     private Hello() {
     }
 
-    static Future<String> hello() {
-        return Async.sleep(Duration.ofSeconds(1)).map(v -> "Hello, eventloop!");
+    static Future<String> hello(Scale scale) {
+        return Async.sleep(scale.seconds(1)).map(v -> "Hello, eventloop!");
     }
 
-    /** Runs the program: {@code ./run hello}. */
+    /** Runs the program: {@code ./run hello [--scale F]}. */
     public static void main(String[] args) {
-        String result = EventLoop.run(Hello::hello);
+        Scale scale = Scale.parse(args, "hello");
+        String result = EventLoop.run(() -> hello(scale));
         System.out.println(result);
     }
 }

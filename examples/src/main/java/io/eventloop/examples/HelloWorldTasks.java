@@ -50,7 +50,7 @@ public final class HelloWorldTasks {
 
     /** Runs the program: {@code ./run hello-world-tasks [--scale F]}. */
     public static void main(String[] args) {
-        Scale scale = Scale.parse(args, "hello-world-tasks [--scale F]");
+        Scale scale = Scale.parse(args, "hello-world-tasks");
         EventLoop.run(() -> main(scale));
     }
 }

@@ -65,7 +65,7 @@ public final class LockCounter {
 
     /** Runs the program: {@code ./run lock-counter [--scale F]}. */
     public static void main(String[] args) {
-        Scale scale = Scale.parse(args, "lock-counter [--scale F]");
+        Scale scale = Scale.parse(args, "lock-counter");
         EventLoop.run(() -> main(true, scale));
         EventLoop.run(() -> main(false, scale));
     }

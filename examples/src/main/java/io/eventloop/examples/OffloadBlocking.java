@@ -77,7 +77,7 @@ public final class OffloadBlocking {
 
     /** Runs the program: {@code ./run offload-blocking [--scale F]}. */
     public static void main(String[] args) {
-        Scale scale = Scale.parse(args, "offload-blocking [--scale F]");
+        Scale scale = Scale.parse(args, "offload-blocking");
         EventLoop.run(() -> defaultExecutor(scale));
         EventLoop.run(() -> ownExecutor(scale));
     }

@@ -85,7 +85,7 @@ public final class ProducerConsumer {
 
     /** Runs the program: {@code ./run producer-consumer [--scale F]}. */
     public static void main(String[] args) {
-        Scale scale = Scale.parse(args, "producer-consumer [--scale F]");
+        Scale scale = Scale.parse(args, "producer-consumer");
         EventLoop.run(() -> main(scale));
     }
 }

@@ -71,7 +71,8 @@ public final class SemaphoreLimit {
 
     /** Runs the program: {@code ./run semaphore [--seed N] [--scale F]}. */
     public static void main(String[] args) {
-        Args a = Args.parse(args, "semaphore [--seed N] [--scale F]", "seed", "random", "scale", "1");
+        Args a = Args.parse(args, "./run semaphore [--seed N] [--scale F]\n" + Scale.USAGE,
+                "seed", "random", "scale", "1");
         Random random = a.get("seed").equals("random") ? new Random() : new Random(a.intValue("seed"));
         Scale scale = Scale.of(a);
         EventLoop.run(() -> main(random, scale));

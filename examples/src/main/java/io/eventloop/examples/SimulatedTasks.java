@@ -50,7 +50,7 @@ public final class SimulatedTasks {
 
     /** Runs the program: {@code ./run simulated-tasks [--scale F]}. */
     public static void main(String[] args) {
-        Scale scale = Scale.parse(args, "simulated-tasks [--scale F]");
+        Scale scale = Scale.parse(args, "simulated-tasks");
         EventLoop.run(() -> main(scale));
     }
 }

@@ -58,7 +58,7 @@ public final class Structure {
 
     /** Runs the program: {@code ./run structure [--scale F]}. */
     public static void main(String[] args) {
-        Scale scale = Scale.parse(args, "structure [--scale F]");
+        Scale scale = Scale.parse(args, "structure");
         EventLoop.run(() -> main(scale));
     }
 }

@@ -21,7 +21,7 @@ import java.util.List;
  * results = [sync_job(i) for i in range(5)]                               # about 5 s
  * results = await asyncio.gather(*(async_job(i) for i in range(5)))       # about 1 s
  * </pre>
- * An optional argument sets the job length in seconds (default 1).
+ * {@code --scale F} multiplies the job length (one second).
  */
 public final class SyncVsAsync {
     private SyncVsAsync() {
@@ -57,8 +57,9 @@ public final class SyncVsAsync {
         });
     }
 
+    /** Runs the program: {@code ./run sync-vs-async [--scale F]}. */
     public static void main(String[] args) throws InterruptedException {
-        Duration length = Duration.ofMillis(Math.round(1000 * (args.length > 0 ? Double.parseDouble(args[0]) : 1.0)));
+        Duration length = Scale.parse(args, "sync-vs-async").seconds(1);
         syncMain(length);                                   // about 5 s
         EventLoop.run(() -> asyncMain(length));             // about 1 s
     }

@@ -80,7 +80,7 @@ public final class TaskGroupDemo {
 
     /** Runs the program: {@code ./run task-group [--scale F]}. */
     public static void main(String[] args) {
-        Scale scale = Scale.parse(args, "task-group [--scale F]");
+        Scale scale = Scale.parse(args, "task-group");
         EventLoop.run(() -> main(scale));
         EventLoop.run(() -> oneFails(scale));
     }

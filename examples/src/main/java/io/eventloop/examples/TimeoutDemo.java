@@ -46,7 +46,7 @@ public final class TimeoutDemo {
 
     /** Runs the program: {@code ./run timeout [--scale F]}. */
     public static void main(String[] args) {
-        Scale scale = Scale.parse(args, "timeout [--scale F]");
+        Scale scale = Scale.parse(args, "timeout");
         EventLoop.run(() -> main(scale));
     }
 }

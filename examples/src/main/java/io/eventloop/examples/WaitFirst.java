@@ -68,7 +68,7 @@ public final class WaitFirst {
 
     /** Runs the program: {@code ./run wait-first [--scale F]}. */
     public static void main(String[] args) {
-        Scale scale = Scale.parse(args, "wait-first [--scale F]");
+        Scale scale = Scale.parse(args, "wait-first");
         EventLoop.run(() -> main(scale));
     }
 }

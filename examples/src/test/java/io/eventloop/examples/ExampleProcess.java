@@ -10,9 +10,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * An example server run as a child JVM on the test's class path, as {@code ./run NAME} would run
- * it: the port it says it listens on, SIGTERM, its exit and what it printed. Closing kills it if
- * it is still running.
+ * An example run as a child JVM on the test's class path, as {@code ./run NAME} would run it: for
+ * a server, the port it says it listens on, SIGTERM, its exit and what it printed; for a program
+ * that ends by itself, {@link #run} its exit status and output. Closing kills it if it is still
+ * running.
  */
 public final class ExampleProcess implements AutoCloseable {
     /** How long a test waits for the child at most: a hang guard, not a timing assertion. */
@@ -41,6 +42,40 @@ public final class ExampleProcess implements AutoCloseable {
         command.add(Examples.class.getName());
         command.addAll(List.of(args));
         return new ExampleProcess(new ProcessBuilder(command).redirectErrorStream(true).start());
+    }
+
+    /** How a program that ends by itself ended: its exit status, and its output and errors as one text. */
+    public record Finished(int exitValue, String output) {
+    }
+
+    /**
+     * Runs {@code Examples} with {@code args} (the example's name first) to its end and returns
+     * how it ended. A child still running after {@link #HANG_GUARD_SECONDS} is killed and fails
+     * the test with what it printed so far.
+     */
+    public static Finished run(String... args) throws IOException, InterruptedException {
+        // A short run: the JIT's first tier and the serial collector start faster than the defaults.
+        try (ExampleProcess p = start(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"), args)) {
+            StringBuilder text = new StringBuilder();
+            Thread reader = new Thread(() -> p.out.lines().forEach(line -> {
+                synchronized (text) {
+                    text.append(line).append('\n');
+                }
+            }), "child-output");
+            reader.setDaemon(true);
+            reader.start();
+            if (!p.awaitExit()) {
+                p.close();
+                synchronized (text) {
+                    throw new AssertionError(String.join(" ", args) + " still running after "
+                            + HANG_GUARD_SECONDS + " s; it printed:\n" + text);
+                }
+            }
+            reader.join(TimeUnit.SECONDS.toMillis(HANG_GUARD_SECONDS)); // the pipe ends with the process
+            synchronized (text) {
+                return new Finished(p.exitValue(), text.toString());
+            }
+        }
     }
 
     /** Reads the output up to the {@code listening on HOST:PORT} line and returns the port. */

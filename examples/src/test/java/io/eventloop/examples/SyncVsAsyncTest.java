@@ -15,7 +15,7 @@ public class SyncVsAsyncTest {
 
     @Test
     void gatheredJobsRunAtLeastThreeTimesFasterThanSequentialOnes() throws Exception {
-        String out = capture(() -> SyncVsAsync.main(new String[] {"0.2"}));
+        String out = capture(() -> SyncVsAsync.main(new String[] {"--scale", "0.2"}));
         String[] lines = out.strip().split("\\R");
         assertEquals(2, lines.length, out);
         Matcher sync = LINE.matcher(lines[0]);
@@ -29,7 +29,7 @@ public class SyncVsAsyncTest {
 
     @Test
     void helloReturnsItsGreeting() throws Exception {
-        assertEquals("Hello, eventloop!", capture(() -> Hello.main(new String[0])).strip());
+        assertEquals("Hello, eventloop!", capture(() -> Hello.main(new String[] {"--scale", "0.2"})).strip());
     }
 
     public interface Body {

@@ -1,6 +1,7 @@
 package io.eventloop.examples.http;
 
 import io.eventloop.examples.Args;
+import io.eventloop.examples.Scale;
 import io.eventloop.net.TlsConfig;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -8,6 +9,7 @@ import java.math.MathContext;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionException;
@@ -15,10 +17,11 @@ import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLException;
 
 /**
- * The fetch examples' command line: {@code --name value} options, then any number of URLs,
- * {@code http://} or {@code https://}. Every fetch example takes {@code --cacert FILE}: trust the
- * certificates in that PEM file, and only them, for {@code https://} URLs (curl's
- * {@code --cacert}); without it, the JDK's trust store.
+ * The fetch examples' command line: {@code --name value} options and any number of URLs,
+ * {@code http://} or {@code https://}, parsed by {@link Args} (so an unknown option is refused
+ * the same way). Every fetch example takes {@code --cacert FILE}: trust the certificates in that
+ * PEM file, and only them, for {@code https://} URLs (curl's {@code --cacert}); without it, the
+ * JDK's trust store. Those that ask their local server for delays take {@code --scale F}.
  */
 final class FetchArgs {
     /** Printed under a certificate failure when no {@code --cacert} was given. */
@@ -29,31 +32,33 @@ final class FetchArgs {
     private final List<String> urls;
     /** From --cacert, or null: the JDK's trust store. */
     private final TlsConfig tls;
+    /** From --scale, or null for a program without it. */
+    private final Scale scale;
 
-    private FetchArgs(Args options, List<String> urls, TlsConfig tls) {
+    private FetchArgs(Args options, List<String> urls, TlsConfig tls, Scale scale) {
         this.options = options;
         this.urls = urls;
         this.tls = tls;
+        this.scale = scale;
     }
 
+    /**
+     * Parses {@code args}: the options in {@code defaults} (name, value, ...), {@code --cacert},
+     * and URLs. A program that declares {@code scale} gets {@link Scale#USAGE} in its usage.
+     */
     static FetchArgs parse(String[] args, String usage, String... defaults) {
-        List<String> opts = new ArrayList<>();
-        List<String> urls = new ArrayList<>();
-        for (int i = 0; i < args.length; i++) {
-            if (args[i].startsWith("-")) {
-                opts.add(args[i]);
-                if (!args[i].contains("=") && i + 1 < args.length && !args[i].equals("-h") && !args[i].equals("--help")) {
-                    opts.add(args[++i]);
-                }
-            } else {
-                urls.add(args[i]);
-            }
+        boolean scaled = false;
+        for (int i = 0; i < defaults.length; i += 2) {
+            scaled |= defaults[i].equals("scale");
         }
         List<String> all = new ArrayList<>(List.of(defaults));
         all.addAll(List.of("cacert", ""));
-        Args a = Args.parse(opts.toArray(new String[0]),
-                usage + "\nhttps:// URLs are checked against the JDK's trust store, or with --cacert FILE against"
-                        + " the certificates in FILE (PEM) only", all.toArray(new String[0]));
+        String help = usage
+                + (scaled ? "\n" + Scale.USAGE + "; URLs given on the command line wait as long as they say" : "")
+                + "\nhttps:// URLs are checked against the JDK's trust store, or with --cacert FILE against"
+                + " the certificates in FILE (PEM) only";
+        Args a = Args.parseWithOperands(args, help, all.toArray(new String[0]));
+        List<String> urls = a.operands();
         TlsConfig tls = null;
         String cacert = a.get("cacert");
         if (!cacert.isEmpty()) {
@@ -67,19 +72,25 @@ final class FetchArgs {
                 a.fail("--cacert: " + e.getMessage()); // the message names the file
             }
         }
-        return new FetchArgs(a, urls, tls);
+        return new FetchArgs(a, urls, tls, scaled ? Scale.of(a) : null);
     }
 
     List<String> urls() {
         return urls;
     }
 
-    double doubleValue(String name) {
-        return options.doubleValue(name);
+    /** {@code --scale}, for a program that declares it. */
+    Scale scale() {
+        return scale;
     }
 
     int intValue(String name) {
         return options.intValue(name);
+    }
+
+    /** Prints {@code message} and the usage and exits with status 2, as a bad option does. */
+    void fail(String message) {
+        options.fail(message);
     }
 
     /** The client side of TLS that {@code --cacert} asks for, or null for the JDK's trust store. */
@@ -121,8 +132,8 @@ final class FetchArgs {
         }
     }
 
-    /** Seconds as a short path segment: 1 rather than 1.0, 0.6 rather than 0.6000000000000001. */
-    static String seconds(double s) {
-        return new BigDecimal(s).round(new MathContext(6)).stripTrailingZeros().toPlainString();
+    /** A duration in seconds as a short path segment: 1 rather than 1.0, 0.6 rather than 0.6000000000000001. */
+    static String seconds(Duration d) {
+        return new BigDecimal(d.toNanos()).movePointLeft(9).round(new MathContext(6)).stripTrailingZeros().toPlainString();
     }
 }

@@ -21,7 +21,7 @@ import java.util.List;
  * </pre>
  * With no URL arguments it starts {@link HttpBinServer} on loopback and fetches its
  * {@code /delay/1}, {@code /delay/2}, {@code /delay/3} (about 3 s in all, not 6 s);
- * {@code --unit S} scales those delays. {@code ./run fetch-delays [--unit 1] [--cacert FILE] [URL...]};
+ * {@code --scale F} multiplies those delays. {@code ./run fetch-delays [--scale F] [--cacert FILE] [URL...]};
  * {@code https://} URLs are checked against the JDK's trust store, or against {@code --cacert}'s
  * certificates only. A failure is one line on stderr and exit status 1.
  */
@@ -53,8 +53,7 @@ public final class FetchDelays {
 
     /** Runs the example; see the class comment for the arguments. */
     public static void main(String[] args) throws Exception {
-        FetchArgs a = FetchArgs.parse(args, "./run fetch-delays [--unit SECONDS] [--cacert FILE] [URL...]", "unit", "1");
-        double unit = a.doubleValue("unit");
+        FetchArgs a = FetchArgs.parse(args, "./run fetch-delays [--scale F] [--cacert FILE] [URL...]", "scale", "1");
         if (!a.urls().isEmpty()) {
             a.reportingFailures(() -> EventLoop.run(() -> fetchAll(a.urls(), a.clientOptions())));
             return;
@@ -62,7 +61,7 @@ public final class FetchDelays {
         try (LocalHttpBin bin = new LocalHttpBin()) {
             List<String> urls = new ArrayList<>();
             for (int i = 1; i <= 3; i++) {
-                urls.add(bin.baseUrl() + "/delay/" + FetchArgs.seconds(i * unit));
+                urls.add(bin.baseUrl() + "/delay/" + FetchArgs.seconds(a.scale().seconds(i)));
             }
             EventLoop.run(() -> fetchAll(urls));
         }

@@ -28,8 +28,8 @@ import javax.net.ssl.SSLHandshakeException;
  * </pre>
  * The blocking client is the JDK's {@link HttpURLConnection}: each call holds the thread until
  * the response is in. With no URL arguments it starts {@link HttpBinServer} on loopback and asks
- * {@code --count} (10) times for {@code /delay/{--delay}} (1 s).
- * {@code ./run fetch-sync-vs-async [--count 10] [--delay 1] [--cacert FILE] [URL...]}; both clients
+ * {@code --count} (10) times for {@code /delay/1}; {@code --scale F} multiplies that second.
+ * {@code ./run fetch-sync-vs-async [--count 10] [--scale F] [--cacert FILE] [URL...]}; both clients
  * check {@code https://} URLs against the JDK's trust store, or against {@code --cacert}'s
  * certificates only. A failure is one line on stderr and exit status 1.
  */
@@ -91,8 +91,8 @@ public final class FetchSyncVsAsync {
 
     /** Runs the example; see the class comment for the arguments. */
     public static void main(String[] args) throws Exception {
-        FetchArgs a = FetchArgs.parse(args, "./run fetch-sync-vs-async [--count 10] [--delay 1] [--cacert FILE] [URL...]",
-                "count", "10", "delay", "1");
+        FetchArgs a = FetchArgs.parse(args, "./run fetch-sync-vs-async [--count 10] [--scale F] [--cacert FILE] [URL...]",
+                "count", "10", "scale", "1");
         if (!a.urls().isEmpty()) {
             a.reportingFailures(() -> {
                 fetchSync(a.urls(), a.tls());
@@ -100,11 +100,17 @@ public final class FetchSyncVsAsync {
             });
             return;
         }
+        int count = a.intValue("count");
+        if (count < 1) {
+            a.fail("--count needs a number of requests, 1 or more, got " + count);
+        }
         try (LocalHttpBin bin = new LocalHttpBin()) {
-            List<String> urls = Collections.nCopies(a.intValue("count"),
-                    bin.baseUrl() + "/delay/" + FetchArgs.seconds(a.doubleValue("delay")));
-            fetchSync(urls);
-            EventLoop.run(() -> fetchAsync(urls));
+            List<String> urls = Collections.nCopies(count,
+                    bin.baseUrl() + "/delay/" + FetchArgs.seconds(a.scale().seconds(1)));
+            a.reportingFailures(() -> { // the server refuses a delay over 10 s: --scale 11 fails here
+                fetchSync(urls);
+                EventLoop.run(() -> fetchAsync(urls));
+            });
         }
     }
 }

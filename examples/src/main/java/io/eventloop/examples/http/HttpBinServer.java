@@ -1,5 +1,6 @@
 package io.eventloop.examples.http;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.eventloop.Async;
 import io.eventloop.EventLoop;
 import io.eventloop.Future;
@@ -7,7 +8,6 @@ import io.eventloop.examples.Args;
 import io.eventloop.examples.ServerTls;
 import io.eventloop.examples.Shutdown;
 import io.eventloop.net.Server;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -76,10 +76,9 @@ public final class HttpBinServer {
         if (!(seconds >= 0 && seconds <= MAX_DELAY)) { // also refuses NaN
             return Async.completed(HttpResponse.text(400, "delay must be a number of seconds from 0 to 10, got " + n + "\n"));
         }
-        double wait = seconds;
-        String extra = "\"delay\": " + wait; // the parsed number: the path may say 1. or .5, which JSON does not allow
+        double wait = seconds; // the parsed number goes in the echo: the path may say 1. or .5, which JSON does not allow
         return Async.sleep(Duration.ofNanos(Math.round(wait * 1e9)))
-                .map(v -> HttpResponse.json(200, echo(req, extra)));
+                .map(v -> HttpResponse.json(200, echo(req, wait)));
     }
 
     private static Future<HttpResponse> status(HttpRequest req) {
@@ -154,39 +153,28 @@ public final class HttpBinServer {
         return Integer.parseInt(s);
     }
 
-    /** httpbin's echo: method, path, query arguments, header fields (repeated ones joined by ", "). */
-    static String echo(HttpRequest req, String extra) {
-        StringBuilder sb = new StringBuilder(256).append("{\n  \"method\": ").append(Json.quote(req.method()))
-                .append(",\n  \"path\": ").append(Json.quote(req.path()))
-                .append(",\n  \"args\": {");
-        boolean first = true;
+    /**
+     * httpbin's echo: method, path, query arguments (a repeated one as an array), header fields
+     * (repeated ones joined by ", "), and the delay waited if {@code delay} is not null.
+     */
+    static String echo(HttpRequest req, Double delay) {
+        ObjectNode echo = Json.object().put("method", req.method()).put("path", req.path());
+        ObjectNode args = echo.putObject("args");
         for (Map.Entry<String, List<String>> e : req.query().entrySet()) {
-            sb.append(first ? "" : ", ").append(Json.quote(e.getKey())).append(": ");
             List<String> values = e.getValue();
             if (values.size() == 1) {
-                sb.append(Json.quote(values.get(0)));
+                args.put(e.getKey(), values.get(0));
             } else {
-                sb.append('[');
-                for (int i = 0; i < values.size(); i++) {
-                    sb.append(i == 0 ? "" : ", ").append(Json.quote(values.get(i)));
-                }
-                sb.append(']');
+                values.forEach(args.putArray(e.getKey())::add);
             }
-            first = false;
         }
-        sb.append("},\n  \"headers\": {");
-        Map<String, String> merged = new java.util.LinkedHashMap<>();
-        req.headers().forEach((name, value) -> merged.merge(name, value, (a, b) -> a + ", " + b));
-        first = true;
-        for (Map.Entry<String, String> e : merged.entrySet()) {
-            sb.append(first ? "\n    " : ",\n    ").append(Json.quote(e.getKey())).append(": ").append(Json.quote(e.getValue()));
-            first = false;
+        ObjectNode headers = echo.putObject("headers");
+        req.headers().forEach((name, value) -> headers.put(name, headers.has(name)
+                ? headers.get(name).asText() + ", " + value : value));
+        if (delay != null) {
+            echo.put("delay", delay);
         }
-        sb.append(first ? "}" : "\n  }");
-        if (extra != null) {
-            sb.append(",\n  ").append(extra);
-        }
-        return sb.append("\n}\n").toString();
+        return Json.write(echo);
     }
 
     /**

@@ -39,8 +39,8 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>Compared with aiohttp's {@code ClientSession}: one object per program (or per service) so
  * connections are shared, closed when done; {@code async with session.get(url) as r: await
- * r.text()} becomes {@code client.get(url).map(HttpResponse::text)}, the body being read before
- * the future completes. Compared with {@code java.net.http.HttpClient}: no threads of its own;
+ * r.text()} becomes {@code client.get(url).map(HttpResponse::text)}, and {@code await r.json()}
+ * {@code map(HttpResponse::json)}, the body being read before the future completes. Compared with {@code java.net.http.HttpClient}: no threads of its own;
  * everything runs on the loop, and every method must be called on the loop thread.
  */
 public final class HttpClient implements AsyncCloseable, AutoCloseable {

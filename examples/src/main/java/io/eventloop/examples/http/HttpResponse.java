@@ -1,6 +1,8 @@
 package io.eventloop.examples.http;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.eventloop.Future;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -11,7 +13,8 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>Compared with aiohttp: {@code web.Response} and {@code web.StreamResponse} on the server
  * side, and on the client side a {@code ClientResponse} whose body has been read already, so
- * {@link #text()} needs no {@code await}. Immutable once built, except for its header fields.
+ * {@link #text()} and {@link #json()} need no {@code await}. Immutable once built, except for its
+ * header fields.
  */
 public final class HttpResponse {
     /** Where a streaming body's producer writes its chunks. */
@@ -130,6 +133,23 @@ public final class HttpResponse {
     /** The body decoded as UTF-8. */
     public String text() {
         return new String(body, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The body parsed as JSON, a tree: aiohttp's {@code await response.json()}, here without the
+     * {@code await} since the body has been read. An object is an {@code ObjectNode} (its fields in
+     * the order received), an array an {@code ArrayNode}:
+     * {@code client.get(url).map(HttpResponse::json).map(j -> j.get("args").get("show").asText())}.
+     * Parsed with Jackson's databind; its {@code ObjectMapper.treeToValue(tree, type)} turns the
+     * tree into a record of yours, {@code convertValue(tree, Map.class)} into a {@code Map}. Unlike aiohttp, it does not refuse a body whose
+     * {@code Content-Type} is not {@code application/json}: it tries, and says that type if the
+     * body is not JSON.
+     *
+     * @throws IOException if the body is empty or not one JSON value; the message says where it
+     *     stops being JSON and the {@code Content-Type}
+     */
+    public JsonNode json() throws IOException {
+        return Json.parse(body, header("Content-Type"));
     }
 
     /** The producer of a streaming body, or {@code null}. */

@@ -2,6 +2,7 @@ package io.eventloop.examples.pitfalls;
 
 import io.eventloop.Async;
 import io.eventloop.EventLoop;
+import io.eventloop.examples.Scale;
 import java.time.Duration;
 
 /**
@@ -17,22 +18,31 @@ import java.time.Duration;
  * task step that took longer than {@code slowCallbackDuration} when it returns ("Executing Task
  * 'report' created at ... took 0.8 seconds"); the watchdog reports while it is still blocked,
  * with the loop thread's stack pointing at the blocking call. The fix: {@code Async.sleep} for a
- * pause, {@code Async.toThread} for what can only block.
+ * pause, {@code Async.toThread} for what can only block. {@code --scale F} multiplies the
+ * blocking call and both thresholds.
  */
 public final class Blocking {
-    /** How long the blocking call takes. */
+    /** How long the blocking call takes, at scale 1. */
     static final Duration BLOCK = Duration.ofMillis(800);
-    /** Debug mode, with a watchdog threshold shorter than its 1 s default so the demo is short. */
-    static final EventLoop.Options DEBUG = EventLoop.Options.defaults().debug(true)
-            .watchdog(Duration.ofMillis(200));
+    /** The watchdog's threshold, shorter than its 1 s default so the demo is short. */
+    static final Duration WATCHDOG = Duration.ofMillis(200);
+    /** Debug mode's slow-callback threshold: its default, given here so that it scales too. */
+    static final Duration SLOW = Duration.ofMillis(100);
 
     private Blocking() {
     }
 
+    /** Debug mode with the two thresholds, scaled. */
+    static EventLoop.Options debug(Scale scale) {
+        return EventLoop.Options.defaults().debug(true)
+                .slowCallbackDuration(scale.scaled(SLOW))
+                .watchdog(scale.scaled(WATCHDOG));
+    }
+
     /** A blocking call, as a synchronous library would make it. */
-    static String slowQuery() {
+    static String slowQuery(Duration block) {
         try {
-            Thread.sleep(BLOCK.toMillis());
+            Thread.sleep(block.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -40,27 +50,29 @@ public final class Blocking {
     }
 
     /** The mistake: the blocking call made on the loop thread, inside a task. */
-    static String mistake() {
-        return EventLoop.run(DEBUG, () -> {
+    static String mistake(Scale scale) {
+        return EventLoop.run(debug(scale), () -> {
             EventLoop loop = EventLoop.current();
-            return loop.createTask("report", () -> Async.completed(slowQuery()));
+            return loop.createTask("report", () -> Async.completed(slowQuery(scale.scaled(BLOCK))));
         });
     }
 
     /** The fix: the pause as a timer, the blocking call on a worker thread. */
-    static String fix() {
-        return EventLoop.run(DEBUG, () -> {
+    static String fix(Scale scale) {
+        Duration block = scale.scaled(BLOCK);
+        return EventLoop.run(debug(scale), () -> {
             EventLoop loop = EventLoop.current();
-            return loop.createTask("report", () -> Async.sleep(BLOCK)
-                    .then(v -> Async.toThread(Blocking::slowQuery)));
+            return loop.createTask("report", () -> Async.sleep(block)
+                    .then(v -> Async.toThread(() -> slowQuery(block))));
         });
     }
 
-    /** Runs the mistake, then the fix. */
+    /** Runs the mistake, then the fix: {@code ./run pitfall-blocking [--scale F]}. */
     public static void main(String[] args) {
-        System.out.println("== mistake: Thread.sleep(" + BLOCK.toMillis() + ") inside a task blocks the loop");
-        System.out.println(mistake());
+        Scale scale = Scale.parse(args, "pitfall-blocking");
+        System.out.println("== mistake: Thread.sleep(" + scale.scaled(BLOCK).toMillis() + ") inside a task blocks the loop");
+        System.out.println(mistake(scale));
         System.out.println("== fix: Async.sleep, and Async.toThread for the blocking call");
-        System.out.println(fix());
+        System.out.println(fix(scale));
     }
 }

@@ -5,8 +5,8 @@ import io.eventloop.EventLoop;
 import io.eventloop.Future;
 import io.eventloop.Task;
 import io.eventloop.TaskGroup;
+import io.eventloop.examples.Scale;
 import io.eventloop.sync.AsyncQueue;
-import java.time.Duration;
 import java.util.List;
 
 /**
@@ -23,7 +23,8 @@ import java.util.List;
  * name, where it was created (debug mode, which this program turns on) and what it waits on; and
  * {@code EventLoop.run}, which cancels what is left when main is done, as {@code asyncio.run}
  * does, says which in debug mode. The fix: cancel the background tasks and wait for them, or
- * start them in a {@link TaskGroup} so that they cannot outlive the work.
+ * start them in a {@link TaskGroup} so that they cannot outlive the work. {@code --scale F}
+ * multiplies the waits.
  */
 public final class HangingShutdown {
     static final EventLoop.Options DEBUG = EventLoop.Options.defaults().debug(true);
@@ -32,8 +33,8 @@ public final class HangingShutdown {
     }
 
     /** Prints a tick every 30 s, for ever. */
-    static Future<Void> ticker() {
-        return Async.repeat(() -> Async.sleep(Duration.ofSeconds(30)).map(v -> {
+    static Future<Void> ticker(Scale scale) {
+        return Async.repeat(() -> Async.sleep(scale.seconds(30)).map(v -> {
             System.out.println("tick");
             return true;
         }));
@@ -48,44 +49,44 @@ public final class HangingShutdown {
     }
 
     /** The work main is there for: two jobs into the queue, then done. */
-    static Future<String> work(AsyncQueue<String> jobs) {
+    static Future<String> work(AsyncQueue<String> jobs, Scale scale) {
         jobs.putNowait("job 1");
         jobs.putNowait("job 2");
-        return Async.sleep(Duration.ofMillis(20)).map(v -> "work done");
+        return Async.sleep(scale.seconds(0.02)).map(v -> "work done");
     }
 
     /** The mistake, with a loop of one's own: main returns, close() finds the two tasks pending. */
-    static void mistakeClose() {
+    static void mistakeClose(Scale scale) {
         EventLoop loop = new EventLoop(DEBUG);
         try {
             AsyncQueue<String> jobs = new AsyncQueue<>();
-            loop.createTask("ticker", HangingShutdown::ticker);
+            loop.createTask("ticker", () -> ticker(scale));
             loop.createTask("consumer", () -> consumer(jobs));
-            System.out.println(loop.runUntilComplete(loop.createTask("main", () -> work(jobs))));
+            System.out.println(loop.runUntilComplete(loop.createTask("main", () -> work(jobs, scale))));
         } finally {
             loop.close();
         }
     }
 
     /** The same mistake under EventLoop.run: it cancels them, and in debug mode says which. */
-    static void mistakeRun() {
+    static void mistakeRun(Scale scale) {
         System.out.println(EventLoop.<String>run(DEBUG, () -> {
             AsyncQueue<String> jobs = new AsyncQueue<>();
             EventLoop loop = EventLoop.current();
-            loop.createTask("ticker", HangingShutdown::ticker);
+            loop.createTask("ticker", () -> ticker(scale));
             loop.createTask("consumer", () -> consumer(jobs));
-            return work(jobs);
+            return work(jobs, scale);
         }));
     }
 
     /** Fix one: keep the tasks, cancel them when the work is done, and wait until they are. */
-    static void fixCancel() {
+    static void fixCancel(Scale scale) {
         System.out.println(EventLoop.<String>run(DEBUG, () -> {
             AsyncQueue<String> jobs = new AsyncQueue<>();
             EventLoop loop = EventLoop.current();
-            Task<Void> ticker = loop.createTask("ticker", HangingShutdown::ticker);
+            Task<Void> ticker = loop.createTask("ticker", () -> ticker(scale));
             Task<Void> consumer = loop.createTask("consumer", () -> consumer(jobs));
-            return work(jobs).then(result -> {
+            return work(jobs, scale).then(result -> {
                 ticker.cancel();
                 consumer.cancel();
                 return Async.gatherSettled(List.of(ticker, consumer)).map(settled -> result);
@@ -97,12 +98,12 @@ public final class HangingShutdown {
      * Fix two: a TaskGroup. The group's future completes only when every child is done, so
      * nothing it started can outlive it; and if the work fails, the group cancels the children.
      */
-    static void fixTaskGroup() {
+    static void fixTaskGroup(Scale scale) {
         System.out.println(EventLoop.<String>run(DEBUG, () -> TaskGroup.run(group -> {
             AsyncQueue<String> jobs = new AsyncQueue<>();
-            Task<Void> ticker = group.spawn("ticker", HangingShutdown::ticker);
+            Task<Void> ticker = group.spawn("ticker", () -> ticker(scale));
             Task<Void> consumer = group.spawn("consumer", () -> consumer(jobs));
-            return work(jobs).map(result -> {
+            return work(jobs, scale).map(result -> {
                 ticker.cancel(); // a cancelled child is not a failure: the group ends with result
                 consumer.cancel();
                 return result;
@@ -110,15 +111,16 @@ public final class HangingShutdown {
         })));
     }
 
-    /** Runs the two mistakes, then the two fixes. */
+    /** Runs the two mistakes, then the two fixes: {@code ./run pitfall-hanging-shutdown [--scale F]}. */
     public static void main(String[] args) {
+        Scale scale = Scale.parse(args, "pitfall-hanging-shutdown");
         System.out.println("== mistake: a ticker and a consumer nobody stops; the loop is closed after main");
-        mistakeClose();
+        mistakeClose(scale);
         System.out.println("== mistake: the same under EventLoop.run, which cancels them");
-        mistakeRun();
+        mistakeRun(scale);
         System.out.println("== fix: cancel the background tasks and wait for them");
-        fixCancel();
+        fixCancel(scale);
         System.out.println("== fix: start them in a TaskGroup, which cannot end before they do; cancel them when the work is done");
-        fixTaskGroup();
+        fixTaskGroup(scale);
     }
 }

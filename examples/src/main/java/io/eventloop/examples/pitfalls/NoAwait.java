@@ -3,7 +3,7 @@ package io.eventloop.examples.pitfalls;
 import io.eventloop.Async;
 import io.eventloop.EventLoop;
 import io.eventloop.Future;
-import java.time.Duration;
+import io.eventloop.examples.Scale;
 
 /**
  * Pitfall: forgetting to await. Python:
@@ -23,6 +23,7 @@ import java.time.Duration;
  *
  * <p>The fix: await what you start ({@code then}, {@code map}, {@code gather}, a
  * {@code TaskGroup}), and handle the failure where it makes sense ({@code recover}).
+ * {@code --scale F} multiplies the waits.
  */
 public final class NoAwait {
     /** Debug mode: futures and tasks record where they were created. */
@@ -32,37 +33,38 @@ public final class NoAwait {
     }
 
     /** A request that fails after 10 ms, as a server answering 503 would. */
-    static Future<String> fetch(String url) {
-        return Async.sleep(Duration.ofMillis(10)).map(v -> {
+    static Future<String> fetch(String url, Scale scale) {
+        return Async.sleep(scale.seconds(0.01)).map(v -> {
             throw new IllegalStateException("503 from " + url);
         });
     }
 
     /** The mistake: one call's future dropped, one task started and forgotten. */
-    static String mistake() {
+    static String mistake(Scale scale) {
         return EventLoop.run(DEBUG, () -> {
-            fetch("https://example.org/a");                    // dropped: nobody awaits it
-            EventLoop.current().createTask("fetch b", () -> fetch("https://example.org/b")); // forgotten
-            return Async.sleep(Duration.ofMillis(50)).map(v -> "main done");
+            fetch("https://example.org/a", scale);             // dropped: nobody awaits it
+            EventLoop.current().createTask("fetch b", () -> fetch("https://example.org/b", scale)); // forgotten
+            return Async.sleep(scale.seconds(0.05)).map(v -> "main done");
         });
     }
 
     /** The fix: both awaited, their failures handled. */
-    static String fix() {
+    static String fix(Scale scale) {
         return EventLoop.run(DEBUG, () -> {
-            Future<String> a = fetch("https://example.org/a")
+            Future<String> a = fetch("https://example.org/a", scale)
                     .recover(IllegalStateException.class, e -> Async.completed("fallback for a"));
-            Future<String> b = EventLoop.current().createTask("fetch b", () -> fetch("https://example.org/b"))
+            Future<String> b = EventLoop.current().createTask("fetch b", () -> fetch("https://example.org/b", scale))
                     .recover(IllegalStateException.class, e -> Async.completed("fallback for b"));
             return Async.gather(a, b).map(results -> "main done: " + results);
         });
     }
 
-    /** Runs the mistake, then the fix. */
+    /** Runs the mistake, then the fix: {@code ./run pitfall-no-await [--scale F]}. */
     public static void main(String[] args) {
+        Scale scale = Scale.parse(args, "pitfall-no-await");
         System.out.println("== mistake: a failing call nobody awaits, and a forgotten task");
-        System.out.println(mistake());
+        System.out.println(mistake(scale));
         System.out.println("== fix: await both and handle the failure");
-        System.out.println(fix());
+        System.out.println(fix(scale));
     }
 }

@@ -3,6 +3,7 @@ package io.eventloop.examples.pitfalls;
 import io.eventloop.Async;
 import io.eventloop.EventLoop;
 import io.eventloop.Future;
+import io.eventloop.examples.Scale;
 import io.eventloop.net.Connection;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -28,10 +29,11 @@ import java.util.concurrent.TimeoutException;
  * {@code close()} reports the task still pending, where it was created (debug mode) and what it
  * waits on. The fix: a deadline on everything that talks to the network, {@code Async.waitFor}
  * for one future or {@code Async.timeout} for a whole exchange; both fail with
- * {@link TimeoutException}, and the program goes on.
+ * {@link TimeoutException}, and the program goes on. {@code --scale F} multiplies the patience.
  */
 public final class NoTimeout {
     static final EventLoop.Options DEBUG = EventLoop.Options.defaults().debug(true);
+    /** How long the demo waits for the greeting, at scale 1. */
     static final Duration PATIENCE = Duration.ofMillis(500);
 
     private NoTimeout() {
@@ -85,13 +87,13 @@ public final class NoTimeout {
     }
 
     /** The mistake: the read has no deadline; the demo stops waiting and closes the loop. */
-    static void mistake(int port) {
+    static void mistake(int port, Duration patience) {
         List<Connection> opened = new CopyOnWriteArrayList<>();
         EventLoop loop = new EventLoop(DEBUG);
         try {
             loop.createTask("greeting", () -> greeting(loop, port, opened));
-            loop.runUntilComplete(Async.sleep(PATIENCE));
-            System.out.println("no greeting after " + PATIENCE.toMillis()
+            loop.runUntilComplete(Async.sleep(patience));
+            System.out.println("no greeting after " + patience.toMillis()
                     + " ms; awaiting it would hang, so the demo closes the loop instead");
         } finally {
             loop.close();
@@ -100,36 +102,40 @@ public final class NoTimeout {
     }
 
     /** Fix one: Async.waitFor around the read. */
-    static void fixWaitFor(int port) {
+    static void fixWaitFor(int port, Duration patience) {
         System.out.println(EventLoop.<String>run(DEBUG, () -> {
             EventLoop loop = EventLoop.current();
             return loop.openConnection("127.0.0.1", port).then(c ->
-                    Async.waitFor(c.reader().readLine(), PATIENCE)
+                    Async.waitFor(c.reader().readLine(), patience)
                             .recover(TimeoutException.class, e -> Async.completed("no greeting: " + e))
                             .ensure(c.writer()::close));
         }));
     }
 
     /** Fix two: Async.timeout around the whole exchange, connect included. */
-    static void fixTimeout(int port) {
+    static void fixTimeout(int port, Duration patience) {
         List<Connection> opened = new CopyOnWriteArrayList<>();
         System.out.println(EventLoop.<String>run(DEBUG, () -> {
             EventLoop loop = EventLoop.current();
-            return Async.timeout(PATIENCE, () -> greeting(loop, port, opened))
+            return Async.timeout(patience, () -> greeting(loop, port, opened))
                     .recover(TimeoutException.class, e -> Async.completed("no greeting: " + e))
                     .ensure(() -> opened.forEach(c -> c.writer().close()));
         }));
     }
 
-    /** Starts the silent peer, runs the mistake against it, then the two fixes. */
+    /**
+     * Starts the silent peer, runs the mistake against it, then the two fixes:
+     * {@code ./run pitfall-no-timeout [--scale F]}.
+     */
     public static void main(String[] args) throws IOException {
+        Duration patience = Scale.parse(args, "pitfall-no-timeout").scaled(PATIENCE);
         try (SilentPeer peer = new SilentPeer()) {
             System.out.println("== mistake: await a greeting from a peer that never sends one, with no timeout");
-            mistake(peer.port());
-            System.out.println("== fix: Async.waitFor(reader.readLine(), 500 ms)");
-            fixWaitFor(peer.port());
-            System.out.println("== fix: Async.timeout(500 ms, () -> connect and read)");
-            fixTimeout(peer.port());
+            mistake(peer.port(), patience);
+            System.out.println("== fix: Async.waitFor(reader.readLine(), " + patience.toMillis() + " ms)");
+            fixWaitFor(peer.port(), patience);
+            System.out.println("== fix: Async.timeout(" + patience.toMillis() + " ms, () -> connect and read)");
+            fixTimeout(peer.port(), patience);
         }
     }
 }

@@ -4,6 +4,7 @@ import io.eventloop.Async;
 import io.eventloop.EventLoop;
 import io.eventloop.Future;
 import io.eventloop.LoopMetrics;
+import io.eventloop.examples.Scale;
 import io.eventloop.net.Net;
 import io.eventloop.net.Protocol;
 import io.eventloop.net.Server;
@@ -35,6 +36,7 @@ import java.util.function.Supplier;
  * {@code AsyncSemaphore(10)} every request is served and the loop never holds more than a few
  * dozen channels. (The 2,000 tasks are pending in both runs: the semaphore bounds the requests
  * in flight, not the tasks; a bounded {@code AsyncQueue} with ten worker tasks bounds both.)
+ * {@code --scale F} multiplies the time an answer takes.
  */
 public final class Unbounded {
     static final int REQUESTS = 2000;
@@ -57,7 +59,7 @@ public final class Unbounded {
     }
 
     /** The rate-limited server: "ok" after the work, or "busy" at once when full. */
-    static Supplier<Protocol> server(EventLoop loop, Counters counters) {
+    static Supplier<Protocol> server(EventLoop loop, Counters counters, Duration work) {
         return () -> new Protocol() {
             @Override
             public void connectionMade(Transport transport) {
@@ -72,7 +74,7 @@ public final class Unbounded {
                 }
                 counters.active++;
                 counters.peakActive = Math.max(counters.peakActive, counters.active);
-                loop.callLater(Duration.ofMillis(WORK_MILLIS), () -> {
+                loop.callLater(work, () -> {
                     counters.active--;
                     transport.write("ok\n".getBytes(StandardCharsets.US_ASCII));
                     transport.close();
@@ -88,7 +90,7 @@ public final class Unbounded {
     }
 
     /** Runs the 2,000 requests, each as a task, against a fresh server; under the semaphore if {@code bounded}. */
-    static Outcome run(boolean bounded) {
+    static Outcome run(boolean bounded, Scale scale) {
         return EventLoop.run(() -> {
             EventLoop loop = EventLoop.current();
             Counters counters = new Counters();
@@ -96,7 +98,8 @@ public final class Unbounded {
             // A listen backlog of REQUESTS: with the default 100, the kernel would drop the SYNs
             // beyond it and the clients would retry after a second, so the run would take seconds
             // and the refusals would be the kernel's, not the server's "busy".
-            return Net.createServer(loop, server(loop, counters), "127.0.0.1", 0, REQUESTS).then(srv -> {
+            return Net.createServer(loop, server(loop, counters, scale.scaled(Duration.ofMillis(WORK_MILLIS))), "127.0.0.1", 0,
+                    REQUESTS).then(srv -> {
                 List<Future<String>> requests = new ArrayList<>();
                 for (int i = 0; i < REQUESTS; i++) {
                     requests.add(loop.createTask("request " + i, bounded
@@ -124,12 +127,16 @@ public final class Unbounded {
         System.out.println("loop.metrics() when the most channels were registered: " + o.atPeak());
     }
 
-    /** Runs the requests unbounded, then bounded, printing what each run saw. */
+    /**
+     * Runs the requests unbounded, then bounded, printing what each run saw:
+     * {@code ./run pitfall-unbounded [--scale F]}.
+     */
     public static void main(String[] args) {
+        Scale scale = Scale.parse(args, "pitfall-unbounded");
         System.out.println("== mistake: " + REQUESTS + " requests at once against a server that serves "
                 + CAPACITY + " at a time");
-        print(run(false));
+        print(run(false, scale));
         System.out.println("== fix: the same requests under an AsyncSemaphore(" + LIMIT + ")");
-        print(run(true));
+        print(run(true, scale));
     }
 }

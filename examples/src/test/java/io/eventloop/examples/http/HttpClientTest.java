@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.eventloop.Async;
 import io.eventloop.Future;
+import java.io.IOException;
 import java.net.ConnectException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -102,6 +104,35 @@ class HttpClientTest {
         assertEquals("13", r.header("Content-Length"));
         assertEquals(0, r.body().length);
         assertEquals(1, f.accepted());
+    }
+
+    @Test
+    void jsonDecodesTheReplyIntoATree() throws Exception {
+        JsonNode j = withClient(client -> client.get(f.url("/get?a=1&a=2&b=x")).map(HttpResponse::json));
+        assertEquals("/get", j.get("path").asText());
+        assertTrue(j.get("args").get("a").isArray(), j.toString());
+        assertEquals("[\"1\",\"2\"]", j.get("args").get("a").toString());
+        assertEquals("x", j.get("args").get("b").asText());
+        assertEquals("eventloop-http", j.get("headers").get("User-Agent").asText());
+        JsonNode delayed = withClient(client -> client.get(f.url("/delay/0.01")).map(HttpResponse::json));
+        assertEquals(0.01, delayed.get("delay").asDouble());
+    }
+
+    @Test
+    void jsonOfAReplyThatIsNotJsonFailsNamingItsContentType() {
+        ExecutionException e = assertThrows(ExecutionException.class,
+                () -> withClient(client -> client.get(f.url("/")).map(HttpResponse::json)));
+        assertInstanceOf(IOException.class, failure(e));
+        assertTrue(failure(e).getMessage().startsWith(
+                "the body is not JSON (Content-Type text/plain; charset=utf-8): Unrecognized token 'Hello'"), failure(e).getMessage());
+    }
+
+    @Test
+    void jsonOfAnEmptyBodyFails() {
+        ExecutionException e = assertThrows(ExecutionException.class,
+                () -> withClient(client -> client.get(f.url("/status/204")).map(HttpResponse::json)));
+        assertInstanceOf(IOException.class, failure(e));
+        assertEquals("the body is empty, not JSON (no Content-Type)", failure(e).getMessage());
     }
 
     @Test

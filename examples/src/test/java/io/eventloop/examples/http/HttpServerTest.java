@@ -86,7 +86,7 @@ class HttpServerTest {
             assertTrue(first.text().contains("\"path\": \"/delay/0.3\""), first.text());
             assertTrue(first.text().contains("\"delay\": 0.3"), first.text());
             assertEquals("Hello, World!", second.text());
-            assertTrue(third.text().contains("\"args\": {\"n\": \"3\"}"), third.text());
+            assertTrue(third.text().contains("\"args\": {\n    \"n\": \"3\"\n  }"), third.text());
         }
     }
 

@@ -53,7 +53,7 @@ class HttpsToolsTest {
 
             // the fetch programs: trusting the printed certificate, and not
             String fetched = fetch(0, "fetch-urls", "--cacert", cert.toString(), url, url + "get");
-            assertTrue(fetched.startsWith("Hello, World!\n{\n  \"method\": \"GET\""), fetched);
+            assertTrue(fetched.startsWith("Hello, World!\n{\"method\":\"GET\",\"path\":\"/get\""), fetched);
             String refused = fetch(1, "fetch-urls", url);
             assertTrue(refused.contains("error: the TLS handshake with localhost:" + port
                     + " failed: its certificate is not trusted"), refused);
