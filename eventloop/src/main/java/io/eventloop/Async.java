@@ -34,14 +34,26 @@ public final class Async {
 
     // ------------------------------------------------------------------ values and time
 
-    /** A future already completed with {@code value}, on the current loop. */
+    /**
+     * A future already completed with {@code value}, on the current loop.
+     *
+     * @param <T> the type of the value
+     * @param value the future's value
+     * @return a done future
+     */
     public static <T> Future<T> completed(T value) {
         Future<T> f = new Future<>(EventLoop.current());
         f.finish(Future.SUCCEEDED, value);
         return f;
     }
 
-    /** A future already failed with {@code error}, on the current loop. */
+    /**
+     * A future already failed with {@code error}, on the current loop.
+     *
+     * @param <T> the type the future would have had
+     * @param error the future's failure
+     * @return a failed future
+     */
     public static <T> Future<T> failed(Throwable error) {
         Objects.requireNonNull(error, "error");
         Future<T> f = new Future<>(EventLoop.current());
@@ -53,12 +65,22 @@ public final class Async {
     /**
      * A future that completes after {@code delay}: asyncio's {@code asyncio.sleep}. Cancelling it
      * cancels its timer. A zero or negative delay is {@link #yieldNow()}.
+     *
+     * @param delay how long to wait
+     * @return a future that completes with null after the delay
      */
     public static Future<Void> sleep(Duration delay) {
         return sleep(delay, null);
     }
 
-    /** {@link #sleep(Duration)} that completes with {@code value}: {@code asyncio.sleep(d, result=v)}. */
+    /**
+     * {@link #sleep(Duration)} that completes with {@code value}: {@code asyncio.sleep(d, result=v)}.
+     *
+     * @param <T> the type of the value
+     * @param delay how long to wait
+     * @param value what the future completes with
+     * @return a future that completes with {@code value} after the delay
+     */
     public static <T> Future<T> sleep(Duration delay, T value) {
         Objects.requireNonNull(delay, "delay");
         EventLoop loop = EventLoop.current();
@@ -71,6 +93,8 @@ public final class Async {
     /**
      * A future that completes on the next loop iteration: asyncio's {@code await asyncio.sleep(0)}.
      * Callbacks scheduled before it run before what is chained on it.
+     *
+     * @return a future that completes with null on the next iteration
      */
     public static Future<Void> yieldNow() {
         return sleep(Duration.ZERO, null);
@@ -108,6 +132,10 @@ public final class Async {
     /**
      * Runs blocking {@code work} on the current loop's default executor: asyncio's
      * {@code asyncio.to_thread}. See {@link EventLoop#runInExecutor}.
+     *
+     * @param <T> the type of the work's value
+     * @param work the blocking work
+     * @return the work's value or failure, delivered on the loop
      */
     public static <T> Future<T> toThread(Callable<T> work) {
         return EventLoop.current().runInExecutor(null, work);
@@ -119,13 +147,23 @@ public final class Async {
      * A future of all the values, in argument order: asyncio's {@code gather}. The first failure
      * (or cancellation) of a child fails the result at once while the other children keep
      * running; cancelling the result cancels every child. With no argument, an empty list.
+     *
+     * @param <T> the common type of the values
+     * @param futures the children, all of the current loop
+     * @return the list of the children's values
      */
     @SafeVarargs
     public static <T> Future<List<T>> gather(Future<? extends T>... futures) {
         return gather(Arrays.asList(futures));
     }
 
-    /** {@link #gather(Future[])} over a collection. */
+    /**
+     * {@link #gather(Future[])} over a collection.
+     *
+     * @param <T> the common type of the values
+     * @param futures the children, all of the current loop
+     * @return the list of the children's values
+     */
     public static <T> Future<List<T>> gather(Collection<? extends Future<? extends T>> futures) {
         Objects.requireNonNull(futures, "futures");
         @SuppressWarnings("unchecked")
@@ -138,13 +176,23 @@ public final class Async {
      * {@code gather(..., return_exceptions=True)}. Read each outcome with
      * {@link Future#result()}, {@link Future#exception()} or {@link Future#isCancelled()}.
      * Cancelling the result cancels every child; it then ends cancelled once all are done.
+     *
+     * @param <T> the type of the children's values
+     * @param futures the children, all of the current loop
+     * @return the children themselves, once every one is done
      */
     @SafeVarargs
     public static <T> Future<List<Future<T>>> gatherSettled(Future<T>... futures) {
         return gatherSettled(Arrays.asList(futures));
     }
 
-    /** {@link #gatherSettled(Future[])} over a collection. */
+    /**
+     * {@link #gatherSettled(Future[])} over a collection.
+     *
+     * @param <T> the type of the children's values
+     * @param futures the children, all of the current loop
+     * @return the children themselves, once every one is done
+     */
     public static <T> Future<List<Future<T>>> gatherSettled(Collection<? extends Future<T>> futures) {
         Objects.requireNonNull(futures, "futures");
         @SuppressWarnings("unchecked")
@@ -250,6 +298,11 @@ public final class Async {
      * inner completes in the same iteration (python/cpython#86296); a value inner completed with
      * is then {@linkplain Future#retract() retracted}, so {@code waitFor(queue.get(), d)} loses no
      * item to that race. A null timeout waits forever.
+     *
+     * @param <T> the type of inner's value
+     * @param inner the future to wait for
+     * @param timeout how long to wait; null for ever
+     * @return inner's outcome, or a failure with {@link TimeoutException}
      */
     public static <T> Future<T> waitFor(Future<T> inner, Duration timeout) {
         Objects.requireNonNull(inner, "inner");
@@ -342,6 +395,11 @@ public final class Async {
      * the tasks the body starts). A zero or negative delay expires on the next iteration; a null
      * delay means no deadline. A body that throws, checked or not, fails the result with that
      * exception.
+     *
+     * @param <T> the type of the body's value
+     * @param delay the time from now to the deadline; null for none
+     * @param body starts the work under the deadline and returns its future
+     * @return the body's outcome, or a failure with {@link TimeoutException} at the deadline
      */
     public static <T> Future<T> timeout(Duration delay, ThrowingSupplier<? extends Future<T>> body) {
         return Timeout.after(delay).run(body);
@@ -350,6 +408,11 @@ public final class Async {
     /**
      * {@link #timeout(Duration, ThrowingSupplier)} with an absolute deadline on the
      * {@link EventLoop#time()} scale: asyncio's {@code asyncio.timeout_at(when)}.
+     *
+     * @param <T> the type of the body's value
+     * @param deadlineNanos the deadline, in {@link EventLoop#time()} nanoseconds
+     * @param body starts the work under the deadline and returns its future
+     * @return the body's outcome, or a failure with {@link TimeoutException} at the deadline
      */
     public static <T> Future<T> timeoutAt(long deadlineNanos, ThrowingSupplier<? extends Future<T>> body) {
         return Timeout.at(deadlineNanos).run(body);
@@ -359,6 +422,10 @@ public final class Async {
      * Protects {@code inner} from cancellation: asyncio's {@code shield}. Cancelling the returned
      * future cancels only it; inner runs on. Inner's outcome, cancellation included, passes
      * through otherwise. A done inner is returned as it is.
+     *
+     * @param <T> the type of inner's value
+     * @param inner the future to protect
+     * @return a future with inner's outcome, whose cancellation does not reach inner
      */
     public static <T> Future<T> shield(Future<T> inner) {
         Objects.requireNonNull(inner, "inner");
@@ -379,6 +446,11 @@ public final class Async {
      * are done but whose callbacks have not run yet count as done. A future given twice counts
      * once.
      *
+     * @param <T> the type of the futures' values
+     * @param futures the futures to watch, all of the current loop
+     * @param when which completion ends the wait
+     * @param timeout the longest wait; null for none
+     * @return the done and the pending futures, once the wait ends
      * @throws IllegalArgumentException if {@code futures} is empty
      */
     public static <T> Future<WaitResult<T>> wait(Collection<? extends Future<T>> futures, ReturnWhen when,
@@ -450,7 +522,13 @@ public final class Async {
         }
     }
 
-    /** {@link #asCompleted(Collection, Duration)} with no timeout. */
+    /**
+     * {@link #asCompleted(Collection, Duration)} with no timeout.
+     *
+     * @param <T> the type of the futures' values
+     * @param futures the futures to watch, all of the current loop
+     * @return one future per given one, to await in order: the first completes first
+     */
     public static <T> List<Future<T>> asCompleted(Collection<? extends Future<T>> futures) {
         return asCompleted(futures, null);
     }
@@ -460,6 +538,11 @@ public final class Async {
      * i-th returned future takes the outcome of the i-th given future to finish. After
      * {@code timeout} (null: none), those still pending fail with {@link TimeoutException}. A
      * future given twice counts once.
+     *
+     * @param <T> the type of the futures' values
+     * @param futures the futures to watch, all of the current loop
+     * @param timeout the longest wait; null for none
+     * @return one future per given one, to await in order: the first completes first
      */
     public static <T> List<Future<T>> asCompleted(Collection<? extends Future<T>> futures, Duration timeout) {
         Objects.requireNonNull(futures, "futures");
@@ -505,6 +588,9 @@ public final class Async {
      * loop's ready queue, so a loop of a million steps uses constant stack. The result fails with
      * the first failure of a step, or with what {@code step} threw (checked or not); cancelling it
      * cancels the step in progress.
+     *
+     * @param step starts one round and returns whether to go on
+     * @return a future that completes once a step yields false
      */
     public static Future<Void> repeat(ThrowingSupplier<? extends Future<Boolean>> step) {
         Objects.requireNonNull(step, "step");
@@ -518,6 +604,11 @@ public final class Async {
     /**
      * Awaits {@code body(item)} for each item in turn: {@code for x in items: await body(x)}.
      * Stack-safe like {@link #repeat}.
+     *
+     * @param <T> the type of the items
+     * @param items the items, in iteration order
+     * @param body starts the work on one item and returns its future
+     * @return a future that completes once the body has finished with every item
      */
     public static <T> Future<Void> forEach(Iterable<? extends T> items, ThrowingFunction<? super T, ? extends Future<?>> body) {
         Objects.requireNonNull(items, "items");
@@ -535,6 +626,11 @@ public final class Async {
      * closed ({@link AsyncIterator#closeAsync()}) and the result completes only after the close
      * did; a close failure is reported as {@link #using} reports it. Cancelling the result cancels
      * the {@code next()} or body in progress, still closes, and ends cancelled.
+     *
+     * @param <T> the type of the elements
+     * @param items the async iterator, closed at the end
+     * @param body starts the work on one element and returns its future
+     * @return a future that completes once every element is done and the iterator is closed
      */
     public static <T> Future<Void> forEach(AsyncIterator<? extends T> items,
             ThrowingFunction<? super T, ? extends Future<?>> body) {
@@ -551,6 +647,11 @@ public final class Async {
     /**
      * {@link #forEach(AsyncIterator, ThrowingFunction)} over a new iterator of {@code items}:
      * {@code async for x in items}.
+     *
+     * @param <T> the type of the elements
+     * @param items what gives the iterator, closed at the end
+     * @param body starts the work on one element and returns its future
+     * @return a future that completes once every element is done and the iterator is closed
      */
     public static <T> Future<Void> forEach(AsyncIterable<? extends T> items,
             ThrowingFunction<? super T, ? extends Future<?>> body) {
@@ -581,6 +682,12 @@ public final class Async {
      * cancelled. Cancelling it while the body runs cancels the body, then still closes, then ends
      * cancelled. Cancelling it while it closes cancels the close, as a cancel reaches
      * {@code __aexit__} in asyncio.
+     *
+     * @param <R> the type of the resource
+     * @param <T> the type of the body's value
+     * @param opening the future of the open call
+     * @param body starts the work with the open resource and returns its future
+     * @return the body's outcome once the resource is closed, or the close failure
      */
     public static <R extends AsyncCloseable, T> Future<T> using(Future<? extends R> opening,
             ThrowingFunction<? super R, ? extends Future<T>> body) {
@@ -594,6 +701,12 @@ public final class Async {
     /**
      * {@link #using(Future, ThrowingFunction)} for a resource that is already open: runs
      * {@code body} at once, then closes {@code resource} on every path.
+     *
+     * @param <R> the type of the resource
+     * @param <T> the type of the body's value
+     * @param resource the open resource, closed at the end
+     * @param body starts the work with the resource and returns its future
+     * @return the body's outcome once the resource is closed, or the close failure
      */
     public static <R extends AsyncCloseable, T> Future<T> using(R resource,
             ThrowingFunction<? super R, ? extends Future<T>> body) {
@@ -636,6 +749,7 @@ public final class Async {
      * {@code closeAsync()} while a {@code next()} is pending, throws
      * {@link IllegalStateException} (asyncio: "asynchronous generator is already running").
      *
+     * @param <T> the type of the values emitted
      * @param producer the generator body; called at most once
      * @return the iterator, not yet started; use it on the current loop's thread
      */

@@ -45,7 +45,11 @@ public final class AsyncFile implements AsyncCloseable {
         this.channel = channel;
     }
 
-    /** The path the file was opened with. */
+    /**
+     * The path the file was opened with.
+     *
+     * @return the path given to {@link AsyncFiles#open}
+     */
     public Path path() {
         return path;
     }
@@ -53,6 +57,7 @@ public final class AsyncFile implements AsyncCloseable {
     /**
      * Reads at most {@code max} bytes from the current position: aiofiles' {@code await f.read(n)}.
      *
+     * @param max the most bytes to read
      * @return the bytes read; empty at the end of the file (or when {@code max} is 0)
      * @throws IllegalArgumentException if {@code max} is negative
      * @throws IllegalStateException if the file is closed or another operation is pending
@@ -80,6 +85,7 @@ public final class AsyncFile implements AsyncCloseable {
     /**
      * Reads from the current position to the end of the file: aiofiles' {@code await f.read()}.
      *
+     * @return the bytes read, empty at the end of the file
      * @throws IllegalStateException if the file is closed or another operation is pending
      */
     public Future<byte[]> readAll() {
@@ -98,6 +104,7 @@ public final class AsyncFile implements AsyncCloseable {
      * Writes all of {@code bytes} at the current position: aiofiles' {@code await f.write(b)}.
      * The array is copied, so the caller may reuse it at once.
      *
+     * @param bytes the bytes to write
      * @return the number of bytes written, always {@code bytes.length}
      * @throws IllegalStateException if the file is closed or another operation is pending
      */
@@ -111,6 +118,7 @@ public final class AsyncFile implements AsyncCloseable {
      * Writes {@code text} encoded as UTF-8 at the current position: aiofiles' {@code await f.write(s)}
      * on a text file.
      *
+     * @param text the text to write
      * @return the number of bytes written
      * @throws IllegalStateException if the file is closed or another operation is pending
      */
@@ -146,7 +154,11 @@ public final class AsyncFile implements AsyncCloseable {
         return Async.shield(closing);
     }
 
-    /** Whether {@link #closeAsync()} was called. */
+    /**
+     * Whether {@link #closeAsync()} was called.
+     *
+     * @return true once the file is closing or closed
+     */
     public boolean isClosed() {
         loop.checkThread("AsyncFile.isClosed");
         return closing != null;

@@ -35,13 +35,23 @@ public final class AsyncFiles {
     private AsyncFiles() {
     }
 
-    /** The whole file as a UTF-8 string: {@code Files.readString} off the loop. */
+    /**
+     * The whole file as a UTF-8 string: {@code Files.readString} off the loop.
+     *
+     * @param path the file to read
+     * @return the file's text
+     */
     public static Future<String> readString(Path path) {
         Objects.requireNonNull(path, "path");
         return offload(() -> Files.readString(path));
     }
 
-    /** The whole file: {@code Files.readAllBytes} off the loop. */
+    /**
+     * The whole file: {@code Files.readAllBytes} off the loop.
+     *
+     * @param path the file to read
+     * @return the file's bytes
+     */
     public static Future<byte[]> readAllBytes(Path path) {
         Objects.requireNonNull(path, "path");
         return offload(() -> Files.readAllBytes(path));
@@ -51,6 +61,9 @@ public final class AsyncFiles {
      * Writes {@code text} as UTF-8: {@code Files.writeString} off the loop. Without options the
      * file is created or truncated. The text is copied first.
      *
+     * @param path the file to write
+     * @param text the text to write
+     * @param options how to open the file, as for {@code Files.writeString}
      * @return the path
      */
     public static Future<Path> writeString(Path path, CharSequence text, OpenOption... options) {
@@ -65,6 +78,9 @@ public final class AsyncFiles {
      * Writes {@code bytes}: {@code Files.write} off the loop. Without options the file is created
      * or truncated. The array is copied first.
      *
+     * @param path the file to write
+     * @param bytes the bytes to write
+     * @param options how to open the file, as for {@code Files.write}
      * @return the path
      */
     public static Future<Path> write(Path path, byte[] bytes, OpenOption... options) {
@@ -82,6 +98,9 @@ public final class AsyncFiles {
      * {@link AsyncIterator#closeAsync()}, which {@link Async#forEach(AsyncIterator, ThrowingFunction)}
      * always calls. Lines carry no line terminator. A {@code next()} cancelled while its batch is
      * being read loses no line: the batch is kept for the next call.
+     *
+     * @param path the file to read
+     * @return an iterator of the file's lines, not started yet
      */
     public static AsyncIterator<String> lines(Path path) {
         Objects.requireNonNull(path, "path");
@@ -94,6 +113,10 @@ public final class AsyncFiles {
      * Opens a file: aiofiles' {@code aiofiles.open}. Without options it is opened for reading.
      * Close it with {@link AsyncFile#closeAsync()}, best through
      * {@code Async.using(AsyncFiles.open(p), f -> ...)}.
+     *
+     * @param path the file to open
+     * @param options how to open it, as for {@code FileChannel.open}
+     * @return the open file
      */
     public static Future<AsyncFile> open(Path path, OpenOption... options) {
         Objects.requireNonNull(path, "path");

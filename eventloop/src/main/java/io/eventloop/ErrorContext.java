@@ -13,7 +13,13 @@ package io.eventloop;
  */
 public record ErrorContext(String message, Throwable exception, Handle handle, Future<?> future, Task<?> task) {
 
-    /** A context with only a message and an exception. */
+    /**
+     * A context with only a message and an exception.
+     *
+     * @param message what happened
+     * @param exception the exception behind it, or null
+     * @return a context with no handle, future or task
+     */
     public static ErrorContext of(String message, Throwable exception) {
         return new ErrorContext(message, exception, null, null, null);
     }

@@ -115,7 +115,11 @@ public final class EventLoop implements AutoCloseable {
         this(Options.defaults());
     }
 
-    /** A loop with the given options. */
+    /**
+     * A loop with the given options.
+     *
+     * @param options its settings: debug mode, thresholds, the executor's shutdown timeout
+     */
     public EventLoop(Options options) {
         this(options, Clock.SYSTEM, new NioPoller());
     }
@@ -138,6 +142,8 @@ public final class EventLoop implements AutoCloseable {
      * tasks still pending and waits for them (reporting their failures to the exception handler),
      * shuts the default executor down and closes the loop: asyncio's {@code asyncio.run()}.
      *
+     * @param <T> the type of main's value
+     * @param main starts the program's main task and returns its future; called on the loop thread
      * @return main's value
      * @throws RuntimeException main's failure (or what main threw) as it is when unchecked; a checked one wrapped in
      *         {@link java.util.concurrent.CompletionException}; {@link java.util.concurrent.CancellationException}
@@ -148,7 +154,14 @@ public final class EventLoop implements AutoCloseable {
         return run(Options.defaults(), main);
     }
 
-    /** {@link #run(ThrowingSupplier)} with options. */
+    /**
+     * {@link #run(ThrowingSupplier)} with options.
+     *
+     * @param <T> the type of main's value
+     * @param options the new loop's settings
+     * @param main starts the program's main task and returns its future; called on the loop thread
+     * @return main's value
+     */
     public static <T> T run(Options options, ThrowingSupplier<? extends Future<T>> main) {
         return LoopRuns.run(options, main);
     }
@@ -158,6 +171,7 @@ public final class EventLoop implements AutoCloseable {
      * {@code get_running_loop()}, relaxed so that {@code new EventLoop()} then
      * {@code loop.runUntilComplete(Async.sleep(...))} works.
      *
+     * @return the loop of this thread
      * @throws IllegalStateException when this thread has no such loop
      */
     public static EventLoop current() {
@@ -168,6 +182,9 @@ public final class EventLoop implements AutoCloseable {
      * Runs the loop until {@code future} is done and returns its value: asyncio's
      * {@code run_until_complete}.
      *
+     * @param <T> the type of the future's value
+     * @param future the future to run the loop for, of this loop
+     * @return the future's value
      * @throws IllegalArgumentException if the future belongs to another loop
      * @throws IllegalStateException if the loop is closed, already running, another loop runs on
      *         this thread, or the loop was stopped before the future completed (the future stays
@@ -197,6 +214,8 @@ public final class EventLoop implements AutoCloseable {
      * {@code _run_once} private; Netty's {@code ManualIoEventLoop} allows the same. Details:
      * {@code docs/guide.md}, "A loop driven by its host".
      *
+     * @param maxWait the longest time to wait for I/O when nothing is due sooner; zero polls
+     *     without waiting
      * @return the number of callbacks run
      * @throws IllegalArgumentException if {@code maxWait} is negative
      * @throws IllegalStateException if closed, already running (for example inside
@@ -215,17 +234,29 @@ public final class EventLoop implements AutoCloseable {
         scheduler.stop();
     }
 
-    /** Whether the loop is running (in {@link #runForever()} or {@link #runUntilComplete}). Any thread. */
+    /**
+     * Whether the loop is running (in {@link #runForever()} or {@link #runUntilComplete}). Any thread.
+     *
+     * @return true from the start of a run until it returns
+     */
     public boolean isRunning() {
         return running;
     }
 
-    /** Whether {@link #close()} was called. Any thread. */
+    /**
+     * Whether {@link #close()} was called. Any thread.
+     *
+     * @return true once the loop is closed
+     */
     public boolean isClosed() {
         return closed;
     }
 
-    /** Whether the calling thread is the loop thread. */
+    /**
+     * Whether the calling thread is the loop thread.
+     *
+     * @return true on the thread that runs this loop
+     */
     public boolean inLoopThread() {
         return thread == Thread.currentThread();
     }
@@ -271,6 +302,8 @@ public final class EventLoop implements AutoCloseable {
      * A snapshot of this loop's counters (iterations, callbacks run, timer lag, busy and idle time,
      * pending tasks, registered channels), from any thread. {@link LoopMetrics} says what each
      * costs and how current a snapshot taken on another thread is.
+     *
+     * @return the counters as they are now
      */
     public LoopMetrics metrics() {
         return scheduler.metrics(tasks);
@@ -286,6 +319,8 @@ public final class EventLoop implements AutoCloseable {
      * exiting). A signal the process ignores (INT in a script's {@code java ... &}, HUP under
      * {@code nohup}) cannot be handled: a warning says so. Platform limits: {@code docs/operations.md}.
      *
+     * @param name the signal: "INT", "TERM" or "HUP"
+     * @param handler what to run on the loop thread each time the signal arrives
      * @throws IllegalArgumentException if {@code name} is not INT, TERM or HUP, or the platform
      *         or the JVM (for example under {@code -Xrs}) does not let the signal be handled
      * @throws IllegalStateException if the loop is closed
@@ -298,6 +333,7 @@ public final class EventLoop implements AutoCloseable {
      * Removes this loop's handler for signal {@code name} and restores what was installed before
      * (normally the JVM's own handler): asyncio's {@code loop.remove_signal_handler}. Any thread.
      *
+     * @param name the signal: "INT", "TERM" or "HUP"
      * @return whether a handler was installed
      * @throws IllegalArgumentException if {@code name} is not INT, TERM or HUP
      */
@@ -311,6 +347,8 @@ public final class EventLoop implements AutoCloseable {
      * Schedules {@code callback} to run on the next iteration, after the callbacks already
      * scheduled: asyncio's {@code call_soon}. Loop thread only.
      *
+     * @param callback what to run; if it throws, the exception goes to the exception handler
+     * @return a handle that cancels the call
      * @throws IllegalStateException if the loop is closed or this is not the loop thread
      */
     public Handle callSoon(Runnable callback) {
@@ -326,6 +364,10 @@ public final class EventLoop implements AutoCloseable {
      * Schedules {@code callback} to run once {@code delay} has passed: asyncio's {@code call_later}.
      * A negative delay means "already due" (earlier deadlines still run first); a huge one
      * saturates. Timers with the same deadline run in scheduling order. Loop thread only.
+     *
+     * @param delay how long from now
+     * @param callback what to run; if it throws, the exception goes to the exception handler
+     * @return a handle that cancels the timer
      */
     public TimerHandle callLater(Duration delay, Runnable callback) {
         Objects.requireNonNull(delay, "delay");
@@ -337,6 +379,10 @@ public final class EventLoop implements AutoCloseable {
     /**
      * Schedules {@code callback} at {@code deadlineNanos} on the {@link #time()} scale: asyncio's
      * {@code call_at}. Loop thread only.
+     *
+     * @param deadlineNanos when to run it, in {@link #time()} nanoseconds
+     * @param callback what to run; if it throws, the exception goes to the exception handler
+     * @return a handle that cancels the timer
      */
     public TimerHandle callAt(long deadlineNanos, Runnable callback) {
         Objects.requireNonNull(callback, "callback");
@@ -347,7 +393,11 @@ public final class EventLoop implements AutoCloseable {
         return t;
     }
 
-    /** The loop's clock: monotonic nanoseconds ({@link System#nanoTime()}), the scale of {@link #callAt}. */
+    /**
+     * The loop's clock: monotonic nanoseconds ({@link System#nanoTime()}), the scale of {@link #callAt}.
+     *
+     * @return the current time in nanoseconds, only meaningful compared with another reading
+     */
     public long time() {
         return clock.nanoTime();
     }
@@ -357,6 +407,9 @@ public final class EventLoop implements AutoCloseable {
      * {@code call_soon_threadsafe}. Wakes the loop if it is blocked in select. FIFO with
      * {@link #callSoon}: what was sent first runs first.
      *
+     * @param callback what to run on the loop thread; if it throws, the exception goes to the
+     *     exception handler
+     * @return a handle that cancels the call if it has not run yet
      * @throws IllegalStateException if the loop is closed: the callback will never run, so the
      *         caller learns it instead of losing it silently
      */
@@ -380,13 +433,21 @@ public final class EventLoop implements AutoCloseable {
      * cancelling it (say, after a timed-out {@code get}) cancels the task. Its blocking methods
      * throw on the loop thread instead of deadlocking.
      *
+     * @param <T> the type of the task's value
+     * @param coroutine starts the work on the loop thread and returns its future
+     * @return a future for other threads, completed with the task's outcome
      * @throws IllegalStateException if the loop is closed
      */
     public <T> CompletableFuture<T> submit(ThrowingSupplier<? extends Future<T>> coroutine) {
         return LoopCompletableFuture.submit(this, coroutine);
     }
 
-    /** A new pending future bound to this loop: asyncio's {@code create_future}. */
+    /**
+     * A new pending future bound to this loop: asyncio's {@code create_future}.
+     *
+     * @param <T> the type of the future's value
+     * @return a pending future that completes on this loop
+     */
     public <T> Future<T> createFuture() {
         Future<T> f = new Future<>(this);
         if (debug) {
@@ -395,7 +456,13 @@ public final class EventLoop implements AutoCloseable {
         return f;
     }
 
-    /** {@link #createTask(String, ThrowingSupplier)} with the default name "Task-N". */
+    /**
+     * {@link #createTask(String, ThrowingSupplier)} with the default name "Task-N".
+     *
+     * @param <T> the type of the task's value
+     * @param body starts the work and returns its future; runs on the next iteration
+     * @return the task, already scheduled
+     */
     public <T> Task<T> createTask(ThrowingSupplier<? extends Future<T>> body) {
         return createTask(null, body);
     }
@@ -404,7 +471,10 @@ public final class EventLoop implements AutoCloseable {
      * Wraps {@code body} in a task that starts on the next iteration: asyncio's {@code create_task}.
      * The loop holds the task until it is done. A body that throws, checked or not, fails the task.
      *
+     * @param <T> the type of the task's value
      * @param name the task's name, or null for "Task-N"
+     * @param body starts the work and returns its future; runs on the next iteration
+     * @return the task, already scheduled
      * @throws IllegalStateException if the loop is closed or this is not the loop thread
      */
     public <T> Task<T> createTask(String name, ThrowingSupplier<? extends Future<T>> body) {
@@ -418,12 +488,20 @@ public final class EventLoop implements AutoCloseable {
         return task;
     }
 
-    /** The tasks that are not done yet, in no particular order: asyncio's {@code all_tasks}. */
+    /**
+     * The tasks that are not done yet, in no particular order: asyncio's {@code all_tasks}.
+     *
+     * @return a new list of the live tasks
+     */
     public List<Task<?>> allTasks() {
         return tasks.all();
     }
 
-    /** The task whose step is running, or null outside any task: asyncio's {@code current_task}. */
+    /**
+     * The task whose step is running, or null outside any task: asyncio's {@code current_task}.
+     *
+     * @return the running task, or null
+     */
     public Task<?> currentTask() {
         checkThread("EventLoop.currentTask");
         return currentTask;
@@ -436,6 +514,8 @@ public final class EventLoop implements AutoCloseable {
      * connection to accept) until {@link #removeReader}, replacing its previous reader: asyncio's
      * {@code add_reader}.
      *
+     * @param channel a non-blocking channel to watch
+     * @param callback what to run each time it is readable
      * @throws IllegalArgumentException if the channel is blocking, closed, or cannot be read
      */
     public void addReader(SelectableChannel channel, Runnable callback) {
@@ -446,18 +526,30 @@ public final class EventLoop implements AutoCloseable {
      * Calls {@code callback} on the loop whenever {@code channel} is writable (a socket still
      * connecting: when the connect completes) until {@link #removeWriter}: asyncio's {@code add_writer}.
      *
+     * @param channel a non-blocking channel to watch
+     * @param callback what to run each time it is writable
      * @throws IllegalArgumentException if the channel is blocking, closed, or cannot be written
      */
     public void addWriter(SelectableChannel channel, Runnable callback) {
         readiness.addWriter(channel, callback);
     }
 
-    /** Stops watching {@code channel} for reading. @return whether a reader was registered */
+    /**
+     * Stops watching {@code channel} for reading.
+     *
+     * @param channel the channel to stop watching
+     * @return whether a reader was registered
+     */
     public boolean removeReader(SelectableChannel channel) {
         return readiness.removeReader(channel);
     }
 
-    /** Stops watching {@code channel} for writing. @return whether a writer was registered */
+    /**
+     * Stops watching {@code channel} for writing.
+     *
+     * @param channel the channel to stop watching
+     * @return whether a writer was registered
+     */
     public boolean removeWriter(SelectableChannel channel) {
         return readiness.removeWriter(channel);
     }
@@ -478,6 +570,11 @@ public final class EventLoop implements AutoCloseable {
      * Listens on {@code host}:{@code port}, serving each connection with a new protocol from
      * {@code protocolFactory}: asyncio's {@code loop.create_server()}. See
      * {@link Net#createServer(EventLoop, Supplier, String, int)}.
+     *
+     * @param protocolFactory makes the protocol of each accepted connection
+     * @param host the name or address to listen on; null or empty for every interface
+     * @param port the port to listen on; 0 picks a free one
+     * @return the server, once it listens on every address
      */
     public Future<Server> createServer(Supplier<? extends Protocol> protocolFactory, String host, int port) {
         return Net.createServer(this, protocolFactory, host, port);
@@ -487,12 +584,26 @@ public final class EventLoop implements AutoCloseable {
      * Connects to {@code host}:{@code port} with a protocol from {@code protocolFactory}: asyncio's
      * {@code loop.create_connection()}, with a 30 s connect timeout. See
      * {@link Net#createConnection(EventLoop, Supplier, String, int)}.
+     *
+     * @param protocolFactory makes the connection's protocol, once connected
+     * @param host the name or address to connect to
+     * @param port the port to connect to
+     * @return the connection's transport, once connected
      */
     public Future<Transport> createConnection(Supplier<? extends Protocol> protocolFactory, String host, int port) {
         return Net.createConnection(this, protocolFactory, host, port);
     }
 
-    /** {@link #createConnection(Supplier, String, int)} with a connect timeout (null: none). */
+    /**
+     * {@link #createConnection(Supplier, String, int)} with a connect timeout (null: none).
+     *
+     * @param protocolFactory makes the connection's protocol, once connected
+     * @param host the name or address to connect to
+     * @param port the port to connect to
+     * @param connectTimeout how long the lookup and the connect may take together; null for no
+     *     limit of ours
+     * @return the connection's transport, once connected
+     */
     public Future<Transport> createConnection(Supplier<? extends Protocol> protocolFactory, String host, int port,
             Duration connectTimeout) {
         return Net.createConnection(this, protocolFactory, host, port, connectTimeout);
@@ -502,6 +613,12 @@ public final class EventLoop implements AutoCloseable {
      * Serves each connection with {@code handler(reader, writer)}, run as a task; the connection
      * closes when the handler's future completes: asyncio's {@code asyncio.start_server()}. See
      * {@link Net#startServer(EventLoop, BiFunction, String, int)}.
+     *
+     * @param handler called with each connection's reader and writer; the connection closes when
+     *     its future completes
+     * @param host the name or address to listen on; null or empty for every interface
+     * @param port the port to listen on; 0 picks a free one
+     * @return the server, once it listens on every address
      */
     public Future<Server> startServer(BiFunction<StreamReader, StreamWriter, ? extends Future<?>> handler,
             String host, int port) {
@@ -511,37 +628,76 @@ public final class EventLoop implements AutoCloseable {
     /**
      * Connects and returns the reader and writer: asyncio's {@code asyncio.open_connection()}.
      * See {@link Net#openConnection(EventLoop, String, int)}.
+     *
+     * @param host the name or address to connect to
+     * @param port the port to connect to
+     * @return the connection's reader and writer, once connected
      */
     public Future<Connection> openConnection(String host, int port) {
         return Net.openConnection(this, host, port);
     }
 
-    /** Accepts a connection on a non-blocking channel: asyncio's {@code loop.sock_accept()}. */
+    /**
+     * Accepts a connection on a non-blocking channel: asyncio's {@code loop.sock_accept()}.
+     *
+     * @param channel the listening channel, in non-blocking mode
+     * @return the accepted connection's channel
+     */
     public Future<SocketChannel> sockAccept(ServerSocketChannel channel) {
         return Net.sockAccept(this, channel);
     }
 
-    /** Connects a non-blocking channel: asyncio's {@code loop.sock_connect()}. */
+    /**
+     * Connects a non-blocking channel: asyncio's {@code loop.sock_connect()}.
+     *
+     * @param channel the channel to connect, in non-blocking mode
+     * @param address where to connect, resolved or not
+     * @return a future that completes once connected
+     */
     public Future<Void> sockConnect(SocketChannel channel, SocketAddress address) {
         return Net.sockConnect(this, channel, address);
     }
 
-    /** Reads up to {@code maxBytes} (empty at EOF): asyncio's {@code loop.sock_recv()}. */
+    /**
+     * Reads up to {@code maxBytes} (empty at EOF): asyncio's {@code loop.sock_recv()}.
+     *
+     * @param channel the channel to read from
+     * @param maxBytes the most bytes to read
+     * @return the bytes read, empty at EOF
+     */
     public Future<byte[]> sockRecv(SocketChannel channel, int maxBytes) {
         return Net.sockRecv(this, channel, maxBytes);
     }
 
-    /** Reads into {@code dst} (-1 at EOF): asyncio's {@code loop.sock_recv_into()}. */
+    /**
+     * Reads into {@code dst} (-1 at EOF): asyncio's {@code loop.sock_recv_into()}.
+     *
+     * @param channel the channel to read from
+     * @param dst the buffer to read into, from its position up to its limit
+     * @return the number of bytes read, -1 at EOF
+     */
     public Future<Integer> sockRecvInto(SocketChannel channel, ByteBuffer dst) {
         return Net.sockRecvInto(this, channel, dst);
     }
 
-    /** Sends every remaining byte of {@code data}: asyncio's {@code loop.sock_sendall()}. */
+    /**
+     * Sends every remaining byte of {@code data}: asyncio's {@code loop.sock_sendall()}.
+     *
+     * @param channel the channel to write to
+     * @param data the bytes to send, from its position up to its limit
+     * @return a future that completes once every byte is written to the socket
+     */
     public Future<Void> sockSendAll(SocketChannel channel, ByteBuffer data) {
         return Net.sockSendAll(this, channel, data);
     }
 
-    /** Sends all of {@code data}: asyncio's {@code loop.sock_sendall()}. */
+    /**
+     * Sends all of {@code data}: asyncio's {@code loop.sock_sendall()}.
+     *
+     * @param channel the channel to write to
+     * @param data the bytes to send
+     * @return a future that completes once every byte is written to the socket
+     */
     public Future<Void> sockSendAll(SocketChannel channel, byte[] data) {
         return Net.sockSendAll(this, channel, data);
     }
@@ -555,6 +711,11 @@ public final class EventLoop implements AutoCloseable {
      * {@code run_in_executor}. Cancelled, it keeps the work from starting or interrupts its thread,
      * and is cancelled at once. The outcome returns through {@link #callSoonThreadsafe}, or is
      * dropped if the loop has closed.
+     *
+     * @param <T> the type of the work's value
+     * @param executor where to run the work; null for the loop's default executor
+     * @param work the blocking work
+     * @return the work's value or failure, delivered on the loop
      */
     public <T> Future<T> runInExecutor(Executor executor, Callable<T> work) {
         return defaultExecutor.run(executor, work);
@@ -563,6 +724,9 @@ public final class EventLoop implements AutoCloseable {
     /**
      * Shuts the default executor down and completes once its threads have finished, or after
      * {@code timeout} with a warning: asyncio's {@code shutdown_default_executor}.
+     *
+     * @param timeout how long to wait for the executor's threads to finish
+     * @return a future that completes once they have finished, or after the timeout
      */
     public Future<Void> shutdownDefaultExecutor(Duration timeout) {
         return defaultExecutor.shutdown(timeout);
@@ -573,6 +737,8 @@ public final class EventLoop implements AutoCloseable {
     /**
      * Sets the handler for errors that have nowhere else to go; null restores the default, which
      * logs through SLF4J (to stderr when no provider is bound). asyncio's {@code set_exception_handler}.
+     *
+     * @param handler receives each error with its context; null for the default
      */
     public void setExceptionHandler(ExceptionHandler handler) {
         this.exceptionHandler = handler;
@@ -581,6 +747,8 @@ public final class EventLoop implements AutoCloseable {
     /**
      * Passes {@code context} to the exception handler: asyncio's {@code call_exception_handler}.
      * A handler that throws is logged ("Unhandled error in exception handler"); the loop goes on.
+     *
+     * @param context what happened, and to what
      */
     public void callExceptionHandler(ErrorContext context) {
         Objects.requireNonNull(context, "context");
@@ -691,6 +859,8 @@ public final class EventLoop implements AutoCloseable {
          * The defaults: a 300 s executor shutdown timeout, as asyncio's {@code asyncio.run}; debug
          * mode off unless the system property {@code eventloop.debug} is {@code true}; a 100 ms slow-callback
          * threshold; the watchdog on (1 s) only in debug mode; a 5 s {@code unretrievedFailureDelay}.
+         *
+         * @return the default settings
          */
         public static Options defaults() {
             // Here, not in LoopSettings: javac bridges inherited instance methods (JDK-6342411), not statics.

@@ -82,6 +82,8 @@ public class Future<T> {
      * {@link EventLoop#createFuture()}; this constructor is for futures that hand something over
      * when they complete (the waiters of {@code io.eventloop.sync}) and override
      * {@link #retract()}.
+     *
+     * @param loop the loop the future belongs to; its callbacks run there
      */
     protected Future(EventLoop loop) {
         this.loop = Objects.requireNonNull(loop, "loop");
@@ -112,6 +114,9 @@ public class Future<T> {
      * Compared with asyncio's {@code wrap_future(f, loop=...)}: there is no loop argument; the
      * future belongs to the current loop, and this is called on its thread.
      *
+     * @param <T> the type of the stage's value
+     * @param stage the stage to follow, completed by any thread
+     * @return a future on the current loop with the stage's outcome
      * @throws IllegalStateException when called from a thread that has no loop, or not on its
      *         loop's thread
      */
@@ -122,17 +127,29 @@ public class Future<T> {
         return StageFuture.follow(loop, stage);
     }
 
-    /** The loop this future belongs to; asyncio's {@code get_loop()}. */
+    /**
+     * The loop this future belongs to; asyncio's {@code get_loop()}.
+     *
+     * @return the loop whose thread completes this future and runs its callbacks
+     */
     public final EventLoop loop() {
         return loop;
     }
 
-    /** Whether the future is no longer pending: it has a value, a failure, or was cancelled. */
+    /**
+     * Whether the future is no longer pending: it has a value, a failure, or was cancelled.
+     *
+     * @return true once the future has a value, a failure or was cancelled
+     */
     public final boolean isDone() {
         return state != PENDING;
     }
 
-    /** Whether the future was cancelled. A future that failed with a CancellationException is not. */
+    /**
+     * Whether the future was cancelled. A future that failed with a CancellationException is not.
+     *
+     * @return true if a cancel ended it
+     */
     public final boolean isCancelled() {
         return state == CANCELLED;
     }
@@ -170,6 +187,7 @@ public class Future<T> {
     /**
      * The failure, or {@code null} if the future completed with a value.
      *
+     * @return the failure, or null after a value
      * @throws IllegalStateException if the future is still pending
      * @throws CancellationException if it was cancelled
      */
@@ -191,6 +209,7 @@ public class Future<T> {
     /**
      * Completes the future with {@code value} and schedules its callbacks.
      *
+     * @param value the future's value; may be null
      * @return {@code false}, changing nothing, if the future was already done
      * @throws IllegalStateException when called from a thread other than the loop's
      */
@@ -202,6 +221,7 @@ public class Future<T> {
     /**
      * Fails the future with {@code error} and schedules its callbacks.
      *
+     * @param error the future's failure
      * @return {@code false}, changing nothing, if the future was already done
      * @throws NullPointerException if {@code error} is null
      * @throws IllegalStateException when called from a thread other than the loop's
@@ -243,6 +263,7 @@ public class Future<T> {
      *
      * <p>An exception thrown by the callback goes to the loop's exception handler.
      *
+     * @param callback receives this future, done
      * @return this future
      */
     public final Future<T> onDone(Consumer<? super Future<T>> callback) {
@@ -255,6 +276,7 @@ public class Future<T> {
     /**
      * Removes every registration of {@code callback} that has not been scheduled yet.
      *
+     * @param callback the callback given to {@link #onDone}
      * @return how many were removed
      */
     public final int removeDoneCallback(Consumer<? super Future<T>> callback) {
@@ -280,6 +302,10 @@ public class Future<T> {
      * A future of {@code fn(value)}: asyncio's {@code x = await f; return fn(x)}. A failure or
      * cancellation of this future passes through without calling {@code fn}; a throw from
      * {@code fn} fails the result.
+     *
+     * @param <R> the type of the new value
+     * @param fn computes the new value from this future's value
+     * @return a future of {@code fn}'s result
      */
     public final <R> Future<R> map(ThrowingFunction<? super T, ? extends R> fn) {
         Objects.requireNonNull(fn, "fn");
@@ -291,6 +317,10 @@ public class Future<T> {
      * A future of the future {@code fn(value)} returns: asyncio's
      * {@code x = await f; return await fn(x)}. This is the "await" of the continuation model.
      * Cancelling the result cancels whichever of the two futures it is waiting on.
+     *
+     * @param <R> the type of the next future's value
+     * @param fn starts the next step with this future's value and returns its future
+     * @return a future of the next future's outcome
      */
     public final <R> Future<R> then(ThrowingFunction<? super T, ? extends Future<R>> fn) {
         Objects.requireNonNull(fn, "fn");
@@ -313,6 +343,11 @@ public class Future<T> {
      * {@link #exceptionally(Class, ThrowingFunction)}:
      * {@code exceptionally(IOException.class, e -> "fallback")} (written with {@code recover},
      * that lambda does not compile: a {@code String} is not a {@code Future<String>}).
+     *
+     * @param <X> the type of failure to handle
+     * @param type the class of failure to handle, subclasses included
+     * @param fn starts the handling with the failure and returns its future
+     * @return a future of this future's value, or of the handler's outcome after such a failure
      */
     public final <X extends Throwable> Future<T> recover(Class<X> type,
             ThrowingFunction<? super X, ? extends Future<T>> fn) {
@@ -336,6 +371,11 @@ public class Future<T> {
      * Future<String> config = AsyncFiles.readString(path)
      *         .exceptionally(NoSuchFileException.class, e -> DEFAULT_CONFIG);
      * }</pre>
+     *
+     * @param <X> the type of failure to handle
+     * @param type the class of failure to handle, subclasses included
+     * @param fn computes the fallback value from the failure
+     * @return a future of this future's value, or of the fallback after such a failure
      */
     public final <X extends Throwable> Future<T> exceptionally(Class<X> type,
             ThrowingFunction<? super X, ? extends T> fn) {
@@ -349,6 +389,9 @@ public class Future<T> {
      * Runs {@code cleanup} however this future ends, then ends the same way: asyncio's
      * {@code finally:}, {@code CompletableFuture}'s {@code whenComplete} without the arguments.
      * If the cleanup throws, its exception wins.
+     *
+     * @param cleanup what to run once this future is done
+     * @return a future with this future's outcome, after the cleanup
      */
     public final Future<T> ensure(Runnable cleanup) {
         Objects.requireNonNull(cleanup, "cleanup");
@@ -360,6 +403,9 @@ public class Future<T> {
      * Waits for the future {@code cleanup} returns however this future ends, then ends the same
      * way: asyncio's {@code finally: await cleanup()}. If the cleanup fails or is cancelled, that
      * outcome wins.
+     *
+     * @param cleanup starts the cleanup and returns its future
+     * @return a future with this future's outcome, after the cleanup
      */
     public final Future<T> ensure(Supplier<? extends Future<?>> cleanup) {
         Objects.requireNonNull(cleanup, "cleanup");
@@ -372,6 +418,8 @@ public class Future<T> {
      * the door for code on other threads. Cancelling it from another thread cancels this future
      * on the loop. Its blocking {@code get()} and {@code join()} throw
      * {@link IllegalStateException} when called on the loop thread, where they would deadlock.
+     *
+     * @return a future other threads can wait on, block on, or cancel
      */
     public final CompletableFuture<T> toCompletableFuture() {
         loop.checkThread("Future.toCompletableFuture");

@@ -31,7 +31,11 @@ public class Handle implements Runnable {
         cancelled = true;
     }
 
-    /** Whether {@link #cancel()} was called. */
+    /**
+     * Whether {@link #cancel()} was called.
+     *
+     * @return true once the handle is cancelled
+     */
     public boolean isCancelled() {
         return cancelled;
     }

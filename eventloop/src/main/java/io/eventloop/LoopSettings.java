@@ -51,6 +51,8 @@ abstract sealed class LoopSettings permits EventLoop.Options {
     /**
      * How long {@link EventLoop#run(ThrowingSupplier)} waits for the default executor's threads.
      *
+     * @param timeout how long to wait
+     * @return a copy with that timeout
      * @throws IllegalArgumentException if negative
      */
     public EventLoop.Options executorShutdownTimeout(Duration timeout) {
@@ -62,7 +64,11 @@ abstract sealed class LoopSettings permits EventLoop.Options {
                 unretrievedFailureDelay);
     }
 
-    /** How long {@link EventLoop#run(ThrowingSupplier)} waits for the default executor's threads. */
+    /**
+     * How long {@link EventLoop#run(ThrowingSupplier)} waits for the default executor's threads.
+     *
+     * @return how long to wait
+     */
     public Duration executorShutdownTimeout() {
         return executorShutdownTimeout;
     }
@@ -71,13 +77,20 @@ abstract sealed class LoopSettings permits EventLoop.Options {
      * Turns debug mode on or off: slow callbacks and task steps are logged, tasks and futures
      * from {@link EventLoop#createFuture()} record where they were created, and the watchdog is
      * on unless set with {@link #watchdog(Duration) watchdog(Duration)}. asyncio's {@code loop.set_debug()}.
+     *
+     * @param on whether debug mode is on
+     * @return a copy with that setting
      */
     public EventLoop.Options debug(boolean on) {
         return new EventLoop.Options(executorShutdownTimeout, on, slowCallbackDuration, watchdog, watchdogSet,
                 unretrievedFailureDelay);
     }
 
-    /** Whether debug mode is on. */
+    /**
+     * Whether debug mode is on.
+     *
+     * @return true in debug mode
+     */
     public boolean debug() {
         return debug;
     }
@@ -86,6 +99,8 @@ abstract sealed class LoopSettings permits EventLoop.Options {
      * In debug mode, a callback or task step running longer than this is logged: asyncio's
      * {@code slow_callback_duration}. Default 100 ms.
      *
+     * @param threshold the longest a callback may take before it is logged
+     * @return a copy with that threshold
      * @throws IllegalArgumentException if negative
      */
     public EventLoop.Options slowCallbackDuration(Duration threshold) {
@@ -97,7 +112,11 @@ abstract sealed class LoopSettings permits EventLoop.Options {
                 unretrievedFailureDelay);
     }
 
-    /** The slow-callback threshold of debug mode. */
+    /**
+     * The slow-callback threshold of debug mode.
+     *
+     * @return the threshold
+     */
     public Duration slowCallbackDuration() {
         return slowCallbackDuration;
     }
@@ -108,6 +127,9 @@ abstract sealed class LoopSettings permits EventLoop.Options {
      * Works without debug mode; {@code null} turns it off, also in debug mode. Default: 1 s in
      * debug mode, off otherwise.
      *
+     * @param threshold how long the loop may be stuck in one callback before it is reported; null
+     *     for no watchdog
+     * @return a copy with that threshold
      * @throws IllegalArgumentException if zero or negative
      */
     public EventLoop.Options watchdog(Duration threshold) {
@@ -118,7 +140,11 @@ abstract sealed class LoopSettings permits EventLoop.Options {
                 unretrievedFailureDelay);
     }
 
-    /** The watchdog threshold in effect, or null when the watchdog is off. */
+    /**
+     * The watchdog threshold in effect, or null when the watchdog is off.
+     *
+     * @return the threshold, or null
+     */
     public Duration watchdog() {
         return watchdogSet ? watchdog : debug ? DEFAULT_WATCHDOG : null;
     }
@@ -133,6 +159,8 @@ abstract sealed class LoopSettings permits EventLoop.Options {
      * delay leaves only the idle and close rules. asyncio reports when the garbage collector frees
      * the future, which Java has no timely way to see.
      *
+     * @param delay how long a failure may stay unretrieved
+     * @return a copy with that delay
      * @throws IllegalArgumentException if negative
      */
     public EventLoop.Options unretrievedFailureDelay(Duration delay) {
@@ -143,7 +171,11 @@ abstract sealed class LoopSettings permits EventLoop.Options {
         return new EventLoop.Options(executorShutdownTimeout, debug, slowCallbackDuration, watchdog, watchdogSet, delay);
     }
 
-    /** How long a failure may stay unretrieved before it is reported (see {@link #unretrievedFailureDelay(Duration)}). */
+    /**
+     * How long a failure may stay unretrieved before it is reported (see {@link #unretrievedFailureDelay(Duration)}).
+     *
+     * @return the delay
+     */
     public Duration unretrievedFailureDelay() {
         return unretrievedFailureDelay;
     }

@@ -71,12 +71,20 @@ public class Task<T> extends Waiting<T> {
         }
     }
 
-    /** The task's name: the one given to {@link EventLoop#createTask(String, ThrowingSupplier)}, or "Task-N". */
+    /**
+     * The task's name: the one given to {@link EventLoop#createTask(String, ThrowingSupplier)}, or "Task-N".
+     *
+     * @return the task's name
+     */
     public final String name() {
         return name != null ? name : "Task-" + id;
     }
 
-    /** How many cancel requests are pending: asyncio's {@code Task.cancelling()}. */
+    /**
+     * How many cancel requests are pending: asyncio's {@code Task.cancelling()}.
+     *
+     * @return the number of cancel requests not withdrawn
+     */
     public final int cancelling() {
         return cancelRequests;
     }
@@ -85,6 +93,8 @@ public class Task<T> extends Waiting<T> {
      * Withdraws one cancel request and returns how many remain: asyncio's {@code Task.uncancel()}.
      * A timeout scope calls it when it turns its own cancel into a {@code TimeoutException}; it
      * does not undo a cancellation already delivered.
+     *
+     * @return the number of cancel requests left
      */
     public final int uncancel() {
         loop.checkThread("Task.uncancel");

@@ -80,6 +80,8 @@ public final class TaskGroup {
      * when the body's future and every child are done; see the class comment for how failures
      * and cancellation end it. A body that throws counts as a body that failed.
      *
+     * @param <T> the type of the body's value
+     * @param body starts the work with the group, spawning children into it, and returns its future
      * @return the body's value, or a failure: {@link TaskGroupException}, a bare {@link Error},
      *         or cancellation
      */
@@ -110,7 +112,13 @@ public final class TaskGroup {
         return f;
     }
 
-    /** {@link #spawn(String, ThrowingSupplier)} with the default task name. */
+    /**
+     * {@link #spawn(String, ThrowingSupplier)} with the default task name.
+     *
+     * @param <R> the type of the child's value
+     * @param body starts the child's work and returns its future
+     * @return the child task, already scheduled
+     */
     public <R> Task<R> spawn(ThrowingSupplier<? extends Future<R>> body) {
         return spawn(null, body);
     }
@@ -120,7 +128,10 @@ public final class TaskGroup {
      * The child runs under the group's deadline (see the class comment). A body that throws,
      * checked or not, fails the child, which fails the group like any child failure.
      *
+     * @param <R> the type of the child's value
      * @param name the task's name, or null for "Task-N"
+     * @param body starts the child's work and returns its future
+     * @return the child task, already scheduled
      * @throws IllegalStateException if the group is finished, or is cancelling its children
      */
     public <R> Task<R> spawn(String name, ThrowingSupplier<? extends Future<R>> body) {
@@ -162,6 +173,8 @@ public final class TaskGroup {
     /**
      * The deadline the group and its children run under, on the {@link EventLoop#time()} scale:
      * the earliest deadline of the timeout scopes around {@link #run}; empty if none.
+     *
+     * @return the deadline in {@link EventLoop#time()} nanoseconds, or empty
      */
     public OptionalLong deadline() {
         return Timeout.deadlineOf(timeout);

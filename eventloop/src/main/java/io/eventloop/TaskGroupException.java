@@ -21,9 +21,12 @@ import java.util.List;
 public class TaskGroupException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** The failures, in the order they happened; unmodifiable. */
     private final List<Throwable> exceptions;
 
     /**
+     * A group's failure with every failure of its children and body.
+     *
      * @param message what failed; the count of failures and the first of them are appended
      * @param exceptions the failures, at least one
      * @throws IllegalArgumentException if {@code exceptions} is empty
@@ -52,7 +55,11 @@ public class TaskGroupException extends RuntimeException {
                 + exceptions.get(0);
     }
 
-    /** The failures, in the order they happened; unmodifiable. */
+    /**
+     * The failures, in the order they happened; unmodifiable.
+     *
+     * @return the list of failures
+     */
     public List<Throwable> exceptions() {
         return exceptions;
     }

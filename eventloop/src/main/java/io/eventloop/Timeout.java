@@ -85,6 +85,9 @@ public final class Timeout {
      * {@code asyncio.timeout(delay)}. The deadline is fixed now, not when the scope is entered.
      * A zero or negative delay expires on the next iteration after entry; {@code null} means no
      * deadline (it can be set later with {@link #reschedule}).
+     *
+     * @param delay the time from now to the deadline; null for none
+     * @return a scope, not entered yet
      */
     public static Timeout after(Duration delay) {
         EventLoop loop = EventLoop.current();
@@ -98,6 +101,9 @@ public final class Timeout {
     /**
      * A scope that expires at {@code deadlineNanos} on the {@link EventLoop#time()} scale:
      * asyncio's {@code asyncio.timeout_at(when)}.
+     *
+     * @param deadlineNanos the deadline, in {@link EventLoop#time()} nanoseconds
+     * @return a scope, not entered yet
      */
     public static Timeout at(long deadlineNanos) {
         EventLoop loop = EventLoop.current();
@@ -109,6 +115,8 @@ public final class Timeout {
      * A scope whose deadline is the earliest one the running code is under
      * ({@link #currentDeadline()}), or none: for a task started inside a request's scope that
      * must stop when the request's budget runs out, though nobody waits for it.
+     *
+     * @return a scope, not entered yet, with the inherited deadline
      */
     public static Timeout inherited() {
         EventLoop loop = EventLoop.current();
@@ -122,6 +130,8 @@ public final class Timeout {
      * the minimum over the scope whose body (or a continuation or task created inside it) is
      * running and every scope enclosing it. Empty outside any scope, or when no enclosing scope
      * has a deadline. A rescheduled scope counts with its new deadline.
+     *
+     * @return the deadline in {@link EventLoop#time()} nanoseconds, or empty
      */
     public static OptionalLong currentDeadline() {
         EventLoop loop = EventLoop.current();
@@ -148,6 +158,9 @@ public final class Timeout {
      * asyncio's {@code async with timeout:}. A scope is entered once. A body that throws, checked
      * or not, fails the scope's future with that exception.
      *
+     * @param <T> the type of the body's value
+     * @param body starts the work under the deadline and returns its future
+     * @return the body's outcome, or a failure with {@link TimeoutException} at the deadline
      * @throws IllegalStateException if the scope was already entered
      */
     public <T> Future<T> run(ThrowingSupplier<? extends Future<T>> body) {
@@ -176,7 +189,11 @@ public final class Timeout {
         return s;
     }
 
-    /** The deadline on the {@link EventLoop#time()} scale, or empty if there is none. */
+    /**
+     * The deadline on the {@link EventLoop#time()} scale, or empty if there is none.
+     *
+     * @return the deadline in {@link EventLoop#time()} nanoseconds, or empty
+     */
     public OptionalLong when() {
         return hasDeadline ? OptionalLong.of(when) : OptionalLong.empty();
     }
@@ -184,6 +201,8 @@ public final class Timeout {
     /**
      * Whether the deadline passed while the scope was entered: asyncio's {@code expired()}. Stays
      * false if the scope was cancelled from outside before its deadline.
+     *
+     * @return true if the scope timed out
      */
     public boolean expired() {
         return expired;
@@ -194,6 +213,8 @@ public final class Timeout {
      * removes it ({@code null}): asyncio's {@code reschedule(when)}. A deadline in the past
      * expires the scope on the next iteration.
      *
+     * @param deadlineNanos the new deadline in {@link EventLoop#time()} nanoseconds, or null for
+     *     none
      * @throws IllegalStateException if the scope has not been entered, has expired or has exited
      */
     public void reschedule(Long deadlineNanos) {
@@ -216,6 +237,7 @@ public final class Timeout {
     /**
      * {@link #reschedule(Long)} to {@code delay} from now; {@code null} removes the deadline.
      *
+     * @param delay the time from now to the new deadline, or null for none
      * @throws IllegalStateException if the scope has not been entered, has expired or has exited
      */
     public void rescheduleAfter(Duration delay) {

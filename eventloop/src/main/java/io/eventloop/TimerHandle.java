@@ -21,7 +21,11 @@ public final class TimerHandle extends Handle {
         this.when = when;
     }
 
-    /** The deadline, on the {@link EventLoop#time()} scale (nanoseconds). */
+    /**
+     * The deadline, on the {@link EventLoop#time()} scale (nanoseconds).
+     *
+     * @return the deadline in nanoseconds
+     */
     public long when() {
         return when;
     }

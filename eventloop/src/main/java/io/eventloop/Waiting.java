@@ -217,7 +217,7 @@ abstract class Waiting<T> extends Future<T> {
      * recursive {@code awaited.cancel()}: a recursive async function a million levels deep is a
      * chain a million {@code Waiting}s long, and cancelling it must not overflow the stack. Final
      * so that this loop may step into an awaited {@code Waiting} instead of calling its cancel;
-     * subclasses react through {@link #cancelRequested()}.
+     * subclasses react through {@code cancelRequested()}.
      */
     @Override
     public final boolean cancel(String message) {

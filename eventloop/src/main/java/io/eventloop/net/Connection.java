@@ -13,12 +13,20 @@ public final class Connection {
         this.writer = writer;
     }
 
-    /** The reading half. */
+    /**
+     * The reading half.
+     *
+     * @return the reader of the connection's incoming bytes
+     */
     public StreamReader reader() {
         return reader;
     }
 
-    /** The writing half. */
+    /**
+     * The writing half.
+     *
+     * @return the writer of its outgoing bytes
+     */
     public StreamWriter writer() {
         return writer;
     }

@@ -11,9 +11,12 @@ import java.io.EOFException;
 public class IncompleteReadException extends EOFException {
     private static final long serialVersionUID = 1L;
     private final transient byte[] partial;
+    /** How many bytes were expected, or {@code null} when unknown. */
     private final Integer expected;
 
     /**
+     * A read that ended at EOF with {@code partial} bytes.
+     *
      * @param partial the bytes read before EOF
      * @param expected how many bytes were expected, or {@code null} when unknown
      */
@@ -24,12 +27,20 @@ public class IncompleteReadException extends EOFException {
         this.expected = expected;
     }
 
-    /** The bytes read before the stream ended (a copy). */
+    /**
+     * The bytes read before the stream ended (a copy).
+     *
+     * @return a copy of the bytes read
+     */
     public byte[] partial() {
         return partial.clone();
     }
 
-    /** How many bytes were expected, or {@code null} when unknown (a {@code readUntil}). */
+    /**
+     * How many bytes were expected, or {@code null} when unknown (a {@code readUntil}).
+     *
+     * @return the number of bytes expected, or null
+     */
     public Integer expected() {
         return expected;
     }

@@ -10,10 +10,14 @@ import java.io.IOException;
  */
 public class LimitOverrunException extends IOException {
     private static final long serialVersionUID = 1L;
+    /** The number of bytes to consume to get past the overrun. */
     private final int consumed;
+    /** Whether the separator was found, beyond the limit. */
     private final boolean separatorFound;
 
     /**
+     * An overrun found after looking at {@code consumed} bytes.
+     *
      * @param message what happened
      * @param consumed the number of bytes to consume to get past the overrun
      * @param separatorFound whether the separator was found (beyond the limit) or not at all
@@ -28,12 +32,18 @@ public class LimitOverrunException extends IOException {
      * Whether the separator was found, beyond the limit. If not, the rest of the over-long line
      * or chunk is still to come: after {@link StreamReader#readLine()} dropped what it had, the
      * next line it returns is that rest.
+     *
+     * @return true if the separator is among the bytes looked at
      */
     public boolean separatorFound() {
         return separatorFound;
     }
 
-    /** The number of bytes to consume to get past the overrun. */
+    /**
+     * The number of bytes to consume to get past the overrun.
+     *
+     * @return the number of bytes looked at
+     */
     public int consumed() {
         return consumed;
     }

@@ -51,6 +51,12 @@ public final class Net {
      * it resolves to is listened on; port 0 picks a free port ({@link Server#port()}). The future
      * fails with a {@link java.net.BindException} if the address is in use, leaving no socket
      * open.
+     *
+     * @param loop the loop that runs the server and its connections
+     * @param protocolFactory makes the protocol of each accepted connection
+     * @param host the name or address to listen on; null or empty for every interface
+     * @param port the port to listen on; 0 picks a free one
+     * @return the server, once it listens on every address
      */
     public static Future<Server> createServer(EventLoop loop, Supplier<? extends Protocol> protocolFactory,
             String host, int port) {
@@ -60,6 +66,13 @@ public final class Net {
     /**
      * {@link #createServer(EventLoop, Supplier, String, int)} with a listen backlog (default
      * {@link Server#DEFAULT_BACKLOG}, the kernel's {@code somaxconn}).
+     *
+     * @param loop the loop that runs the server and its connections
+     * @param protocolFactory makes the protocol of each accepted connection
+     * @param host the name or address to listen on; null or empty for every interface
+     * @param port the port to listen on; 0 picks a free one
+     * @param backlog how many connections the kernel queues before they are accepted
+     * @return the server, once it listens on every address
      */
     public static Future<Server> createServer(EventLoop loop, Supplier<? extends Protocol> protocolFactory,
             String host, int port, int backlog) {
@@ -74,6 +87,12 @@ public final class Net {
      * that closes before sending anything is logged at DEBUG). A null {@code tls} serves plain
      * TCP.
      *
+     * @param loop the loop that runs the server and its connections
+     * @param protocolFactory makes the protocol of each accepted connection, after its handshake
+     * @param host the name or address to listen on; null or empty for every interface
+     * @param port the port to listen on; 0 picks a free one
+     * @param tls the server's certificate and TLS settings; null for plain TCP
+     * @return the server, once it listens on every address
      * @throws IllegalArgumentException if {@code tls} is a client configuration
      */
     public static Future<Server> createServer(EventLoop loop, Supplier<? extends Protocol> protocolFactory,
@@ -81,7 +100,17 @@ public final class Net {
         return createServer(loop, protocolFactory, host, port, Server.DEFAULT_BACKLOG, tls);
     }
 
-    /** {@link #createServer(EventLoop, Supplier, String, int, TlsConfig)} with a listen backlog. */
+    /**
+     * {@link #createServer(EventLoop, Supplier, String, int, TlsConfig)} with a listen backlog.
+     *
+     * @param loop the loop that runs the server and its connections
+     * @param protocolFactory makes the protocol of each accepted connection, after its handshake
+     * @param host the name or address to listen on; null or empty for every interface
+     * @param port the port to listen on; 0 picks a free one
+     * @param backlog how many connections the kernel queues before they are accepted
+     * @param tls the server's certificate and TLS settings; null for plain TCP
+     * @return the server, once it listens on every address
+     */
     public static Future<Server> createServer(EventLoop loop, Supplier<? extends Protocol> protocolFactory,
             String host, int port, int backlog, TlsConfig tls) {
         if (tls == null) {
@@ -103,6 +132,12 @@ public final class Net {
      * {@link java.net.SocketTimeoutException} after {@link #DEFAULT_CONNECT_TIMEOUT}; cancelling it
      * abandons the attempt. However it fails, no socket is left open, and the protocol is made
      * only once connected.
+     *
+     * @param loop the loop the connection runs on
+     * @param protocolFactory makes the connection's protocol, once connected
+     * @param host the name or address to connect to
+     * @param port the port to connect to
+     * @return the connection's transport, once connected
      */
     public static Future<Transport> createConnection(EventLoop loop, Supplier<? extends Protocol> protocolFactory,
             String host, int port) {
@@ -112,6 +147,14 @@ public final class Net {
     /**
      * {@link #createConnection(EventLoop, Supplier, String, int)} with a connect timeout (null: none,
      * the kernel's own applies). The timeout covers the name lookup and every address tried.
+     *
+     * @param loop the loop the connection runs on
+     * @param protocolFactory makes the connection's protocol, once connected
+     * @param host the name or address to connect to
+     * @param port the port to connect to
+     * @param connectTimeout how long the lookup and the connect may take together; null for no
+     *     limit of ours
+     * @return the connection's transport, once connected
      */
     public static Future<Transport> createConnection(EventLoop loop, Supplier<? extends Protocol> protocolFactory,
             String host, int port, Duration connectTimeout) {
@@ -129,6 +172,13 @@ public final class Net {
      * handshake has its own timeout ({@link TlsConfig#handshakeTimeout(Duration)}); cancelling
      * the future abandons the connection at any stage. A null {@code tls} connects in plain TCP.
      *
+     * @param loop the loop the connection runs on
+     * @param protocolFactory makes the connection's protocol, once the handshake is done
+     * @param host the name or address to connect to, and the name checked in the certificate unless
+     *     {@code tls} names another
+     * @param port the port to connect to
+     * @param tls the trust and TLS settings of the client; null for plain TCP
+     * @return the TLS transport, once the handshake is done
      * @throws IllegalArgumentException if {@code tls} is a server configuration
      */
     public static Future<Transport> createConnection(EventLoop loop, Supplier<? extends Protocol> protocolFactory,
@@ -136,7 +186,19 @@ public final class Net {
         return createConnection(loop, protocolFactory, host, port, DEFAULT_CONNECT_TIMEOUT, tls);
     }
 
-    /** {@link #createConnection(EventLoop, Supplier, String, int, TlsConfig)} with a connect timeout (null: none). */
+    /**
+     * {@link #createConnection(EventLoop, Supplier, String, int, TlsConfig)} with a connect timeout (null: none).
+     *
+     * @param loop the loop the connection runs on
+     * @param protocolFactory makes the connection's protocol, once the handshake is done
+     * @param host the name or address to connect to, and the name checked in the certificate unless
+     *     {@code tls} names another
+     * @param port the port to connect to
+     * @param connectTimeout how long the lookup and the connect may take together; null for no
+     *     limit of ours
+     * @param tls the trust and TLS settings of the client; null for plain TCP
+     * @return the TLS transport, once the handshake is done
+     */
     public static Future<Transport> createConnection(EventLoop loop, Supplier<? extends Protocol> protocolFactory,
             String host, int port, Duration connectTimeout, TlsConfig tls) {
         if (tls == null) {
@@ -197,6 +259,9 @@ public final class Net {
      * {@link TlsConfig#serverName(String)}, else the host {@code transport} was connected to.
      * Fails (and closes the connection) if the handshake fails or times out.
      *
+     * @param transport the open connection to upgrade; nothing may be written to it from now on
+     * @param tls the TLS settings of this side: a client's or a server's configuration
+     * @return the TLS transport to write to from now on, once the handshake is done
      * @throws IllegalArgumentException if a client {@code tls} has no server name to check and
      *     {@code transport} was not made by connecting to a host name
      * @throws IllegalStateException if {@code transport} is closing, or is TLS already
@@ -245,13 +310,31 @@ public final class Net {
      * normal event for a server, and one ERROR with a stack trace per reset floods the log of a
      * busy one. Any other failure, an {@code IOException} unrelated to the loss included, is
      * reported as before.
+     *
+     * @param loop the loop that runs the server and its handlers
+     * @param handler called with each connection's reader and writer; the connection closes when
+     *     its future completes
+     * @param host the name or address to listen on; null or empty for every interface
+     * @param port the port to listen on; 0 picks a free one
+     * @return the server, once it listens on every address
      */
     public static Future<Server> startServer(EventLoop loop,
             BiFunction<StreamReader, StreamWriter, ? extends Future<?>> handler, String host, int port) {
         return startServer(loop, handler, host, port, StreamReader.DEFAULT_LIMIT);
     }
 
-    /** {@link #startServer(EventLoop, BiFunction, String, int)} with each reader's limit. */
+    /**
+     * {@link #startServer(EventLoop, BiFunction, String, int)} with each reader's limit.
+     *
+     * @param loop the loop that runs the server and its handlers
+     * @param handler called with each connection's reader and writer; the connection closes when
+     *     its future completes
+     * @param host the name or address to listen on; null or empty for every interface
+     * @param port the port to listen on; 0 picks a free one
+     * @param limit the longest line or chunk each reader buffers (default
+     *     {@link StreamReader#DEFAULT_LIMIT})
+     * @return the server, once it listens on every address
+     */
     public static Future<Server> startServer(EventLoop loop,
             BiFunction<StreamReader, StreamWriter, ? extends Future<?>> handler, String host, int port, int limit) {
         return startServer(loop, handler, host, port, limit, Server.DEFAULT_BACKLOG);
@@ -260,6 +343,16 @@ public final class Net {
     /**
      * {@link #startServer(EventLoop, BiFunction, String, int)} with each reader's limit and the
      * listen backlog (default {@link Server#DEFAULT_BACKLOG}).
+     *
+     * @param loop the loop that runs the server and its handlers
+     * @param handler called with each connection's reader and writer; the connection closes when
+     *     its future completes
+     * @param host the name or address to listen on; null or empty for every interface
+     * @param port the port to listen on; 0 picks a free one
+     * @param limit the longest line or chunk each reader buffers (default
+     *     {@link StreamReader#DEFAULT_LIMIT})
+     * @param backlog how many connections the kernel queues before they are accepted
+     * @return the server, once it listens on every address
      */
     public static Future<Server> startServer(EventLoop loop,
             BiFunction<StreamReader, StreamWriter, ? extends Future<?>> handler, String host, int port, int limit,
@@ -273,13 +366,34 @@ public final class Net {
      * handshake is done; handshake failures are handled as
      * {@link #createServer(EventLoop, Supplier, String, int, TlsConfig)} says. A null {@code tls}
      * serves plain TCP.
+     *
+     * @param loop the loop that runs the server and its handlers
+     * @param handler called with each connection's reader and writer, after its handshake; the
+     *     connection closes when its future completes
+     * @param host the name or address to listen on; null or empty for every interface
+     * @param port the port to listen on; 0 picks a free one
+     * @param tls the server's certificate and TLS settings; null for plain TCP
+     * @return the server, once it listens on every address
      */
     public static Future<Server> startServer(EventLoop loop,
             BiFunction<StreamReader, StreamWriter, ? extends Future<?>> handler, String host, int port, TlsConfig tls) {
         return startServer(loop, handler, host, port, StreamReader.DEFAULT_LIMIT, Server.DEFAULT_BACKLOG, tls);
     }
 
-    /** {@link #startServer(EventLoop, BiFunction, String, int, TlsConfig)} with each reader's limit and the backlog. */
+    /**
+     * {@link #startServer(EventLoop, BiFunction, String, int, TlsConfig)} with each reader's limit and the backlog.
+     *
+     * @param loop the loop that runs the server and its handlers
+     * @param handler called with each connection's reader and writer, after its handshake; the
+     *     connection closes when its future completes
+     * @param host the name or address to listen on; null or empty for every interface
+     * @param port the port to listen on; 0 picks a free one
+     * @param limit the longest line or chunk each reader buffers (default
+     *     {@link StreamReader#DEFAULT_LIMIT})
+     * @param backlog how many connections the kernel queues before they are accepted
+     * @param tls the server's certificate and TLS settings; null for plain TCP
+     * @return the server, once it listens on every address
+     */
     public static Future<Server> startServer(EventLoop loop,
             BiFunction<StreamReader, StreamWriter, ? extends Future<?>> handler, String host, int port, int limit,
             int backlog, TlsConfig tls) {
@@ -307,12 +421,28 @@ public final class Net {
     /**
      * Connects and returns the stream pair: asyncio's {@code asyncio.open_connection()}. Fails as
      * {@link #createConnection(EventLoop, Supplier, String, int)} does.
+     *
+     * @param loop the loop the connection runs on
+     * @param host the name or address to connect to
+     * @param port the port to connect to
+     * @return the connection's reader and writer, once connected
      */
     public static Future<Connection> openConnection(EventLoop loop, String host, int port) {
         return openConnection(loop, host, port, StreamReader.DEFAULT_LIMIT, DEFAULT_CONNECT_TIMEOUT);
     }
 
-    /** {@link #openConnection(EventLoop, String, int)} with the reader's limit and a connect timeout (null: none). */
+    /**
+     * {@link #openConnection(EventLoop, String, int)} with the reader's limit and a connect timeout (null: none).
+     *
+     * @param loop the loop the connection runs on
+     * @param host the name or address to connect to
+     * @param port the port to connect to
+     * @param limit the longest line or chunk the reader buffers (default
+     *     {@link StreamReader#DEFAULT_LIMIT})
+     * @param connectTimeout how long the lookup and the connect may take together; null for no
+     *     limit of ours
+     * @return the connection's reader and writer, once connected
+     */
     public static Future<Connection> openConnection(EventLoop loop, String host, int port, int limit,
             Duration connectTimeout) {
         return openConnection(loop, host, port, limit, connectTimeout, null);
@@ -323,12 +453,33 @@ public final class Net {
      * {@code asyncio.open_connection(host, port, ssl=context)}. Completes once the handshake is
      * done, and fails as {@link #createConnection(EventLoop, Supplier, String, int, TlsConfig)}
      * does. A null {@code tls} connects in plain TCP.
+     *
+     * @param loop the loop the connection runs on
+     * @param host the name or address to connect to, and the name checked in the certificate unless
+     *     {@code tls} names another
+     * @param port the port to connect to
+     * @param tls the trust and TLS settings of the client; null for plain TCP
+     * @return the connection's reader and writer, once the handshake is done
      */
     public static Future<Connection> openConnection(EventLoop loop, String host, int port, TlsConfig tls) {
         return openConnection(loop, host, port, StreamReader.DEFAULT_LIMIT, DEFAULT_CONNECT_TIMEOUT, tls);
     }
 
-    /** {@link #openConnection(EventLoop, String, int, TlsConfig)} with the reader's limit and a connect timeout (null: none). */
+    /**
+     * {@link #openConnection(EventLoop, String, int, TlsConfig)} with the reader's limit and a
+     * connect timeout (null: none).
+     *
+     * @param loop the loop the connection runs on
+     * @param host the name or address to connect to, and the name checked in the certificate unless
+     *     {@code tls} names another
+     * @param port the port to connect to
+     * @param limit the longest line or chunk the reader buffers (default
+     *     {@link StreamReader#DEFAULT_LIMIT})
+     * @param connectTimeout how long the lookup and the connect may take together; null for no
+     *     limit of ours
+     * @param tls the trust and TLS settings of the client; null for plain TCP
+     * @return the connection's reader and writer, once the handshake is done
+     */
     public static Future<Connection> openConnection(EventLoop loop, String host, int port, int limit,
             Duration connectTimeout, TlsConfig tls) {
         StreamReader reader = new StreamReader(loop, limit);
@@ -356,6 +507,12 @@ public final class Net {
      *
      * <p>One protocol per connection, on {@code loop}'s thread; {@code reader} must be new and on
      * {@code loop}.
+     *
+     * @param loop the loop the connection runs on
+     * @param reader the new reader the connection's bytes are fed to
+     * @param handler the server side's handler, called with the reader and the writer; null for the
+     *     client side
+     * @return the protocol to give to the transport
      */
     public static Protocol streamReaderProtocol(EventLoop loop, StreamReader reader,
             BiFunction<StreamReader, StreamWriter, ? extends Future<?>> handler) {
@@ -370,6 +527,8 @@ public final class Net {
      * {@code connectionMade}. What {@link #openConnection} completes with, for a transport made
      * some other way.
      *
+     * @param transport a transport whose protocol came from {@link #streamReaderProtocol}
+     * @return the transport's reader and writer
      * @throws IllegalArgumentException if the transport's protocol is not a stream protocol
      * @throws IllegalStateException if its {@code connectionMade} has not been called yet
      */
@@ -392,6 +551,9 @@ public final class Net {
      * The accepted channel is in non-blocking mode. Cancelling the future leaves any pending
      * connection to the next accept.
      *
+     * @param loop the loop to wait on
+     * @param channel the listening channel, in non-blocking mode
+     * @return the accepted connection's channel
      * @throws IllegalArgumentException if {@code channel} is in blocking mode
      */
     public static Future<SocketChannel> sockAccept(EventLoop loop, ServerSocketChannel channel) {
@@ -425,6 +587,10 @@ public final class Net {
      * address takes it up: a cancelled connect can be retried (bpo-30064). Close the channel to
      * abandon it.
      *
+     * @param loop the loop to wait on
+     * @param channel the channel to connect, in non-blocking mode
+     * @param address where to connect, resolved or not
+     * @return a future that completes once connected
      * @throws IllegalArgumentException if {@code channel} is in blocking mode
      */
     public static Future<Void> sockConnect(EventLoop loop, SocketChannel channel, SocketAddress address) {
@@ -476,6 +642,11 @@ public final class Net {
      * Reads up to {@code maxBytes}: asyncio's {@code loop.sock_recv()}. Waits until some bytes
      * are there; an empty array means EOF. Cancelling consumes nothing: the next read gets the
      * bytes.
+     *
+     * @param loop the loop to wait on
+     * @param channel the channel to read from
+     * @param maxBytes the most bytes to read
+     * @return the bytes read, empty at EOF
      */
     public static Future<byte[]> sockRecv(EventLoop loop, SocketChannel channel, int maxBytes) {
         if (maxBytes < 0) {
@@ -489,6 +660,11 @@ public final class Net {
     /**
      * Reads into {@code dst}: asyncio's {@code loop.sock_recv_into()}. Completes with the number of
      * bytes read, -1 at EOF; waits until some bytes are there. Cancelling consumes nothing.
+     *
+     * @param loop the loop to wait on
+     * @param channel the channel to read from
+     * @param dst the buffer to read into, from its position up to its limit
+     * @return the number of bytes read, -1 at EOF
      */
     public static Future<Integer> sockRecvInto(EventLoop loop, SocketChannel channel, ByteBuffer dst) {
         checkRaw(loop, channel, "sockRecv");
@@ -526,6 +702,11 @@ public final class Net {
      * Sends every remaining byte of {@code data}: asyncio's {@code loop.sock_sendall()}. Do not
      * touch {@code data} until the future is done. If cancelled part-way, nothing more of
      * {@code data} is sent, so the next send's bytes are not interleaved with the rest of it.
+     *
+     * @param loop the loop to wait on
+     * @param channel the channel to write to
+     * @param data the bytes to send, from its position up to its limit
+     * @return a future that completes once every byte is written to the socket
      */
     public static Future<Void> sockSendAll(EventLoop loop, SocketChannel channel, ByteBuffer data) {
         checkRaw(loop, channel, "sockSendAll");
@@ -553,7 +734,14 @@ public final class Net {
         return f;
     }
 
-    /** {@link #sockSendAll(EventLoop, SocketChannel, ByteBuffer)} of an array. */
+    /**
+     * {@link #sockSendAll(EventLoop, SocketChannel, ByteBuffer)} of an array.
+     *
+     * @param loop the loop to wait on
+     * @param channel the channel to write to
+     * @param data the bytes to send
+     * @return a future that completes once every byte is written to the socket
+     */
     public static Future<Void> sockSendAll(EventLoop loop, SocketChannel channel, byte[] data) {
         return sockSendAll(loop, channel, ByteBuffer.wrap(data));
     }

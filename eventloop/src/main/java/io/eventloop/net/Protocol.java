@@ -24,6 +24,8 @@ public interface Protocol {
     /**
      * The connection is established; {@code transport} is how to write, pause reading and close.
      * Called once, first.
+     *
+     * @param transport the connection's transport
      */
     default void connectionMade(Transport transport) {
     }
@@ -33,6 +35,8 @@ public interface Protocol {
      * until this method returns: the loop reads every connection into the same buffer. Passing it
      * to {@link Transport#write(ByteBuffer)} is fine (the transport copies what it cannot send at
      * once).
+     *
+     * @param data the bytes, between its position and its limit
      */
     default void dataReceived(ByteBuffer data) {
     }
@@ -42,6 +46,8 @@ public interface Protocol {
      * half-open, so this side may still write (and must {@link Transport#close()} it later);
      * return {@code false}, the default, to let the transport close. Called at most once, after
      * every byte was delivered; reading stops.
+     *
+     * @return true to keep the connection half-open, false to let it close
      */
     default boolean eofReceived() {
         return false;
@@ -51,6 +57,8 @@ public interface Protocol {
      * The connection is closed: the last call. {@code cause} is {@code null} for an orderly close
      * (either side), else what went wrong (an {@link java.io.IOException} such as a connection
      * reset, or the exception a protocol method threw).
+     *
+     * @param cause null for an orderly close, else what ended the connection
      */
     default void connectionLost(Throwable cause) {
     }

@@ -116,6 +116,8 @@ public final class SelfSignedCertificate {
      * ago to 30 days from now. With no names, the names are {@code localhost}, {@code 127.0.0.1}
      * and {@code ::1}: what a client on the same machine connects to.
      *
+     * @param names the host names and addresses the certificate is for, the common name first
+     * @return a new key pair and certificate
      * @throws IllegalArgumentException if a name is null, blank, not ASCII or a malformed address
      */
     public static SelfSignedCertificate generate(String... names) {
@@ -130,6 +132,10 @@ public final class SelfSignedCertificate {
      * so both are truncated to the second. A validity in the past makes an expired certificate,
      * which tests of certificate checking need.
      *
+     * @param names the host names and addresses the certificate is for, the common name first
+     * @param notBefore the start of its validity
+     * @param notAfter the end of its validity
+     * @return a new key pair and certificate
      * @throws IllegalArgumentException if {@code names} is empty, a name is null, blank, not ASCII
      *     (give an internationalised name in its {@code xn--} form) or a malformed address, if
      *     {@code notBefore} is not before {@code notAfter}, or if either lies outside the years 0
@@ -184,27 +190,47 @@ public final class SelfSignedCertificate {
         }
     }
 
-    /** The certificate, parsed by the JDK's X.509 certificate factory. */
+    /**
+     * The certificate, parsed by the JDK's X.509 certificate factory.
+     *
+     * @return the certificate
+     */
     public X509Certificate certificate() {
         return certificate;
     }
 
-    /** The EC P-256 private key of the certificate. */
+    /**
+     * The EC P-256 private key of the certificate.
+     *
+     * @return the private key
+     */
     public PrivateKey privateKey() {
         return privateKey;
     }
 
-    /** The names the certificate is for, as given (or the defaults), the common name first. */
+    /**
+     * The names the certificate is for, as given (or the defaults), the common name first.
+     *
+     * @return the names, the common name first
+     */
     public List<String> names() {
         return names;
     }
 
-    /** The certificate as one PEM {@code CERTIFICATE} block, what clients take as a CA file. */
+    /**
+     * The certificate as one PEM {@code CERTIFICATE} block, what clients take as a CA file.
+     *
+     * @return the PEM text of the certificate
+     */
     public String certificatePem() {
         return Pem.certificatesPem(List.of(certificate));
     }
 
-    /** The private key as an unencrypted PKCS#8 PEM {@code PRIVATE KEY} block. */
+    /**
+     * The private key as an unencrypted PKCS#8 PEM {@code PRIVATE KEY} block.
+     *
+     * @return the PEM text of the key
+     */
     public String privateKeyPem() {
         return Pem.privateKeyPem(privateKey);
     }
@@ -218,6 +244,8 @@ public final class SelfSignedCertificate {
      * for a moment. An existing key file is therefore deleted and made anew rather than
      * overwritten: it would keep its old permissions. An existing certificate file is overwritten.
      *
+     * @param certificateFile where to write the certificate
+     * @param keyFile where to write the private key
      * @throws IOException if either file cannot be written
      */
     public void writeTo(Path certificateFile, Path keyFile) throws IOException {
@@ -235,7 +263,11 @@ public final class SelfSignedCertificate {
         }
     }
 
-    /** An {@code SSLContext} for a server that presents this certificate. */
+    /**
+     * An {@code SSLContext} for a server that presents this certificate.
+     *
+     * @return a new context with this key and certificate
+     */
     public SSLContext serverContext() {
         return Pem.serverContext(List.of(certificate), privateKey);
     }
@@ -244,6 +276,8 @@ public final class SelfSignedCertificate {
      * An {@code SSLContext} for a client that trusts this certificate and no other (not the JDK's
      * {@code cacerts}). Host names are checked only if the client turns endpoint identification
      * on ({@code SSLParameters.setEndpointIdentificationAlgorithm("HTTPS")}), as it should.
+     *
+     * @return a new context trusting this certificate
      */
     public SSLContext trustingContext() {
         return Pem.trustingContext(List.of(certificate));

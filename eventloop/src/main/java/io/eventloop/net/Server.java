@@ -324,27 +324,47 @@ public final class Server implements AutoCloseable {
 
     // ------------------------------------------------------------------ API
 
-    /** The port the server listens (or listened) on, the same for every address. */
+    /**
+     * The port the server listens (or listened) on, the same for every address.
+     *
+     * @return the port number
+     */
     public int port() {
         return boundAddresses.isEmpty() ? -1 : boundAddresses.get(0).getPort();
     }
 
-    /** The addresses the server listens (or listened) on: asyncio's {@code [s.getsockname() for s in server.sockets]}. */
+    /**
+     * The addresses the server listens (or listened) on: asyncio's {@code [s.getsockname() for s in server.sockets]}.
+     *
+     * @return the listening addresses
+     */
     public List<InetSocketAddress> addresses() {
         return boundAddresses;
     }
 
-    /** Whether the server still accepts connections: asyncio's {@code is_serving()}. */
+    /**
+     * Whether the server still accepts connections: asyncio's {@code is_serving()}.
+     *
+     * @return true until the server is closed
+     */
     public boolean isServing() {
         return !closed;
     }
 
-    /** Connections accepted here that are not closed yet. */
+    /**
+     * Connections accepted here that are not closed yet.
+     *
+     * @return the number of open connections
+     */
     public int connectionCount() {
         return connectionCount;
     }
 
-    /** The loop this server belongs to. */
+    /**
+     * The loop this server belongs to.
+     *
+     * @return the loop whose thread runs this server
+     */
     public EventLoop loop() {
         return loop;
     }
@@ -409,6 +429,8 @@ public final class Server implements AutoCloseable {
     /**
      * Completes once the server is closed and every connection it accepted is gone: asyncio
      * 3.12's {@code wait_closed()}.
+     *
+     * @return a future that completes once the server and its connections are closed
      */
     public Future<Void> waitClosed() {
         NetSupport.checkThread(loop, "Server.waitClosed");
@@ -438,6 +460,7 @@ public final class Server implements AutoCloseable {
      * A future that completes when the server is closed; cancelling it closes the server:
      * asyncio's {@code serve_forever()}, in continuation style.
      *
+     * @return a future that completes when the server is closed
      * @throws IllegalStateException if the server is already closed
      */
     public Future<Void> serveForever() {

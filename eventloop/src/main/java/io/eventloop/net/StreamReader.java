@@ -60,12 +60,23 @@ public final class StreamReader {
         this(EventLoop.current(), DEFAULT_LIMIT);
     }
 
-    /** A reader on the current loop with {@code limit}. @throws IllegalArgumentException if limit &lt;= 0 */
+    /**
+     * A reader on the current loop with {@code limit}.
+     *
+     * @param limit the longest line or chunk to buffer, in bytes
+     * @throws IllegalArgumentException if limit &lt;= 0
+     */
     public StreamReader(int limit) {
         this(EventLoop.current(), limit);
     }
 
-    /** A reader on {@code loop} with {@code limit}. @throws IllegalArgumentException if limit &lt;= 0 */
+    /**
+     * A reader on {@code loop} with {@code limit}.
+     *
+     * @param loop the loop the reader belongs to
+     * @param limit the longest line or chunk to buffer, in bytes
+     * @throws IllegalArgumentException if limit &lt;= 0
+     */
     public StreamReader(EventLoop loop, int limit) {
         this.loop = Objects.requireNonNull(loop, "loop");
         if (limit <= 0) {
@@ -74,22 +85,38 @@ public final class StreamReader {
         this.limit = limit;
     }
 
-    /** The limit of a line or chunk, in bytes. */
+    /**
+     * The limit of a line or chunk, in bytes.
+     *
+     * @return the limit, in bytes
+     */
     public int limit() {
         return limit;
     }
 
-    /** Bytes buffered and not read yet. */
+    /**
+     * Bytes buffered and not read yet.
+     *
+     * @return the number of bytes buffered
+     */
     public int buffered() {
         return end - start;
     }
 
-    /** Whether the stream ended and every byte was read: asyncio's {@code at_eof()}. */
+    /**
+     * Whether the stream ended and every byte was read: asyncio's {@code at_eof()}.
+     *
+     * @return true at EOF with nothing left to read
+     */
     public boolean atEof() {
         return eof && start == end;
     }
 
-    /** The exception set with {@link #setException}, or null. */
+    /**
+     * The exception set with {@link #setException}, or null.
+     *
+     * @return the exception, or null
+     */
     public Throwable exception() {
         return exception;
     }
@@ -101,7 +128,11 @@ public final class StreamReader {
         this.transport = transport;
     }
 
-    /** Appends {@code data}'s remaining bytes (without moving its position) and completes a waiting read it satisfies. */
+    /**
+     * Appends {@code data}'s remaining bytes (without moving its position) and completes a waiting read it satisfies.
+     *
+     * @param data the bytes that arrived, from its position up to its limit
+     */
     public void feedData(ByteBuffer data) {
         NetSupport.checkThread(loop, "StreamReader.feedData");
         if (eof) {
@@ -124,7 +155,11 @@ public final class StreamReader {
         }
     }
 
-    /** Appends {@code data}. */
+    /**
+     * Appends {@code data}.
+     *
+     * @param data the bytes that arrived
+     */
     public void feedData(byte[] data) {
         feedData(ByteBuffer.wrap(data));
     }
@@ -138,7 +173,11 @@ public final class StreamReader {
         }
     }
 
-    /** Makes a waiting read and every later read fail with {@code error}. */
+    /**
+     * Makes a waiting read and every later read fail with {@code error}.
+     *
+     * @param error what reads fail with from now on
+     */
     public void setException(Throwable error) {
         Objects.requireNonNull(error, "error");
         NetSupport.checkThread(loop, "StreamReader.setException");
@@ -276,6 +315,8 @@ public final class StreamReader {
      * {@link LimitOverrunException}; the reader then drops the line through its separator if it
      * has it, else everything buffered (the rest of the line arrives as the next "line"), as
      * asyncio's {@code readline()}.
+     *
+     * @return the line, or null at EOF
      */
     public Future<String> readLine() {
         NetSupport.checkThread(loop, "StreamReader.readLine");
@@ -290,6 +331,8 @@ public final class StreamReader {
      * with {@link IncompleteReadException} (expected {@code null}, the buffer emptied) if the
      * stream ends first. A separator split across two arrivals is found.
      *
+     * @param separator the bytes that end the chunk, such as {@code "\r\n\r\n"}
+     * @return the bytes read, the separator included
      * @throws IllegalArgumentException if the separator is empty
      */
     public Future<byte[]> readUntil(byte[] separator) {
@@ -306,6 +349,8 @@ public final class StreamReader {
      * {@link IncompleteReadException} carrying the partial bytes if the stream ends first (the
      * buffer is emptied). The limit does not apply. {@code n == 0} gives an empty array.
      *
+     * @param n how many bytes to read
+     * @return the {@code n} bytes
      * @throws IllegalArgumentException if {@code n} is negative
      */
     public Future<byte[]> readExactly(int n) {
@@ -320,6 +365,9 @@ public final class StreamReader {
      * Up to {@code n} bytes, as soon as any are there: asyncio's {@code read(n)}. An empty array
      * at EOF. {@code n == 0} gives an empty array at once; a negative {@code n} reads everything
      * until EOF. The limit does not apply.
+     *
+     * @param n the most bytes to read; negative for everything until EOF
+     * @return the bytes read, empty at EOF
      */
     public Future<byte[]> read(int n) {
         NetSupport.checkThread(loop, "StreamReader.read");

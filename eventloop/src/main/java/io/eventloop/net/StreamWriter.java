@@ -45,22 +45,39 @@ public final class StreamWriter {
         this.drained = NetSupport.completed(transport.loop(), null);
     }
 
-    /** Writes {@code data}; see the class comment. @throws IllegalStateException after close() or writeEof() */
+    /**
+     * Writes {@code data}; see the class comment.
+     *
+     * @param data the bytes to send
+     * @throws IllegalStateException after close() or writeEof()
+     */
     public void write(byte[] data) {
         transport.write(data);
     }
 
-    /** Writes {@code data}'s remaining bytes, leaving its position as it is. */
+    /**
+     * Writes {@code data}'s remaining bytes, leaving its position as it is.
+     *
+     * @param data the bytes to send, from its position up to its limit
+     */
     public void write(ByteBuffer data) {
         transport.write(data);
     }
 
-    /** Writes {@code text} as UTF-8. */
+    /**
+     * Writes {@code text} as UTF-8.
+     *
+     * @param text the text to send
+     */
     public void write(String text) {
         transport.write(text.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Writes each array in turn: asyncio's {@code writelines()}; drain afterwards as after a write. */
+    /**
+     * Writes each array in turn: asyncio's {@code writelines()}; drain afterwards as after a write.
+     *
+     * @param lines the byte arrays to send, in order
+     */
     public void writeLines(Iterable<byte[]> lines) {
         Objects.requireNonNull(lines, "lines");
         for (byte[] line : lines) {
@@ -72,6 +89,8 @@ public final class StreamWriter {
      * Completes when it is fine to write more: at once below the high-water mark, else when the
      * buffer has drained to the low-water mark. Fails if the connection is lost (or was lost
      * already), or with the reader's exception. Any number of callers may wait at once.
+     *
+     * @return a future that completes when more may be written
      */
     public Future<Void> drain() {
         NetSupport.checkThread(transport.loop(), "StreamWriter.drain");
@@ -92,7 +111,11 @@ public final class StreamWriter {
         transport.writeEof();
     }
 
-    /** Whether {@link #writeEof()} is supported: true for TCP. */
+    /**
+     * Whether {@link #writeEof()} is supported: true for TCP.
+     *
+     * @return true if {@link #writeEof()} may be called
+     */
     public boolean canWriteEof() {
         return transport.canWriteEof();
     }
@@ -102,7 +125,11 @@ public final class StreamWriter {
         transport.close();
     }
 
-    /** Whether the connection is closing or closed. */
+    /**
+     * Whether the connection is closing or closed.
+     *
+     * @return true once the connection is closing or closed
+     */
     public boolean isClosing() {
         return transport.isClosing();
     }
@@ -110,6 +137,8 @@ public final class StreamWriter {
     /**
      * Completes once the connection is closed; fails with the cause if it was lost to an error:
      * asyncio's {@code wait_closed()}.
+     *
+     * @return a future that completes once the connection is closed
      */
     public Future<Void> waitClosed() {
         NetSupport.checkThread(transport.loop(), "StreamWriter.waitClosed");
@@ -126,6 +155,9 @@ public final class StreamWriter {
      * {@code config} checks the server's certificate against its
      * {@link TlsConfig#serverName(String) serverName}, by default the host this connection was
      * made to. Fails, and the connection is closed, if the handshake fails or times out.
+     *
+     * @param config this side's TLS settings: a client's or a server's configuration
+     * @return a future that completes once the handshake is done
      */
     public Future<Void> startTls(TlsConfig config) {
         NetSupport.checkThread(transport.loop(), "StreamWriter.startTls");
@@ -136,22 +168,38 @@ public final class StreamWriter {
         });
     }
 
-    /** The transport underneath: water marks, socket options, abort. */
+    /**
+     * The transport underneath: water marks, socket options, abort.
+     *
+     * @return the connection's transport
+     */
     public Transport transport() {
         return transport;
     }
 
-    /** The peer's address. */
+    /**
+     * The peer's address.
+     *
+     * @return the address of the other side
+     */
     public InetSocketAddress remoteAddress() {
         return transport.remoteAddress();
     }
 
-    /** The local address. */
+    /**
+     * The local address.
+     *
+     * @return the address this side of the connection is bound to
+     */
     public InetSocketAddress localAddress() {
         return transport.localAddress();
     }
 
-    /** The loop this writer belongs to. */
+    /**
+     * The loop this writer belongs to.
+     *
+     * @return the loop whose thread runs this writer
+     */
     public EventLoop loop() {
         return transport.loop();
     }

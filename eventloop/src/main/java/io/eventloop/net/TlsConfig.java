@@ -71,7 +71,12 @@ public final class TlsConfig {
 
     // ------------------------------------------------------------------ the two sides
 
-    /** The server side of TLS with {@code context}'s key and certificates. */
+    /**
+     * The server side of TLS with {@code context}'s key and certificates.
+     *
+     * @param context holds the server's key and certificate chain
+     * @return a server configuration
+     */
     public static TlsConfig server(SSLContext context) {
         Objects.requireNonNull(context, "context");
         return new TlsConfig(context, true, null, false, List.of(), List.of(), DEFAULT_HANDSHAKE_TIMEOUT,
@@ -84,6 +89,9 @@ public final class TlsConfig {
      * ({@code BEGIN PRIVATE KEY}), PKCS#1 ({@code BEGIN RSA PRIVATE KEY}) or SEC1
      * ({@code BEGIN EC PRIVATE KEY}). asyncio's {@code context.load_cert_chain(cert, key)}.
      *
+     * @param certificateChain the PEM file of the certificate chain, leaf first
+     * @param privateKey the PEM file of the leaf's private key, unencrypted
+     * @return a server configuration
      * @throws IOException if a file cannot be read or holds no certificate or no usable key (the
      *     message names the file)
      * @throws IllegalArgumentException if the key does not belong to the certificate
@@ -97,6 +105,8 @@ public final class TlsConfig {
     /**
      * The client side of TLS trusting the JDK's default trust store (its {@code cacerts}), with
      * hostname verification: asyncio's {@code ssl.create_default_context()}.
+     *
+     * @return a client configuration
      */
     public static TlsConfig client() {
         try {
@@ -106,7 +116,12 @@ public final class TlsConfig {
         }
     }
 
-    /** The client side of TLS with {@code context}'s trust (and client key, if any). */
+    /**
+     * The client side of TLS with {@code context}'s trust (and client key, if any).
+     *
+     * @param context holds the trusted certificates, and the client's key if it presents one
+     * @return a client configuration
+     */
     public static TlsConfig client(SSLContext context) {
         Objects.requireNonNull(context, "context");
         return new TlsConfig(context, false, null, true, List.of(), List.of(), DEFAULT_HANDSHAKE_TIMEOUT,
@@ -119,6 +134,8 @@ public final class TlsConfig {
      * asyncio's {@code ssl.create_default_context(cafile=FILE)} (which, like this, trusts the file
      * instead of the system's roots).
      *
+     * @param caCertificates the PEM file of the certificates to trust
+     * @return a client configuration
      * @throws IOException if the file cannot be read or holds no certificate
      */
     public static TlsConfig clientTrusting(Path caCertificates) throws IOException {
@@ -133,6 +150,8 @@ public final class TlsConfig {
      * host given to {@code openConnection} / {@code createConnection}; set it when connecting by
      * address, or for {@link Net#startTls} on a connection made some other way.
      *
+     * @param name the host name to send and check the certificate against
+     * @return a copy with that name
      * @throws IllegalStateException on a server configuration
      */
     public TlsConfig serverName(String name) {
@@ -150,6 +169,8 @@ public final class TlsConfig {
      * (default true). The certificate chain is checked against the trust store either way; turn
      * this off only for a peer known by other means (asyncio: {@code check_hostname = False}).
      *
+     * @param on whether to check the host name
+     * @return a copy with that setting
      * @throws IllegalStateException on a server configuration
      */
     public TlsConfig verifyHostname(boolean on) {
@@ -162,6 +183,9 @@ public final class TlsConfig {
      * The ALPN protocols offered (client) or accepted (server), most preferred first, e.g.
      * {@code "h2", "http/1.1"}. A server picks the first of its list that the client offers; see
      * {@link Transport#applicationProtocol()} for the outcome. None by default.
+     *
+     * @param names the protocol names, such as {@code "h2"} or {@code "http/1.1"}
+     * @return a copy with those protocols
      */
     public TlsConfig applicationProtocols(String... names) {
         List<String> list = List.of(names); // rejects nulls
@@ -178,6 +202,8 @@ public final class TlsConfig {
      * The TLS versions allowed, e.g. {@code "TLSv1.3"} or {@code "TLSv1.2", "TLSv1.3"}. By
      * default the context's own (TLS 1.3 and 1.2 on current JDKs).
      *
+     * @param versions the protocol versions, such as {@code "TLSv1.3"}
+     * @return a copy allowing only those versions
      * @throws IllegalArgumentException if the context does not support one of them
      */
     public TlsConfig protocols(String... versions) {
@@ -192,7 +218,12 @@ public final class TlsConfig {
                 shutdownTimeout);
     }
 
-    /** How long the handshake may take (default {@link #DEFAULT_HANDSHAKE_TIMEOUT}); then the connection is aborted. */
+    /**
+     * How long the handshake may take (default {@link #DEFAULT_HANDSHAKE_TIMEOUT}); then the connection is aborted.
+     *
+     * @param timeout the longest handshake
+     * @return a copy with that timeout
+     */
     public TlsConfig handshakeTimeout(Duration timeout) {
         return new TlsConfig(context, server, serverName, verifyHostname, applicationProtocols, protocols,
                 positive(timeout, "handshakeTimeout"), shutdownTimeout);
@@ -202,6 +233,9 @@ public final class TlsConfig {
      * How long {@code close()} waits for the peer's {@code close_notify} (default
      * {@link #DEFAULT_SHUTDOWN_TIMEOUT}); then the connection is aborted. Many TLS 1.3 peers
      * never answer one, so this bounds what each of them costs.
+     *
+     * @param timeout the longest wait for the peer's {@code close_notify}
+     * @return a copy with that timeout
      */
     public TlsConfig shutdownTimeout(Duration timeout) {
         return new TlsConfig(context, server, serverName, verifyHostname, applicationProtocols, protocols,
@@ -224,42 +258,74 @@ public final class TlsConfig {
 
     // ------------------------------------------------------------------ reading it back
 
-    /** The context engines are made from. */
+    /**
+     * The context engines are made from.
+     *
+     * @return the SSL context
+     */
     public SSLContext context() {
         return context;
     }
 
-    /** Whether this is the server side. */
+    /**
+     * Whether this is the server side.
+     *
+     * @return true for a server configuration, false for a client one
+     */
     public boolean isServer() {
         return server;
     }
 
-    /** The name set with {@link #serverName(String)}, or null (then the host connected to is used). */
+    /**
+     * The name set with {@link #serverName(String)}, or null (then the host connected to is used).
+     *
+     * @return the server name, or null
+     */
     public String serverName() {
         return serverName;
     }
 
-    /** Whether a client checks the server's host name (always false for a server). */
+    /**
+     * Whether a client checks the server's host name (always false for a server).
+     *
+     * @return true if a client checks the host name
+     */
     public boolean verifiesHostname() {
         return verifyHostname;
     }
 
-    /** The ALPN protocols, most preferred first; empty when none. */
+    /**
+     * The ALPN protocols, most preferred first; empty when none.
+     *
+     * @return the ALPN protocol names, in order of preference
+     */
     public List<String> applicationProtocols() {
         return applicationProtocols;
     }
 
-    /** The TLS versions allowed; empty means the context's defaults. */
+    /**
+     * The TLS versions allowed; empty means the context's defaults.
+     *
+     * @return the TLS version names
+     */
     public List<String> protocols() {
         return protocols;
     }
 
-    /** The handshake timeout. */
+    /**
+     * The handshake timeout.
+     *
+     * @return how long a handshake may take
+     */
     public Duration handshakeTimeout() {
         return handshakeTimeout;
     }
 
-    /** The shutdown timeout. */
+    /**
+     * The shutdown timeout.
+     *
+     * @return how long a close waits for the peer's {@code close_notify}
+     */
     public Duration shutdownTimeout() {
         return shutdownTimeout;
     }

@@ -37,14 +37,25 @@ public interface Transport {
      * position and limit are left as they were, so the same bytes may be written to several
      * transports.
      *
+     * @param data the bytes to send, from its position up to its limit
      * @throws IllegalStateException after {@link #close()}, {@link #abort()} or {@link #writeEof()}
      */
     void write(ByteBuffer data);
 
-    /** {@link #write(ByteBuffer)} of a whole array. */
+    /**
+     * {@link #write(ByteBuffer)} of a whole array.
+     *
+     * @param data the bytes to send
+     */
     void write(byte[] data);
 
-    /** {@link #write(ByteBuffer)} of {@code length} bytes of {@code data} from {@code offset}. */
+    /**
+     * {@link #write(ByteBuffer)} of {@code length} bytes of {@code data} from {@code offset}.
+     *
+     * @param data the array that holds the bytes
+     * @param offset where the bytes start in {@code data}
+     * @param length how many bytes to send
+     */
     void write(byte[] data, int offset, int length);
 
     /**
@@ -53,7 +64,11 @@ public interface Transport {
      */
     void writeEof();
 
-    /** Whether {@link #writeEof()} is supported: always true for TCP. */
+    /**
+     * Whether {@link #writeEof()} is supported: always true for TCP.
+     *
+     * @return true if {@link #writeEof()} may be called
+     */
     boolean canWriteEof();
 
     /**
@@ -68,7 +83,11 @@ public interface Transport {
      */
     void abort();
 
-    /** Whether {@link #close()} or {@link #abort()} was called, or the connection was lost. */
+    /**
+     * Whether {@link #close()} or {@link #abort()} was called, or the connection was lost.
+     *
+     * @return true once the transport is closing or closed
+     */
     boolean isClosing();
 
     /** Stops reading from the socket (drops read interest) until {@link #resumeReading()}. Idempotent. */
@@ -77,29 +96,51 @@ public interface Transport {
     /** Resumes reading after {@link #pauseReading()}. Idempotent. */
     void resumeReading();
 
-    /** Whether the transport is reading: not paused, not at EOF, not closing. */
+    /**
+     * Whether the transport is reading: not paused, not at EOF, not closing.
+     *
+     * @return true while received bytes are delivered to the protocol
+     */
     boolean isReading();
 
     /**
      * Sets the water marks of the write buffer: the protocol is paused above {@code high} and
      * resumed at or below {@code low}.
      *
+     * @param high the buffered byte count above which the protocol is paused
+     * @param low the buffered byte count at or below which it is resumed
      * @throws IllegalArgumentException unless {@code high >= low >= 0}
      */
     void setWriteBufferLimits(int high, int low);
 
-    /** {@link #setWriteBufferLimits(int, int)} with {@code low = high / 4}, asyncio's default ratio. */
+    /**
+     * {@link #setWriteBufferLimits(int, int)} with {@code low = high / 4}, asyncio's default ratio.
+     *
+     * @param high the buffered byte count above which the protocol is paused
+     */
     default void setWriteBufferLimits(int high) {
         setWriteBufferLimits(high, high / 4);
     }
 
-    /** The high-water mark of the write buffer, in bytes. */
+    /**
+     * The high-water mark of the write buffer, in bytes.
+     *
+     * @return the byte count above which the protocol is paused
+     */
     int writeBufferHighWaterMark();
 
-    /** The low-water mark of the write buffer, in bytes. */
+    /**
+     * The low-water mark of the write buffer, in bytes.
+     *
+     * @return the byte count at or below which the protocol is resumed
+     */
     int writeBufferLowWaterMark();
 
-    /** Bytes buffered and not yet taken by the socket: asyncio's {@code get_write_buffer_size()}. */
+    /**
+     * Bytes buffered and not yet taken by the socket: asyncio's {@code get_write_buffer_size()}.
+     *
+     * @return the number of bytes waiting in the write buffer
+     */
     long writeBufferSize();
 
     /**
@@ -107,22 +148,51 @@ public interface Transport {
      * fails if the connection closes first (with {@link java.nio.channels.ClosedChannelException}
      * after {@link #abort()}, else with what closed it). Netty's write promise, asked for only
      * when needed, so plain writes allocate nothing.
+     *
+     * @return a future that completes once the bytes written so far have been handed to the socket
      */
     Future<Void> flushed();
 
-    /** The local address. */
+    /**
+     * The local address.
+     *
+     * @return the address this side of the connection is bound to
+     */
     InetSocketAddress localAddress();
 
-    /** The peer's address. */
+    /**
+     * The peer's address.
+     *
+     * @return the address of the other side
+     */
     InetSocketAddress remoteAddress();
 
-    /** Sets a socket option, such as {@code StandardSocketOptions.SO_SNDBUF}. */
+    /**
+     * Sets a socket option, such as {@code StandardSocketOptions.SO_SNDBUF}.
+     *
+     * @param <T> the type of the option's value
+     * @param option the option to set
+     * @param value its new value
+     * @return this transport
+     * @throws IOException if the socket refuses the option or is closed
+     */
     <T> Transport setOption(SocketOption<T> option, T value) throws IOException;
 
-    /** Reads a socket option. */
+    /**
+     * Reads a socket option.
+     *
+     * @param <T> the type of the option's value
+     * @param option the option to read
+     * @return its current value
+     * @throws IOException if the socket is closed
+     */
     <T> T getOption(SocketOption<T> option) throws IOException;
 
-    /** The protocol this transport feeds. */
+    /**
+     * The protocol this transport feeds.
+     *
+     * @return the protocol that receives this transport's data and events
+     */
     Protocol protocol();
 
     /**
@@ -132,6 +202,7 @@ public interface Transport {
      * {@code transport.set_protocol()}; {@link Net#startTls} uses it to put TLS under the
      * protocol of an open connection.
      *
+     * @param protocol the protocol that gets the connection's events from now on
      * @throws UnsupportedOperationException if this transport cannot change protocol (the
      *     default, for transports written before this method existed)
      */
@@ -143,6 +214,8 @@ public interface Transport {
      * The TLS session once the handshake is done, or null on a connection without TLS (or
      * before its handshake finished): the peer's certificates, the cipher suite, the version.
      * asyncio's {@code get_extra_info('ssl_object')}, {@code 'peercert'} and {@code 'cipher'}.
+     *
+     * @return the session, or null
      */
     default javax.net.ssl.SSLSession sslSession() {
         return null;
@@ -151,11 +224,17 @@ public interface Transport {
     /**
      * The protocol agreed by ALPN during the TLS handshake (e.g. {@code "h2"}), or null when
      * there is no TLS or none was agreed: asyncio's {@code ssl_object.selected_alpn_protocol()}.
+     *
+     * @return the protocol's name, or null
      */
     default String applicationProtocol() {
         return null;
     }
 
-    /** The loop this transport belongs to. */
+    /**
+     * The loop this transport belongs to.
+     *
+     * @return the loop whose thread runs this transport
+     */
     EventLoop loop();
 }

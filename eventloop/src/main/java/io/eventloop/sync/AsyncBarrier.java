@@ -35,6 +35,7 @@ public final class AsyncBarrier extends LoopBound {
     /**
      * A barrier for {@code parties} tasks.
      *
+     * @param parties how many tasks each round waits for
      * @throws IllegalArgumentException if {@code parties} is less than 1
      */
     public AsyncBarrier(int parties) {
@@ -48,6 +49,9 @@ public final class AsyncBarrier extends LoopBound {
      * Arrives at the barrier: a future that completes with this party's arrival index when the
      * last party arrives (at once for the last one), or fails with
      * {@link BrokenBarrierException} if the barrier is or gets broken or reset.
+     *
+     * @return a future of this party's arrival index: 0 for the first, {@code parties() - 1} for
+     *     the last
      */
     public Future<Integer> await() {
         EventLoop loop = loop("AsyncBarrier.await");
@@ -94,17 +98,29 @@ public final class AsyncBarrier extends LoopBound {
         }
     }
 
-    /** How many parties each round needs. */
+    /**
+     * How many parties each round needs.
+     *
+     * @return the number of parties per round
+     */
     public int parties() {
         return parties;
     }
 
-    /** How many parties wait in the current round: asyncio's {@code n_waiting}. */
+    /**
+     * How many parties wait in the current round: asyncio's {@code n_waiting}.
+     *
+     * @return the number of parties waiting now
+     */
     public int waiting() {
         return waiters.size();
     }
 
-    /** Whether {@link #abort()} broke the barrier (and no {@link #reset()} followed). */
+    /**
+     * Whether {@link #abort()} broke the barrier (and no {@link #reset()} followed).
+     *
+     * @return true if the barrier is broken
+     */
     public boolean isBroken() {
         return broken;
     }

@@ -14,6 +14,7 @@ public final class AsyncBoundedSemaphore extends AsyncSemaphore {
     /**
      * A semaphore with {@code permits} free permits, never more.
      *
+     * @param permits how many permits are free at first, and the most there may ever be
      * @throws IllegalArgumentException if {@code permits} is negative
      */
     public AsyncBoundedSemaphore(int permits) {
@@ -35,7 +36,11 @@ public final class AsyncBoundedSemaphore extends AsyncSemaphore {
         super.release();
     }
 
-    /** The number of permits the semaphore was created with. */
+    /**
+     * The number of permits the semaphore was created with.
+     *
+     * @return the bound
+     */
     public int bound() {
         return bound;
     }

@@ -43,17 +43,29 @@ public final class AsyncCondition {
         this(new AsyncLock());
     }
 
-    /** A condition over {@code lock}, which other conditions may share. */
+    /**
+     * A condition over {@code lock}, which other conditions may share.
+     *
+     * @param lock the lock that guards the condition's state
+     */
     public AsyncCondition(AsyncLock lock) {
         this.lock = Objects.requireNonNull(lock, "lock");
     }
 
-    /** The underlying lock. */
+    /**
+     * The underlying lock.
+     *
+     * @return the lock
+     */
     public AsyncLock lock() {
         return lock;
     }
 
-    /** {@link AsyncLock#acquire()} of the underlying lock. */
+    /**
+     * {@link AsyncLock#acquire()} of the underlying lock.
+     *
+     * @return a future that completes once the caller holds the lock
+     */
     public Future<Void> acquire() {
         return lock.acquire();
     }
@@ -63,12 +75,22 @@ public final class AsyncCondition {
         lock.release();
     }
 
-    /** {@link AsyncLock#isLocked()} of the underlying lock. */
+    /**
+     * {@link AsyncLock#isLocked()} of the underlying lock.
+     *
+     * @return true if the lock is held
+     */
     public boolean isLocked() {
         return lock.isLocked();
     }
 
-    /** {@link AsyncLock#withLock} of the underlying lock: {@code async with cond:}. */
+    /**
+     * {@link AsyncLock#withLock} of the underlying lock: {@code async with cond:}.
+     *
+     * @param <T> the type of the body's value
+     * @param body starts the work under the lock and returns its future
+     * @return the body's outcome, once the lock is released
+     */
     public <T> Future<T> withLock(ThrowingSupplier<? extends Future<T>> body) {
         return lock.withLock(body);
     }
@@ -78,6 +100,7 @@ public final class AsyncCondition {
      * {@code await cond.wait()}. The future completes once the lock is held again; if it is
      * cancelled, it still re-acquires the lock first, then ends cancelled.
      *
+     * @return a future that completes once signalled and holding the lock again
      * @throws IllegalStateException if the lock is not held, changing nothing
      */
     public Future<Void> await() {
@@ -96,6 +119,8 @@ public final class AsyncCondition {
      * Checks it first (no wait if it already holds), then after every wake-up, always with the
      * lock held. A predicate that throws fails the future, with the lock held.
      *
+     * @param predicate the condition to wait for, checked with the lock held
+     * @return a future that completes once the predicate holds, with the lock held
      * @throws IllegalStateException if the lock is not held
      */
     public Future<Void> awaitUntil(BooleanSupplier predicate) {
@@ -117,6 +142,7 @@ public final class AsyncCondition {
      * Wakes at most {@code n} waiters, longest-waiting first: asyncio's {@code notify(n)}. Each
      * woken waiter resumes once it has re-acquired the lock, so after the caller releases it.
      *
+     * @param n the most waiters to wake
      * @throws IllegalStateException if the lock is not held, changing nothing
      * @throws IllegalArgumentException if {@code n} is negative
      */

@@ -48,12 +48,20 @@ public final class AsyncEvent extends LoopBound {
         set = false;
     }
 
-    /** Whether the flag is up: asyncio's {@code is_set()}. */
+    /**
+     * Whether the flag is up: asyncio's {@code is_set()}.
+     *
+     * @return true while the flag is up
+     */
     public boolean isSet() {
         return set;
     }
 
-    /** A future that completes once the flag is up, at once if it is: asyncio's {@code await event.wait()}. */
+    /**
+     * A future that completes once the flag is up, at once if it is: asyncio's {@code await event.wait()}.
+     *
+     * @return a future that completes once the flag is up
+     */
     public Future<Void> await() {
         EventLoop loop = loop("AsyncEvent.await");
         if (set) {

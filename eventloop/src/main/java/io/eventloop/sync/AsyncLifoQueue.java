@@ -20,6 +20,7 @@ public final class AsyncLifoQueue<T> extends AsyncQueue<T> {
     /**
      * A LIFO queue of at most {@code maxSize} items; 0 means unbounded.
      *
+     * @param maxSize the most items the queue holds before puts wait; 0 for no limit
      * @throws IllegalArgumentException if {@code maxSize} is negative
      */
     public AsyncLifoQueue(int maxSize) {

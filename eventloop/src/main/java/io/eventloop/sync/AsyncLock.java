@@ -51,6 +51,7 @@ public final class AsyncLock extends LoopBound {
      * Acquires the lock: a future that completes once this caller holds it, at once if the lock
      * is free. asyncio's {@code await lock.acquire()}.
      *
+     * @return a future that completes once the caller holds the lock
      * @throws IllegalStateException when called from a thread other than the loop's
      */
     public Future<Void> acquire() {
@@ -92,7 +93,11 @@ public final class AsyncLock extends LoopBound {
         handOff();
     }
 
-    /** Whether the lock is held, or handed to a waiter that has not resumed yet. */
+    /**
+     * Whether the lock is held, or handed to a waiter that has not resumed yet.
+     *
+     * @return true if the lock is taken
+     */
     public boolean isLocked() {
         return locked;
     }
@@ -103,6 +108,10 @@ public final class AsyncLock extends LoopBound {
      * once; otherwise the body starts once the lock is handed over. If the caller is cancelled
      * while waiting for the lock, the body never runs and nothing is released. A body that throws,
      * checked or not, fails the result with that exception (the lock is released).
+     *
+     * @param <T> the type of the body's value
+     * @param body starts the work under the lock and returns its future
+     * @return the body's outcome, once the lock is released
      */
     public <T> Future<T> withLock(ThrowingSupplier<? extends Future<T>> body) {
         Objects.requireNonNull(body, "body");

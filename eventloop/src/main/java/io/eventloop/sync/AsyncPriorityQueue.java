@@ -26,6 +26,7 @@ public final class AsyncPriorityQueue<T> extends AsyncQueue<T> {
     /**
      * A queue of at most {@code maxSize} items (0: unbounded) in the items' natural order.
      *
+     * @param maxSize the most items the queue holds before puts wait; 0 for no limit
      * @throws IllegalArgumentException if {@code maxSize} is negative
      */
     public AsyncPriorityQueue(int maxSize) {
@@ -35,6 +36,8 @@ public final class AsyncPriorityQueue<T> extends AsyncQueue<T> {
     /**
      * A queue of at most {@code maxSize} items (0: unbounded), smallest by {@code order} first.
      *
+     * @param maxSize the most items the queue holds before puts wait; 0 for no limit
+     * @param order the order of the items: the smallest is taken first
      * @throws IllegalArgumentException if {@code maxSize} is negative
      */
     public AsyncPriorityQueue(int maxSize, Comparator<? super T> order) {

@@ -67,6 +67,7 @@ public class AsyncQueue<T> extends LoopBound {
     /**
      * A FIFO queue of at most {@code maxSize} items; 0 means unbounded.
      *
+     * @param maxSize the most items the queue holds before puts wait; 0 for no limit
      * @throws IllegalArgumentException if {@code maxSize} is negative
      */
     public AsyncQueue(int maxSize) {
@@ -93,6 +94,7 @@ public class AsyncQueue<T> extends LoopBound {
      * Puts {@code item}: a future that completes once the item is in the queue (or handed to a
      * getter), at once if there is room. asyncio's {@code await queue.put(item)}.
      *
+     * @param item the item to put
      * @return the future; failed with {@link QueueShutDownException} if the queue is shut down,
      *         or gets shut down while the put waits
      * @throws NullPointerException if {@code item} is null
@@ -118,6 +120,7 @@ public class AsyncQueue<T> extends LoopBound {
     /**
      * Puts {@code item} if there is room, without waiting.
      *
+     * @param item the item to put
      * @return false, changing nothing, if the queue is full
      * @throws QueueShutDownException if the queue is shut down
      * @throws NullPointerException if {@code item} is null
@@ -139,6 +142,7 @@ public class AsyncQueue<T> extends LoopBound {
     /**
      * {@link #offer} that throws when full: asyncio's {@code put_nowait}.
      *
+     * @param item the item to put
      * @throws QueueFullException if the queue is full, changing nothing
      * @throws QueueShutDownException if the queue is shut down
      */
@@ -202,6 +206,7 @@ public class AsyncQueue<T> extends LoopBound {
     /**
      * {@link #poll} that throws when empty: asyncio's {@code get_nowait}.
      *
+     * @return the item taken from the queue
      * @throws QueueEmptyException if the queue is empty
      * @throws QueueShutDownException if the queue is shut down and empty
      */
@@ -274,12 +279,20 @@ public class AsyncQueue<T> extends LoopBound {
 
     // ------------------------------------------------------------------ state
 
-    /** Items in the queue (not counting items handed to getters). */
+    /**
+     * Items in the queue (not counting items handed to getters).
+     *
+     * @return the number of items queued
+     */
     public final int size() {
         return items.size();
     }
 
-    /** Whether the queue holds no item. */
+    /**
+     * Whether the queue holds no item.
+     *
+     * @return true if there is no item to take
+     */
     public final boolean isEmpty() {
         return items.size() == 0;
     }
@@ -287,12 +300,18 @@ public class AsyncQueue<T> extends LoopBound {
     /**
      * Whether a put would wait: {@code maxSize > 0} and the items queued, plus the room promised
      * to putters that have not resumed yet, reach it.
+     *
+     * @return true if a put would wait
      */
     public final boolean isFull() {
         return maxSize > 0 && items.size() + reserved >= maxSize;
     }
 
-    /** The capacity given at construction; 0 means unbounded. */
+    /**
+     * The capacity given at construction; 0 means unbounded.
+     *
+     * @return the capacity, or 0
+     */
     public final int maxSize() {
         return maxSize;
     }
@@ -326,6 +345,8 @@ public class AsyncQueue<T> extends LoopBound {
     /**
      * A future that completes once every item put has been marked with {@link #taskDone()}, at
      * once if none is outstanding: asyncio's {@code await queue.join()}.
+     *
+     * @return a future that completes once no item is outstanding
      */
     public final Future<Void> join() {
         EventLoop loop = loop("AsyncQueue.join");
@@ -346,6 +367,8 @@ public class AsyncQueue<T> extends LoopBound {
      * With {@code immediate}, the items left are dropped and counted as done, which may complete
      * {@link #join()}. Calling it again does nothing more, except that {@code immediate} still
      * drops what is left.
+     *
+     * @param immediate whether to drop the items left instead of letting gets take them
      */
     public final void shutdown(boolean immediate) {
         loop("AsyncQueue.shutdown");
@@ -373,7 +396,11 @@ public class AsyncQueue<T> extends LoopBound {
         }
     }
 
-    /** Whether {@link #shutdown} was called. */
+    /**
+     * Whether {@link #shutdown} was called.
+     *
+     * @return true once the queue is shut down
+     */
     public final boolean isShutDown() {
         return shutDown;
     }

@@ -45,6 +45,7 @@ public class AsyncSemaphore extends LoopBound {
     /**
      * A semaphore with {@code permits} free permits.
      *
+     * @param permits how many permits are free at first
      * @throws IllegalArgumentException if {@code permits} is negative
      */
     public AsyncSemaphore(int permits) {
@@ -62,6 +63,8 @@ public class AsyncSemaphore extends LoopBound {
     /**
      * Takes a permit: a future that completes once the caller has one, at once if one is free.
      * asyncio's {@code await sem.acquire()}.
+     *
+     * @return a future that completes once the caller holds a permit
      */
     public final Future<Void> acquire() {
         EventLoop loop = loop("AsyncSemaphore.acquire");
@@ -101,12 +104,20 @@ public class AsyncSemaphore extends LoopBound {
         handOff();
     }
 
-    /** Free permits (0 whenever a task waits): asyncio's {@code _value}. */
+    /**
+     * Free permits (0 whenever a task waits): asyncio's {@code _value}.
+     *
+     * @return the number of free permits
+     */
     public final int available() {
         return value;
     }
 
-    /** Whether {@link #acquire()} would wait: asyncio's {@code locked()}. */
+    /**
+     * Whether {@link #acquire()} would wait: asyncio's {@code locked()}.
+     *
+     * @return true if no permit is free
+     */
     public final boolean isLocked() {
         return value == 0 || woken > 0;
     }
@@ -117,6 +128,10 @@ public class AsyncSemaphore extends LoopBound {
      * otherwise it starts once a permit is handed over. If the caller is cancelled while waiting
      * for the permit, the body never runs and nothing is released. A body that throws, checked or
      * not, fails the result with that exception (the permit is returned).
+     *
+     * @param <T> the type of the body's value
+     * @param body starts the work under the permit and returns its future
+     * @return the body's outcome, once the permit is returned
      */
     public final <T> Future<T> withPermit(ThrowingSupplier<? extends Future<T>> body) {
         Objects.requireNonNull(body, "body");

@@ -9,7 +9,11 @@ import java.util.NoSuchElementException;
 public class QueueEmptyException extends NoSuchElementException {
     private static final long serialVersionUID = 1L;
 
-    /** @param message which queue */
+    /**
+     * An exception for a get that found the queue empty.
+     *
+     * @param message which queue
+     */
     public QueueEmptyException(String message) {
         super(message);
     }

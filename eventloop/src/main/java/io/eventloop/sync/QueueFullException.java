@@ -7,7 +7,11 @@ package io.eventloop.sync;
 public class QueueFullException extends IllegalStateException {
     private static final long serialVersionUID = 1L;
 
-    /** @param message which queue, and how full */
+    /**
+     * An exception for a put that found the queue full.
+     *
+     * @param message which queue, and how full
+     */
     public QueueFullException(String message) {
         super(message);
     }

@@ -8,7 +8,11 @@ package io.eventloop.sync;
 public class QueueShutDownException extends IllegalStateException {
     private static final long serialVersionUID = 1L;
 
-    /** @param message which queue, and which operation */
+    /**
+     * An exception for an operation refused by a shut-down queue.
+     *
+     * @param message which queue, and which operation
+     */
     public QueueShutDownException(String message) {
         super(message);
     }

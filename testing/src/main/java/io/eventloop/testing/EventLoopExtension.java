@@ -49,6 +49,10 @@ public final class EventLoopExtension
         return t;
     });
 
+    /** The extension; JUnit makes it for {@link EventLoopTest} and for {@code @ExtendWith}. */
+    public EventLoopExtension() {
+    }
+
     /** One test's loop, clock and what reached the exception handler. */
     private static final class TestLoop {
         final EventLoop loop;

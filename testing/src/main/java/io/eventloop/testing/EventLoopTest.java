@@ -55,12 +55,24 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(EventLoopExtension.class)
 @TestFactory
 public @interface EventLoopTest {
-    /** Whether fake time jumps to the next timer when the loop is idle (see {@link TestClock}). */
+    /**
+     * Whether fake time jumps to the next timer when the loop is idle (see {@link TestClock}).
+     *
+     * @return true to auto-advance (the default)
+     */
     boolean autoAdvance() default true;
 
-    /** The real-time limit of one test, in milliseconds. */
+    /**
+     * The real-time limit of one test, in milliseconds.
+     *
+     * @return the limit in milliseconds
+     */
     long timeoutMillis() default 30_000;
 
-    /** Whether the loop runs in debug mode (creation sites of tasks and futures, slow callbacks). */
+    /**
+     * Whether the loop runs in debug mode (creation sites of tasks and futures, slow callbacks).
+     *
+     * @return true for debug mode (the default)
+     */
     boolean debug() default true;
 }

@@ -27,6 +27,10 @@ public final class LoopAssertions {
     /**
      * Runs the loop until {@code future} is done and returns its value; fails if it failed or was
      * cancelled (with that as the cause), or if it can never complete.
+     *
+     * @param <T> the type of the future's value
+     * @param future the future to run the loop for
+     * @return the future's value
      */
     public static <T> T assertCompletes(Future<T> future) {
         settle(future);
@@ -43,6 +47,11 @@ public final class LoopAssertions {
     /**
      * Runs the loop until {@code future} is done and returns what it failed with, which must be a
      * {@code type} (a cancellation is a {@link CancellationException}); fails otherwise.
+     *
+     * @param <X> the type of the expected failure
+     * @param type the class the failure must be an instance of
+     * @param future the future to run the loop for
+     * @return the failure
      */
     public static <X extends Throwable> X assertFails(Class<X> type, Future<?> future) {
         Objects.requireNonNull(type, "type");
@@ -59,7 +68,12 @@ public final class LoopAssertions {
         return type.cast(failure);
     }
 
-    /** Runs {@code iterations} loop iterations (fake time does not move) and asserts {@code future} is still pending. */
+    /**
+     * Runs {@code iterations} loop iterations (fake time does not move) and asserts {@code future} is still pending.
+     *
+     * @param iterations how many iterations to run
+     * @param future the future that must still be pending
+     */
     public static void assertPendingAfter(int iterations, Future<?> future) {
         runIterations(future.loop(), iterations);
         if (future.isDone()) {
@@ -71,6 +85,9 @@ public final class LoopAssertions {
      * Runs {@code n} iterations of {@code loop} without waiting and without moving fake time;
      * returns the number of callbacks they ran.
      *
+     * @param loop the loop to step, not running
+     * @param n how many iterations to run
+     * @return the number of callbacks run
      * @throws IllegalArgumentException if {@code n} is negative
      * @throws IllegalStateException if the loop is running (call it from the test's body)
      */

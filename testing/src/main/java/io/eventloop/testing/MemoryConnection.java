@@ -77,7 +77,14 @@ public final class MemoryConnection {
         this.server.connect(this.client);
     }
 
-    /** {@link #pair(EventLoop, Protocol, Protocol, Options)} with {@link Options#defaults()}. */
+    /**
+     * {@link #pair(EventLoop, Protocol, Protocol, Options)} with {@link Options#defaults()}.
+     *
+     * @param loop the loop both ends run on
+     * @param client the protocol of the client's end
+     * @param server the protocol of the server's end
+     * @return the connected pair
+     */
     public static MemoryConnection pair(EventLoop loop, Protocol client, Protocol server) {
         return pair(loop, client, server, Options.defaults());
     }
@@ -88,6 +95,11 @@ public final class MemoryConnection {
      * a socket: it is reported to the loop's exception handler and the other end reads EOF).
      * Nothing is delivered until the loop runs.
      *
+     * @param loop the loop both ends run on
+     * @param client the protocol of the client's end
+     * @param server the protocol of the server's end
+     * @param options how bytes travel between the ends
+     * @return the connected pair
      * @throws IllegalStateException if not called on {@code loop}'s thread
      */
     public static MemoryConnection pair(EventLoop loop, Protocol client, Protocol server, Options options) {
@@ -102,7 +114,13 @@ public final class MemoryConnection {
         return c;
     }
 
-    /** {@link #streams(EventLoop, BiFunction, Options)} with {@link Options#defaults()}. */
+    /**
+     * {@link #streams(EventLoop, BiFunction, Options)} with {@link Options#defaults()}.
+     *
+     * @param loop the loop both ends run on
+     * @param handler the server side's stream handler, called with its reader and writer
+     * @return the client's reader and writer
+     */
     public static Connection streams(EventLoop loop,
             BiFunction<StreamReader, StreamWriter, ? extends Future<?>> handler) {
         return streams(loop, handler, Options.defaults());
@@ -119,6 +137,10 @@ public final class MemoryConnection {
      * after an accept. {@link #of(Transport)} of {@code writer().transport()} gives the pair, to
      * {@link #reset()} it.
      *
+     * @param loop the loop both ends run on
+     * @param handler the server side's stream handler, called with its reader and writer
+     * @param options how bytes travel between the ends
+     * @return the client's reader and writer
      * @throws IllegalStateException if not called on {@code loop}'s thread
      */
     public static Connection streams(EventLoop loop,
@@ -137,6 +159,8 @@ public final class MemoryConnection {
      * its protocol was given, or {@code writer().transport()} of {@link #streams}) reaches
      * {@link #reset()}.
      *
+     * @param transport an end of a memory pair
+     * @return the pair
      * @throws IllegalArgumentException if {@code transport} is not from a {@code MemoryConnection}
      */
     public static MemoryConnection of(Transport transport) {
@@ -147,12 +171,20 @@ public final class MemoryConnection {
         throw new IllegalArgumentException("not a MemoryConnection transport: " + transport);
     }
 
-    /** The client's end: the transport the client protocol was given. */
+    /**
+     * The client's end: the transport the client protocol was given.
+     *
+     * @return the client's transport
+     */
     public Transport client() {
         return client;
     }
 
-    /** The server's end: the transport the server protocol was given. */
+    /**
+     * The server's end: the transport the server protocol was given.
+     *
+     * @return the server's transport
+     */
     public Transport server() {
         return server;
     }
@@ -213,6 +245,8 @@ public final class MemoryConnection {
          * Each write reaches the peer whole, all that is buffered in one callback; water marks
          * 64 KiB and 16 KiB, as the socket transport's; server {@code 127.0.0.1:1}, client
          * {@code 127.0.0.1:2}.
+         *
+         * @return the default options
          */
         public static Options defaults() {
             return DEFAULTS;
@@ -225,6 +259,8 @@ public final class MemoryConnection {
          * no chunk holds bytes of two writes. {@code fragment(1)} is the harshest test of a
          * parser.
          *
+         * @param sizes the chunk sizes, in bytes, used in turn
+         * @return a copy with that fragmentation
          * @throws IllegalArgumentException if {@code sizes} is empty or a size is not positive
          */
         public Options fragment(int... sizes) {
@@ -246,6 +282,9 @@ public final class MemoryConnection {
          * scheduling the next, instead of everything buffered in one callback: a test can stop
          * between any two chunks, and the peer's replies interleave with them as they would on a
          * slow network.
+         *
+         * @param on whether to deliver one chunk per iteration
+         * @return a copy with that setting
          */
         public Options lockstep(boolean on) {
             return new Options(fragments, on, high, low, clientAddress, serverAddress);
@@ -256,6 +295,9 @@ public final class MemoryConnection {
          * them later): the protocol is paused above {@code high} bytes undelivered and resumed at
          * or below {@code low}.
          *
+         * @param high the undelivered byte count above which a protocol is paused
+         * @param low the undelivered byte count at or below which it is resumed
+         * @return a copy with those water marks
          * @throws IllegalArgumentException unless {@code high >= low >= 0}
          */
         public Options writeBufferLimits(int high, int low) {
@@ -269,6 +311,10 @@ public final class MemoryConnection {
          * The addresses the ends report: the client's {@code localAddress()} is {@code client}
          * and its {@code remoteAddress()} is {@code server}, and the other way round for the
          * server. Nothing is bound.
+         *
+         * @param client the client end's own address
+         * @param server the server end's own address
+         * @return a copy with those addresses
          */
         public Options addresses(InetSocketAddress client, InetSocketAddress server) {
             Objects.requireNonNull(client, "client");
@@ -276,32 +322,56 @@ public final class MemoryConnection {
             return new Options(fragments, lockstep, high, low, client, server);
         }
 
-        /** The fragment sizes; empty when each write is delivered whole. */
+        /**
+         * The fragment sizes; empty when each write is delivered whole.
+         *
+         * @return a copy of the fragment sizes
+         */
         public int[] fragments() {
             return fragments.clone();
         }
 
-        /** Whether one chunk is delivered per iteration. */
+        /**
+         * Whether one chunk is delivered per iteration.
+         *
+         * @return true in lockstep mode
+         */
         public boolean lockstep() {
             return lockstep;
         }
 
-        /** The high-water mark each end starts with. */
+        /**
+         * The high-water mark each end starts with.
+         *
+         * @return the high-water mark, in bytes
+         */
         public int writeBufferHighWaterMark() {
             return high;
         }
 
-        /** The low-water mark each end starts with. */
+        /**
+         * The low-water mark each end starts with.
+         *
+         * @return the low-water mark, in bytes
+         */
         public int writeBufferLowWaterMark() {
             return low;
         }
 
-        /** The client's address. */
+        /**
+         * The client's address.
+         *
+         * @return the client end's own address
+         */
         public InetSocketAddress clientAddress() {
             return clientAddress;
         }
 
-        /** The server's address. */
+        /**
+         * The server's address.
+         *
+         * @return the server end's own address
+         */
         public InetSocketAddress serverAddress() {
             return serverAddress;
         }

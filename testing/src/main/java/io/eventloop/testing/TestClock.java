@@ -39,7 +39,11 @@ public final class TestClock implements InstantSource, VirtualTime {
     private String stuck;             // why the loop can never go on, once it cannot
     private boolean settling;         // run only until the loop would wait: see settle()
 
-    /** A clock, auto-advancing unless told otherwise; {@link EventLoopTest} makes one per test. */
+    /**
+     * A clock, auto-advancing unless told otherwise; {@link EventLoopTest} makes one per test.
+     *
+     * @param autoAdvance whether time jumps to the next timer when the loop is idle
+     */
     public TestClock(boolean autoAdvance) {
         this.autoAdvance = autoAdvance;
     }
@@ -58,17 +62,29 @@ public final class TestClock implements InstantSource, VirtualTime {
         return CLOCKS.get(loop);
     }
 
-    /** Whether time jumps to the next timer when the loop is otherwise idle. */
+    /**
+     * Whether time jumps to the next timer when the loop is otherwise idle.
+     *
+     * @return true if auto-advance is on
+     */
     public boolean autoAdvance() {
         return autoAdvance;
     }
 
-    /** Switches auto-advance on or off. */
+    /**
+     * Switches auto-advance on or off.
+     *
+     * @param on whether to auto-advance
+     */
     public void autoAdvance(boolean on) {
         autoAdvance = on;
     }
 
-    /** Fake time since the clock was made. */
+    /**
+     * Fake time since the clock was made.
+     *
+     * @return the fake time elapsed
+     */
     public Duration elapsed() {
         return Duration.ofNanos(nanoTime() - ORIGIN);
     }
@@ -79,6 +95,7 @@ public final class TestClock implements InstantSource, VirtualTime {
      * further ({@link #runUntilIdle()}); called from a callback, what became due runs in the
      * loop's next iteration.
      *
+     * @param d how far to move time
      * @throws IllegalArgumentException if {@code d} is negative: time does not go back
      */
     public void advance(Duration d) {
@@ -97,6 +114,7 @@ public final class TestClock implements InstantSource, VirtualTime {
      * {@code wait_all_tasks_blocked()}, asked from outside the loop. Returns the number of
      * callbacks run.
      *
+     * @return the number of callbacks run
      * @throws IllegalStateException if the loop is running (call it from the test's body, not
      *         from a callback)
      */
