@@ -77,3 +77,6 @@ for name, sides in sorted(scores.items()):
           f"{dbg if dbg is not None else float('nan'):12.1f} {ratio(dbg, med['after']) if dbg else float('nan'):12.3f}   {unit}")
 print("\nratios above 1 mean slower (more time per operation) than the reference column")
 PY
+
+# The chart of this run, beside its raw results (docs/benchmarks.md, "Charts").
+python3 benchmarks/python/chart.py "$out" "$out/chart.svg"

@@ -76,3 +76,6 @@ for n in ${connections//,/ }; do
   cat "$out/c$n/summary.txt"
 done
 cat "$out/machine.txt"
+
+# The chart of this run, beside its raw results (docs/benchmarks.md, "Charts").
+python3 benchmarks/python/chart.py "$out" "$out/chart.svg"

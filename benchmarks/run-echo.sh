@@ -72,3 +72,6 @@ taskset -c 1 java -cp benchmarks/target/benchmarks.jar io.eventloop.bench.echo.E
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$out/machine.txt"
 sed -n '/^== /,$p' "$out/run.txt" > "$out/summary.txt"
 cat "$out/machine.txt"
+
+# The chart of this run, beside its raw results (docs/benchmarks.md, "Charts").
+python3 benchmarks/python/chart.py "$out" "$out/chart.svg"

@@ -66,3 +66,10 @@ mb, ma = statistics.median(rb), statistics.median(ra)
 print(f"median req/s: before {mb:,.0f}, after {ma:,.0f}; after/before {ma / mb:.2f}x")
 print(f"CPU ticks per 1000 requests (median): before {statistics.median(cb):.3f}, after {statistics.median(ca):.3f}")
 PY
+
+# The rounds and their chart (docs/benchmarks.md, "Charts"); the date is the end of the run.
+ab=benchmarks/target/results/http-ab
+mkdir -p "$ab"
+printf 'date: %s\nbefore: %s\n' "$(date -u '+%Y-%m-%d %H:%M UTC')" "$sha" > "$ab/machine.txt"
+printf '%s\t%s\t%s\n' before "${rates[before]}" "${cpu[before]}" after "${rates[after]}" "${cpu[after]}" > "$ab/rounds.tsv"
+python3 benchmarks/python/chart.py "$ab" "$ab/chart.svg"

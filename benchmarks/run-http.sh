@@ -217,3 +217,6 @@ echo "rounds: $done_rounds of $rounds; run time ${SECONDS}s" >> "$out/machine.tx
 cleanup
 "$python" benchmarks/python/http_summary.py "$out" | tee "$out/summary.txt"
 cat "$out/machine.txt"
+
+# The chart of this run, beside its raw results (docs/benchmarks.md, "Charts").
+python3 benchmarks/python/chart.py "$out" "$out/chart.svg"

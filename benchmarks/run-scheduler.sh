@@ -69,3 +69,6 @@ done
 
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$out/machine.txt"
 python3 benchmarks/summary.py "$out" | tee "$out/summary.txt"
+
+# The chart of this run, beside its raw results (docs/benchmarks.md, "Charts").
+python3 benchmarks/python/chart.py "$out" "$out/chart.svg"

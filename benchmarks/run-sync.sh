@@ -33,3 +33,6 @@ for bench, m in jmh.items():
     ratio = lambda x: "-" if x is None else f"{x / ours:.1f}x"
     print(f"| {bench} | {ours:,.1f} ± {float(m['scoreError']):,.1f} | {fmt(a)} | {fmt(u)} | {ratio(a)} | {ratio(u)} |")
 PY
+
+# The chart of this run, beside its raw results (docs/benchmarks.md, "Charts").
+python3 benchmarks/python/chart.py "$out" "$out/chart.svg"
