@@ -198,8 +198,11 @@ final class RedisProtocol implements Protocol {
             return;
         }
         Slot s = slots.poll();
-        if (s == null) {
-            throw new IllegalStateException("a reply from " + server + " with no command waiting for it: " + raw);
+        if (s == null) { // the server broke the protocol, not this program: no report to the exception handler
+            refuse(new RedisConnectionException("protocol error from " + server + ": a reply with no command waiting"
+                    + " for it"));
+            transport.abort();
+            return;
         }
         if (!s.future.isDone()) { // else timed out or cancelled: its reply is dropped here
             if (raw instanceof Resp.Error e && s.mode != Resp.Mode.RAW) {

@@ -235,6 +235,18 @@ class RedisClientInMemoryTest {
     }
 
     @Test
+    void aReplyNobodyAskedForClosesTheConnection(EventLoop loop) {
+        RedisClient client = connect(loop, RedisOptions.defaults().reconnect(false));
+        servers.get(0).send("+OK\r\n");
+        runIterations(loop, 3);
+        assertFalse(client.isConnected());
+        RedisConnectionException e = assertFails(RedisConnectionException.class, client.ping());
+        assertEquals("PING: not connected to 127.0.0.1:6379 (RedisOptions.reconnect is off) after: protocol error from"
+                + " 127.0.0.1:6379: a reply with no command waiting for it", e.getMessage());
+        close(client);
+    }
+
+    @Test
     void theHandshakeSendsHelloWithCredentialsAndNameThenSelect(EventLoop loop) {
         RedisClient client = connect(loop, RedisOptions.defaults().protocol(3).credentials("app", "secret")
                 .clientName("worker-1").database(2));
