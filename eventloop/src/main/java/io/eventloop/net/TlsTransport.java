@@ -62,8 +62,23 @@ final class TlsTransport implements Transport {
     private static final byte SHUTTING_DOWN = 2;
     private static final byte CLOSED = 3;
 
-    /** Records wrapped into one raw write at most: 64 KiB of plaintext leaves in one write, not four. */
-    private static final int RECORDS_PER_WRITE = 4;
+    /**
+     * Records wrapped into one raw write at most: an application write of up to 256 KiB leaves in
+     * one socket write, as asyncio's {@code SSLProtocol._do_write} sends all the records of a
+     * write at once. A bound of four records sent a 64 KiB write, which the JDK cuts into four
+     * records of 16,367 bytes and a short one, in two socket writes (docs/benchmarks.md, "TLS").
+     */
+    private static final int MAX_RECORDS_PER_WRITE = 16;
+    /** The most plaintext a TLS record carries (RFC 8446 section 5.1). */
+    private static final int MAX_RECORD_PLAINTEXT = 16 * 1024;
+    /**
+     * Plaintext handed to one {@code dataReceived} at most: the records of one socket read are
+     * delivered together, as the plain transport delivers a read (into a buffer of this size) and
+     * as asyncio's {@code SSLProtocol._do_read__copied} joins its chunks into one
+     * {@code data_received} (its {@code max_size} is 256 KiB too). One call per record made an
+     * echo of 64 KiB cost four socket writes instead of one (docs/benchmarks.md, "TLS").
+     */
+    private static final int MAX_DELIVERY = 256 * 1024;
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
     /** asyncio's {@code LOG_THRESHOLD_FOR_CONNLOST_WRITES}, as in SocketTransport. */
     private static final int DROPPED_WRITES_WARNING = 5;
@@ -217,13 +232,16 @@ final class TlsTransport implements Transport {
     }
 
     /**
-     * Wraps {@code src} (empty for handshake and close messages) into records, writing a few at a
-     * time; returns the number of bytes of records produced.
+     * Wraps {@code src} (empty for handshake and close messages) into records and writes them
+     * together, {@link #MAX_RECORDS_PER_WRITE} at most to a raw write; returns the number of
+     * bytes of records produced.
      */
     private int wrap(ByteBuffer src) throws SSLException {
         int produced = 0;
         int packet = engine.getSession().getPacketBufferSize();
-        ByteBuffer out = Scratch.take(true, packet * RECORDS_PER_WRITE);
+        // a record per 16 KiB, one more for the JDK's slightly shorter records, one for the rest
+        int records = Math.min(MAX_RECORDS_PER_WRITE, src.remaining() / MAX_RECORD_PLAINTEXT + 2);
+        ByteBuffer out = Scratch.take(true, packet * records);
         try {
             while (state != CLOSED) {
                 SSLEngineResult r = engine.wrap(src, out);
@@ -261,30 +279,47 @@ final class TlsTransport implements Transport {
     }
 
     /**
-     * Unwraps one record from what has arrived. Returns false when there is nothing to do
-     * (no complete record, or the application paused reading).
+     * Unwraps the records that have arrived and hands their plaintext to the application in one
+     * call (up to {@link #MAX_DELIVERY}). Stops early at anything but application data (a
+     * handshake message, close_notify, an incomplete record): that record's outcome is dealt with
+     * after the data before it is delivered. Returns false when there is nothing to do (no
+     * complete record, or the application paused reading).
      */
     private boolean unwrap() throws SSLException {
         ByteBuffer src = inbound != null ? inbound : source;
         if (src == null || !src.hasRemaining() || appReadingPaused && state == OPEN || closeNotifyReceived) {
             return false;
         }
-        ByteBuffer out = Scratch.take(false, engine.getSession().getApplicationBufferSize());
+        // A record's plaintext is shorter than the record: room for all that arrived, or one record.
+        int size = Math.max(engine.getSession().getApplicationBufferSize(), Math.min(src.remaining(), MAX_DELIVERY));
+        ByteBuffer out = Scratch.take(false, size);
         try {
-            SSLEngineResult r = engine.unwrap(src, out);
-            switch (r.getStatus()) {
-                case BUFFER_UNDERFLOW -> {
-                    checkRecordLength(src);
-                    return false;
+            SSLEngineResult r;
+            int consumed = 0;
+            do {
+                r = engine.unwrap(src, out); // BUFFER_OVERFLOW once out is full: deliver, then go on
+                consumed += r.bytesConsumed();
+            } while (r.getStatus() == SSLEngineResult.Status.OK && r.bytesConsumed() > 0
+                    && r.getHandshakeStatus() == HandshakeStatus.NOT_HANDSHAKING && src.hasRemaining());
+            if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW && out.position() == 0) {
+                throw new SSLException("the engine needs a larger buffer than its session says: " + r);
+            }
+            if (r.getStatus() == SSLEngineResult.Status.BUFFER_UNDERFLOW) {
+                checkRecordLength(src);
+            }
+            out.flip();
+            boolean produced = out.hasRemaining();
+            if (produced && state == OPEN) {
+                try {
+                    app.dataReceived(out);
+                } catch (Exception e) {
+                    protocolFailed("dataReceived", e);
                 }
-                case BUFFER_OVERFLOW -> throw new SSLException("the engine needs a larger buffer than its session says: " + r);
-                case CLOSED -> {
-                    closeNotifyReceived = true;
-                    inputEnded();
-                    return true;
-                }
-                default -> {
-                }
+            } // else: data arriving after close() is dropped, as a closing socket stops reading
+            if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
+                closeNotifyReceived = true;
+                inputEnded();
+                return true;
             }
             if (state == OPEN && r.getHandshakeStatus() != HandshakeStatus.NOT_HANDSHAKING
                     && r.getHandshakeStatus() != HandshakeStatus.FINISHED && !isTls13()) {
@@ -292,15 +327,7 @@ final class TlsTransport implements Transport {
                 // TLS 1.3 removed it. (1.3's post-handshake messages are not a new handshake.)
                 throw new SSLException("the peer asked to renegotiate; renegotiation is refused");
             }
-            out.flip();
-            if (out.hasRemaining() && state == OPEN) {
-                try {
-                    app.dataReceived(out);
-                } catch (Exception e) {
-                    protocolFailed("dataReceived", e);
-                }
-            } // else: data arriving after close() is dropped, as a closing socket stops reading
-            return r.bytesConsumed() > 0 || r.bytesProduced() > 0;
+            return consumed > 0 || produced;
         } finally {
             Scratch.give(false, out);
         }

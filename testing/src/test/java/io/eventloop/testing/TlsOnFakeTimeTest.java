@@ -20,6 +20,8 @@ import io.eventloop.net.Transport;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import java.util.function.BiFunction;
 import javax.net.ssl.SSLHandshakeException;
@@ -198,6 +200,31 @@ class TlsOnFakeTimeTest {
         clientTransport.resumeReading();
         assertArrayEquals(data, assertCompletes(client.reader().readExactly(total)));
         assertCompletes(writing);
+    }
+
+    @Test
+    @EventLoopTest(autoAdvance = false)
+    void theRecordsOfOneReadReachTheProtocolInOneCall(EventLoop loop, TestClock clock) {
+        List<Integer> deliveries = new ArrayList<>();
+        Protocol counting = new Protocol() {
+            @Override
+            public void connectionMade(Transport transport) {
+                Net.startTls(transport, serverTls);
+            }
+
+            @Override
+            public void dataReceived(ByteBuffer data) {
+                deliveries.add(data.remaining());
+                data.position(data.limit());
+            }
+        };
+        Protocol clientSide = Net.streamReaderProtocol(loop, new StreamReader(loop, StreamReader.DEFAULT_LIMIT), null);
+        MemoryConnection c = MemoryConnection.pair(loop, clientSide, counting);
+        Connection client = Net.connection(c.client());
+        assertCompletes(client.writer().startTls(clientTls));
+        client.writer().write(random(64 * 1024)); // the JDK makes five records of it, sent in one raw write
+        clock.runUntilIdle();
+        assertEquals(List.of(64 * 1024), deliveries, "plaintext per dataReceived");
     }
 
     @Test

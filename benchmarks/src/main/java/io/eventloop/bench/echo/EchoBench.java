@@ -1,7 +1,9 @@
 package io.eventloop.bench.echo;
 
+import io.eventloop.net.SelfSignedCertificate;
 import java.io.File;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -38,11 +40,22 @@ import java.util.function.ToDoubleFunction;
  *
  * <p>Options: {@code --out DIR --reps 2 --warmup 3 --duration 10 --slice 1 --connections 50
  * --idle 10000 --servers eventloop,netty,asyncio,uvloop --loads rr1k,rr100k,bulk --server-cpu 0
- * --python /usr/bin/python3 --script benchmarks/python/echo_server.py}; {@code --loads none} or
- * {@code --idle 0} leave a part out; a server named {@code eventloop@JAR} (or
- * {@code eventloop-streams@JAR}) is this library's server run from another build's jar;
- * {@code --server-jvm-args "..."} adds JVM options to the Java servers (e.g.
- * {@code -XX:StartFlightRecording=filename=server.jfr} to profile them).
+ * --python /usr/bin/python3 --script benchmarks/python/echo_server.py --tls off
+ * --client-tls openssl}; {@code --loads none} or {@code --idle 0} leave a part out (loads:
+ * {@code rr1k}, {@code rr64k}, {@code rr100k}, {@code bulk}, and over TLS {@code handshake}); a
+ * server named {@code eventloop@JAR} (or {@code eventloop-streams@JAR}) is this library's server
+ * run from another build's jar; {@code --server-jvm-args "..."} adds JVM options to the Java
+ * servers, {@code {name}} in them becoming the server's name (e.g.
+ * {@code -XX:StartFlightRecording=filename={name}.jfr} to profile them).
+ *
+ * <p>{@code --tls on} (see docs/benchmarks.md, "TLS", and {@code benchmarks/run-tls.sh}) runs the
+ * same parts over TLS 1.3: it makes one {@link SelfSignedCertificate} (EC P-256), writes it and
+ * its key as PEM into the output directory, and starts the Java servers with
+ * {@code --tls CERT KEY}, so both load the same files; the load generator's connections speak
+ * TLS through {@link ClientTls} ({@code --client-tls openssl}, BoringSSL, or {@code jdk}), the
+ * echo loads shake hands before they are measured, the {@code handshake} load measures new
+ * connections a second ({@link HandshakeLoad}), and the idle connections have finished their
+ * handshakes. The bulk load and the Python servers are plain TCP only.
  */
 public final class EchoBench {
     private static final String[] JVM = {"-XX:+UseParallelGC", "-Xms256m", "-Xmx256m", "-XX:+AlwaysPreTouch"};
@@ -54,7 +67,7 @@ public final class EchoBench {
     /** One slice of one load on one server. */
     record Run(String server, String load, int rep, int round, long requests, long bytes, double seconds,
                long allRequests, long allBytes, double windowSeconds, double serverCpuSeconds, double serverSysSeconds,
-               double clientCpuSeconds, long loopAllocatedBytes) {
+               double clientCpuSeconds, long loopAllocatedBytes, long serverReadCalls, long serverWriteCalls) {
         boolean bulk() {
             return load.equals("bulk");
         }
@@ -82,7 +95,8 @@ public final class EchoBench {
         String[] defaults = {"out", "benchmarks/target/results/echo", "reps", "2", "warmup", "3", "duration", "10",
             "slice", "1", "connections", "50", "idle", "10000", "servers", "eventloop,netty,asyncio,uvloop",
             "loads", "rr1k,rr100k,bulk", "server-cpu", "0", "python", "/usr/bin/python3",
-            "script", "benchmarks/python/echo_server.py", "server-jvm-args", ""};
+            "script", "benchmarks/python/echo_server.py", "server-jvm-args", "", "tls", "off",
+            "client-tls", "openssl"};
         for (int i = 0; i < defaults.length; i += 2) {
             o.put(defaults[i], defaults[i + 1]);
         }
@@ -106,13 +120,35 @@ public final class EchoBench {
                 .filter(l -> !l.isBlank() && !l.equals("none")).toList();
         String java = ProcessHandle.current().info().command().orElse("java");
         String classpath = System.getProperty("java.class.path");
+        ClientTls tls = null;
+        List<String> tlsArgs = List.of();
+        if (o.get("tls").equals("on")) {
+            Path cert = out.resolve("tls-cert.pem").toAbsolutePath();
+            Path key = out.resolve("tls-key.pem").toAbsolutePath();
+            SelfSignedCertificate.generate().writeTo(cert, key);
+            tls = ClientTls.create(o.get("client-tls"), cert);
+            tlsArgs = List.of("--tls", cert.toString(), key.toString());
+            System.out.println("TLS: servers load " + cert + " and " + key + "; client: " + tls.provider());
+        } else if (!o.get("tls").equals("off")) {
+            throw new IllegalArgumentException("--tls is on or off, not " + o.get("tls"));
+        }
         Map<String, List<String>> commands = new LinkedHashMap<>();
         for (String name : servers) {
             List<String> c = command(name, java, classpath, o.get("python"), o.get("script"));
             if (c.get(0).equals(java) && !o.get("server-jvm-args").isBlank()) {
-                c.addAll(1, List.of(o.get("server-jvm-args").trim().split("\\s+")));
+                String safe = name.replaceAll("[^A-Za-z0-9.-]", "_");
+                c.addAll(1, List.of(o.get("server-jvm-args").trim().replace("{name}", safe).split("\\s+")));
+            }
+            if (tls != null) {
+                if (!c.get(0).equals(java)) {
+                    throw new IllegalArgumentException("--tls on: " + name + " serves plain TCP only");
+                }
+                c.addAll(tlsArgs);
             }
             commands.put(name, c);
+        }
+        if (tls != null && loads.contains("bulk")) {
+            throw new IllegalArgumentException("--tls on: the bulk load is plain TCP only");
         }
 
         List<Run> runs = new ArrayList<>();
@@ -126,7 +162,7 @@ public final class EchoBench {
                         procs.put(name, new ServerProcess(name, commands.get(name), cpu, log(out, name)));
                     }
                     for (String load : loads) {
-                        runLoad(load, rep, rounds, warmUp, slice, connections, procs, runs, latencies);
+                        runLoad(load, rep, rounds, warmUp, slice, connections, tls, procs, runs, latencies);
                     }
                 } finally {
                     for (ServerProcess p : procs.values()) {
@@ -137,7 +173,7 @@ public final class EchoBench {
             if (idle > 0) {
                 for (String name : servers) {
                     try (ServerProcess server = new ServerProcess(name, commands.get(name), cpu, log(out, name))) {
-                        Idle i = idleConnections(name, rep, server, idle);
+                        Idle i = idleConnections(name, rep, server, idle, tls);
                         idles.add(i);
                         System.out.printf(Locale.ROOT,
                                 "%-" + width(servers) + "s idle x%d  rep %d: heap %s B/conn, RSS %.0f B/conn%n", name,
@@ -190,25 +226,39 @@ public final class EchoBench {
     private static int size(String load) {
         return switch (load) {
             case "rr1k" -> 1024;
+            case "rr64k" -> 64 * 1024;
             case "rr100k" -> 100 * 1024;
             case "bulk" -> 0;
             default -> throw new IllegalArgumentException("unknown load " + load);
         };
     }
 
+    private static Load open(String load, InetSocketAddress server, int connections, ClientTls tls) throws IOException {
+        if (load.equals("handshake")) {
+            if (tls == null) {
+                throw new IllegalArgumentException("the handshake load needs --tls on");
+            }
+            return new HandshakeLoad(server, connections, tls);
+        }
+        return new EchoLoad(server, connections, size(load), tls);
+    }
+
     /** One load on every server: connections, warm-up one server after the other, then the rounds. */
     private static void runLoad(String load, int rep, int rounds, double warmUp, double slice, int connections,
-            Map<String, ServerProcess> procs, List<Run> runs, Map<String, LatencyHistogram> latencies)
+            ClientTls tls, Map<String, ServerProcess> procs, List<Run> runs, Map<String, LatencyHistogram> latencies)
             throws IOException {
         List<String> names = new ArrayList<>(procs.keySet());
-        Map<String, EchoLoad> loadOf = new LinkedHashMap<>();
+        Map<String, Load> loadOf = new LinkedHashMap<>();
         try {
             for (String name : names) {
-                loadOf.put(name, new EchoLoad(procs.get(name).address, connections, size(load)));
+                loadOf.put(name, open(load, procs.get(name).address, connections, tls));
             }
             LatencyHistogram discard = new LatencyHistogram();
             for (String name : names) {
-                loadOf.get(name).slice(warmUp, EchoLoad.NO_WINDOW, discard);
+                loadOf.get(name).slice(warmUp, Load.NO_WINDOW, discard);
+                if (tls != null && rep == 1) {
+                    System.out.println(name + " " + load + ": " + loadOf.get(name).negotiated());
+                }
             }
             for (int round = 0; round < rounds; round++) {
                 for (int k = 0; k < names.size(); k++) {
@@ -218,7 +268,7 @@ public final class EchoBench {
                 }
             }
         } finally {
-            for (EchoLoad l : loadOf.values()) {
+            for (Load l : loadOf.values()) {
                 l.close();
             }
         }
@@ -229,22 +279,25 @@ public final class EchoBench {
         }
     }
 
-    private static Run measure(String name, String load, int rep, int round, ServerProcess server, EchoLoad driver,
+    private static Run measure(String name, String load, int rep, int round, ServerProcess server, Load driver,
             double seconds, LatencyHistogram latencies) throws IOException {
         long self = ProcessHandle.current().pid();
         double[] before = new double[4];
         double[] after = new double[4];
         long[] alloc = new long[2];
-        EchoLoad.Window window = new EchoLoad.Window() {
+        long[][] calls = new long[2][];
+        Load.Window window = new Load.Window() {
             @Override
             public void opened() throws IOException {
                 alloc[0] = server.command("alloc");
+                calls[0] = server.ioCalls();
                 read(before);
             }
 
             @Override
             public void closed() throws IOException {
                 read(after);
+                calls[1] = server.ioCalls();
                 alloc[1] = server.command("alloc");
             }
 
@@ -256,19 +309,21 @@ public final class EchoBench {
                 into[3] = System.nanoTime() / 1e9;
             }
         };
-        EchoLoad.Slice s = driver.slice(seconds, window, latencies);
+        Load.Slice s = driver.slice(seconds, window, latencies);
         double user = after[0] - before[0];
         double sys = after[1] - before[1];
         return new Run(name, load, rep, round, s.requests(), s.bytes(), s.seconds(), s.allRequests(), s.allBytes(),
-                after[3] - before[3], user + sys, sys, after[2] - before[2], alloc[0] < 0 ? -1 : alloc[1] - alloc[0]);
+                after[3] - before[3], user + sys, sys, after[2] - before[2], alloc[0] < 0 ? -1 : alloc[1] - alloc[0],
+                calls[1][0] - calls[0][0], calls[1][1] - calls[0][1]);
     }
 
-    private static Idle idleConnections(String name, int rep, ServerProcess server, int count) throws Exception {
-        EchoLoad.closeAll(EchoLoad.openIdle(server.address, 50)); // first connections: classes loaded, code warm
+    private static Idle idleConnections(String name, int rep, ServerProcess server, int count, ClientTls tls)
+            throws Exception {
+        EchoLoad.closeAll(EchoLoad.openIdle(server.address, 50, tls)); // first connections: classes loaded, code warm
         Thread.sleep(500);
         long heapBefore = server.command("heap");
         long rssBefore = server.rssBytes();
-        List<SocketChannel> open = EchoLoad.openIdle(server.address, count);
+        List<SocketChannel> open = EchoLoad.openIdle(server.address, count, tls);
         try {
             Thread.sleep(1000);
             long heapAfter = server.command("heap");
@@ -283,7 +338,8 @@ public final class EchoBench {
 
     /** Aggregates of a set of slices. */
     private record Figures(double rate, double minSlice, double medianSlice, double maxSlice, double serverCpuShare,
-                           double sysFraction, double clientCpuShare, double cpuMicrosPerUnit, double allocPerUnit) {
+                           double sysFraction, double clientCpuShare, double cpuMicrosPerUnit, double allocPerUnit,
+                           double readsPerUnit, double writesPerUnit) {
     }
 
     private static Figures figures(List<Run> rs) {
@@ -297,7 +353,8 @@ public final class EchoBench {
         boolean allocKnown = rs.stream().allMatch(r -> r.loopAllocatedBytes() >= 0);
         return new Figures(rate, slices[0], median(slices), slices[slices.length - 1], cpu / window,
                 sum(rs, Run::serverSysSeconds) / cpu, sum(rs, Run::clientCpuSeconds) / window, cpu * 1e6 / units,
-                allocKnown ? sum(rs, r -> (double) r.loopAllocatedBytes()) / units : Double.NaN);
+                allocKnown ? sum(rs, r -> (double) r.loopAllocatedBytes()) / units : Double.NaN,
+                sum(rs, r -> (double) r.serverReadCalls()) / units, sum(rs, r -> (double) r.serverWriteCalls()) / units);
     }
 
     private static double sum(List<Run> rs, ToDoubleFunction<Run> f) {
@@ -310,7 +367,11 @@ public final class EchoBench {
     }
 
     private static String unit(String load) {
-        return load.equals("bulk") ? "MiB" : "req";
+        return switch (load) {
+            case "bulk" -> "MiB";
+            case "handshake" -> "hs";
+            default -> "req";
+        };
     }
 
     private static String fmt(double v, int decimals) {
@@ -328,11 +389,12 @@ public final class EchoBench {
         boolean bulk = load.equals("bulk");
         String rate = bulk
                 ? String.format(Locale.ROOT, "%7.1f MiB/s (slices %.0f-%.0f)", f.rate(), f.minSlice(), f.maxSlice())
-                : String.format(Locale.ROOT, "%7.0f req/s (slices %.0f-%.0f)  p50 %6.1f us  p99 %7.1f us", f.rate(),
+                : String.format(Locale.ROOT, "%7.0f " + unit(load) + "/s (slices %.0f-%.0f)  p50 %6.1f us  p99 %7.1f us", f.rate(),
                         f.minSlice(), f.maxSlice(), h.percentileMicros(0.5), h.percentileMicros(0.99));
-        return String.format(Locale.ROOT, "%-" + width + "s %-6s %s: %s  server CPU %3.0f%% (%2.0f%% sys)  client CPU %3.0f%%  %.2f us/%s  alloc %s B/%s",
+        return String.format(Locale.ROOT, "%-" + width + "s %-6s %s: %s  server CPU %3.0f%% (%2.0f%% sys)  client CPU %3.0f%%  %.2f us/%s  alloc %s B/%s  read/write calls %.2f/%.2f per %s",
                 server, load, label, rate, 100 * f.serverCpuShare(), 100 * f.sysFraction(), 100 * f.clientCpuShare(),
-                f.cpuMicrosPerUnit(), unit(load), fmt(f.allocPerUnit(), 2), unit(load));
+                f.cpuMicrosPerUnit(), unit(load), fmt(f.allocPerUnit(), 2), unit(load), f.readsPerUnit(), f.writesPerUnit(),
+                unit(load));
     }
 
     static String summary(List<String> servers, List<String> loads, int reps, List<Run> runs,
@@ -341,12 +403,13 @@ public final class EchoBench {
         for (String load : loads) {
             boolean bulk = load.equals("bulk");
             Map<String, LatencyHistogram> merged = new HashMap<>();
-            s.append("== ").append(load).append(bulk ? " (MiB/s echoed back)" : " (requests/s)")
+            s.append("== ").append(load).append(bulk ? " (MiB/s echoed back)"
+                    : load.equals("handshake") ? " (full TLS handshakes/s, a new connection each)" : " (requests/s)")
                     .append(", all slices of all repetitions\n");
             String name = "%-" + (width(servers) + 1) + "s";
-            s.append(String.format(Locale.ROOT, name + " %9s %17s %13s %8s %9s %8s %8s %8s %9s %11s%n", "server", "rate",
+            s.append(String.format(Locale.ROOT, name + " %9s %17s %13s %8s %9s %8s %8s %8s %9s %11s %11s%n", "server", "rate",
                     "per rep", "slice median", "p50 us", "p99 us", "srv CPU", "of: sys", "cli CPU", "us/" + unit(load),
-                    "alloc B/" + unit(load)));
+                    "alloc B/" + unit(load), "r/w calls"));
             for (String server : servers) {
                 List<Run> rs = select(runs, r -> r.server().equals(server) && r.load().equals(load));
                 if (rs.isEmpty()) {
@@ -364,11 +427,12 @@ public final class EchoBench {
                 }
                 merged.put(server, h);
                 Figures f = figures(rs);
-                s.append(String.format(Locale.ROOT, name + " %9s %17s %13s %8s %9s %7.0f%% %7.0f%% %7.0f%% %9s %11s%n", server,
+                s.append(String.format(Locale.ROOT, name + " %9s %17s %13s %8s %9s %7.0f%% %7.0f%% %7.0f%% %9s %11s %11s%n", server,
                         fmt(f.rate(), bulk ? 1 : 0), perRep, fmt(f.medianSlice(), bulk ? 1 : 0),
                         bulk ? "-" : fmt(h.percentileMicros(0.5), 1), bulk ? "-" : fmt(h.percentileMicros(0.99), 1),
                         100 * f.serverCpuShare(), 100 * f.sysFraction(), 100 * f.clientCpuShare(),
-                        fmt(f.cpuMicrosPerUnit(), 2), fmt(f.allocPerUnit(), 2)));
+                        fmt(f.cpuMicrosPerUnit(), 2), fmt(f.allocPerUnit(), 2),
+                        fmt(f.readsPerUnit(), 2) + "/" + fmt(f.writesPerUnit(), 2)));
             }
             for (String[] pair : pairs(servers)) {
                 ratios(s, pair[0], pair[1], load, reps, runs, merged);
@@ -478,10 +542,10 @@ public final class EchoBench {
                     "    {\"server\": \"%s\", \"load\": \"%s\", \"rep\": %d, \"round\": %d, \"requests\": %d, \"bytes\": %d, "
                             + "\"seconds\": %.4f, \"all_requests\": %d, \"all_bytes\": %d, \"window_s\": %.4f, "
                             + "\"server_cpu_s\": %.2f, \"server_sys_s\": %.2f, \"client_cpu_s\": %.2f, "
-                            + "\"loop_allocated_bytes\": %d}%s%n",
+                            + "\"loop_allocated_bytes\": %d, \"server_read_calls\": %d, \"server_write_calls\": %d}%s%n",
                     r.server(), r.load(), r.rep(), r.round(), r.requests(), r.bytes(), r.seconds(), r.allRequests(),
                     r.allBytes(), r.windowSeconds(), r.serverCpuSeconds(), r.serverSysSeconds(), r.clientCpuSeconds(),
-                    r.loopAllocatedBytes(), i + 1 < runs.size() ? "," : ""));
+                    r.loopAllocatedBytes(), r.serverReadCalls(), r.serverWriteCalls(), i + 1 < runs.size() ? "," : ""));
         }
         s.append("  ],\n  \"idle\": [\n");
         for (int i = 0; i < idles.size(); i++) {

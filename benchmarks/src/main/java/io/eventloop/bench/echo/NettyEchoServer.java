@@ -1,15 +1,19 @@
 package io.eventloop.bench.echo;
 
+import io.eventloop.bench.ServerTls;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslContext;
 import java.net.InetSocketAddress;
 
 /**
@@ -20,7 +24,9 @@ import java.net.InetSocketAddress;
  * 32/64 KiB), the counterpart of {@link EventloopEchoServer}'s flow control. Prints
  * {@code listening on HOST:PORT} when ready; {@link ServerControl} commands on stdin.
  *
- * <p>Usage: {@code NettyEchoServer [port]} (default 0: a free port).
+ * <p>Usage: {@code NettyEchoServer [port] [--tls CERT.pem KEY.pem]} (port 0, the default: a free
+ * port). With {@code --tls} each connection's pipeline is Netty's {@code SslHandler} on the JDK's
+ * {@code SSLEngine} ({@link ServerTls#netty}), then the same echo handler, which sees plaintext.
  */
 public final class NettyEchoServer {
     private NettyEchoServer() {
@@ -50,7 +56,8 @@ public final class NettyEchoServer {
     }
 
     public static void main(String[] args) throws Exception {
-        int port = args.length > 0 ? Integer.parseInt(args[0]) : 0;
+        int port = ServerTls.port(args);
+        SslContext tls = ServerTls.netty(args);
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         long loopThread = group.next().submit(() -> Thread.currentThread().getId()).get();
         ServerControl.start(() -> loopThread);
@@ -59,7 +66,12 @@ public final class NettyEchoServer {
                 .group(group)
                 .channel(NioServerSocketChannel.class)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(echo)
+                .childHandler(tls == null ? echo : new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(tls.newHandler(ch.alloc()), echo);
+                    }
+                })
                 .bind(new InetSocketAddress("127.0.0.1", port)).sync().channel();
         System.out.println("listening on 127.0.0.1:" + ((InetSocketAddress) server.localAddress()).getPort());
         System.out.flush();

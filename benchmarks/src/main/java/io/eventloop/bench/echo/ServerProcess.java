@@ -87,6 +87,24 @@ final class ServerProcess implements AutoCloseable {
             Long.parseLong(fields[12]) / (double) CLOCK_TICKS_PER_SECOND};
     }
 
+    /**
+     * {read, write} system calls of the server process so far: {@code syscr} and {@code syscw} of
+     * /proc/PID/io, which count {@code read}, {@code readv}, {@code recvfrom}... and {@code write},
+     * {@code writev}, {@code sendto}... (not {@code epoll_wait}).
+     */
+    long[] ioCalls() throws IOException {
+        long reads = -1;
+        long writes = -1;
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid() + "/io"))) {
+            if (line.startsWith("syscr:")) {
+                reads = Long.parseLong(line.substring(6).trim());
+            } else if (line.startsWith("syscw:")) {
+                writes = Long.parseLong(line.substring(6).trim());
+            }
+        }
+        return new long[] {reads, writes};
+    }
+
     /** Resident set size in bytes ({@code VmRSS}). */
     long rssBytes() throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc/" + pid() + "/status"))) {

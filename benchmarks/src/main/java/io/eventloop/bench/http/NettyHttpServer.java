@@ -1,5 +1,6 @@
 package io.eventloop.bench.http;
 
+import io.eventloop.bench.ServerTls;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -24,6 +25,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
@@ -52,8 +54,11 @@ import java.util.Locale;
  * <p>Compared with asyncio: this is what {@code benchmarks/python/http_hello.py} is on
  * asyncio's and uvloop's protocol layer, with a full HTTP/1.1 parser in front.
  *
- * <p>Usage: {@code NettyHttpServer [port]} (default 0: a free port); prints
- * {@code listening on 127.0.0.1:PORT} when ready and serves until killed.
+ * <p>Usage: {@code NettyHttpServer [port] [--tls CERT.pem KEY.pem]} (port 0, the default: a free
+ * port); prints {@code listening on 127.0.0.1:PORT} when ready and serves until killed. With
+ * {@code --tls} the pipeline starts with Netty's {@code SslHandler} on the JDK's
+ * {@code SSLEngine} ({@link ServerTls#netty}), the peer of {@link EventloopHelloServer} in
+ * {@code benchmarks/run-tls.sh}.
  */
 public final class NettyHttpServer {
     /** Header names spelt exactly as the example server spells them (Netty's constants are lower case). */
@@ -142,7 +147,8 @@ public final class NettyHttpServer {
 
     /** Starts the server on 127.0.0.1 and the port in {@code args[0]} (default 0), then serves until killed. */
     public static void main(String[] args) throws Exception {
-        int port = args.length > 0 ? Integer.parseInt(args[0]) : 0;
+        int port = ServerTls.port(args);
+        SslContext tls = ServerTls.netty(args);
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         Hello hello = new Hello();
         Channel server = new ServerBootstrap()
@@ -152,6 +158,9 @@ public final class NettyHttpServer {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (tls != null) {
+                            ch.pipeline().addLast(tls.newHandler(ch.alloc()));
+                        }
                         ch.pipeline().addLast(new HttpServerCodec(), hello);
                     }
                 })
