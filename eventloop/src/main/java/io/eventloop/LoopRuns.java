@@ -33,6 +33,11 @@ final class LoopRuns {
         THREAD_DEFAULT.set(loop);
     }
 
+    /** The loop running on this thread, or null: the one whose state code on this thread may touch. */
+    static EventLoop running() {
+        return RUNNING.get();
+    }
+
     /** {@link EventLoop#current()}: the loop running here, else this thread's last loop if open. */
     static EventLoop current() {
         EventLoop loop = RUNNING.get();
