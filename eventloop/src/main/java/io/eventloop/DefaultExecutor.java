@@ -146,6 +146,11 @@ final class DefaultExecutor {
                     }
                     return cancelled;
                 }
+
+                @Override
+                public String toString() {
+                    return "Future[runInExecutor, " + describeState() + "]";
+                }
             };
         }
 

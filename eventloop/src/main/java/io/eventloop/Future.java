@@ -444,6 +444,14 @@ public class Future<T> {
         loop.schedule(listener);
     }
 
+    /**
+     * For the call graph ({@link CallGraph}): gives {@code action} each future this one waits on
+     * now. None for a plain future; a continuation or task gives what it awaits, a combinator its
+     * pending children. Loop thread only.
+     */
+    void forEachAwaited(Consumer<? super Future<?>> action) {
+    }
+
     /** Hook for subclasses that must react to leaving PENDING (a task leaves the live set). */
     void finished() {
     }

@@ -189,21 +189,9 @@ public class Task<T> extends Waiting<T> {
         if (!isDone() && notStarted()) {
             sb.append(", not started");
         }
-        Future<?> w = awaited();
-        while (w instanceof Waiting<?> inner && !(w instanceof Task<?>) && inner.awaited() != null) {
-            w = inner.awaited();
-        }
+        Future<?> w = Diagnostics.innermost(awaited());
         if (w != null) {
-            sb.append(", waiting on ");
-            if (w instanceof Task<?> t) {
-                sb.append(t.describeBrief());
-            } else {
-                sb.append(w);
-                String timer = loop.inLoopThread() ? loop.timerFor(w) : null; // the heap is the loop thread's
-                if (timer != null) {
-                    sb.append(" (").append(timer).append(')');
-                }
-            }
+            sb.append(", waiting on ").append(Diagnostics.waitedOn(w));
         }
         return sb.append(']').toString();
     }

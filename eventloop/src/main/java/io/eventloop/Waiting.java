@@ -260,6 +260,14 @@ abstract class Waiting<T> extends Future<T> {
     void cancelRequested() {
     }
 
+    @Override
+    final void forEachAwaited(java.util.function.Consumer<? super Future<?>> action) {
+        Future<?> f = awaited;
+        if (f != null) {
+            action.accept(f);
+        }
+    }
+
     /** What this future waits on right now, or null. */
     final Future<?> awaited() {
         return awaited;
