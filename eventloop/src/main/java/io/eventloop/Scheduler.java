@@ -96,12 +96,14 @@ final class Scheduler {
      * The {@link TaskLocal} values of the callback running now when it is not a task's step
      * (asyncio's {@code Handle._context}): what a handle, a done-callback or a continuation made
      * outside tasks brings, and what {@code TaskLocal.set} in such a callback replaces. Cleared
-     * after every callback, so nothing set in one reaches the next. Null (empty) between callbacks
-     * and outside runs. Loop thread only; see {@link Context}.
+     * after every callback, so nothing set in one reaches the next: null (empty) between callbacks,
+     * {@link Context#NOT_RUNNING} outside runs. Loop thread only; see {@link Context}.
      */
-    Context context;
+    Context context = Context.NOT_RUNNING;
     /** The context the TaskLocal mirrors show on the loop thread now, or {@link Context#UNKNOWN}. Loop thread only. */
     Context mirroredContext = Context.UNKNOWN;
+    /** The {@link Context#mirrorsVersion} {@link #mirroredContext} is about. Loop thread only. */
+    private int mirroredVersion;
 
     /** The iteration of {@code loop}, whose {@code debug} flag is already set. */
     Scheduler(EventLoop loop, EventLoop.Options options, Clock clock, Poller poller) {
@@ -121,6 +123,7 @@ final class Scheduler {
 
     /** A run begins: its time starts counting, and the watchdog watches the loop. */
     void runStarted() {
+        context = null;
         counters.runStarted(clock.nanoTime());
         if (watch != null) {
             Watchdog.watch(watch);
@@ -137,7 +140,7 @@ final class Scheduler {
         }
         counters.runEnded(clock.nanoTime());
         stopping = false;
-        context = null;
+        context = Context.NOT_RUNNING;
         mirroredContext = Context.UNKNOWN;
         Context.runEnded();
     }
@@ -367,6 +370,10 @@ final class Scheduler {
         Watchdog.Watch w = watch;
         boolean debug = loop.debug;
         boolean mirror = Context.mirroring;
+        if (mirror && mirroredVersion != Context.mirrorsVersion) {
+            mirroredVersion = Context.mirrorsVersion;
+            mirroredContext = Context.UNKNOWN; // a sink added since has not been given it
+        }
         for (; n > 0; n--) {
             Runnable callback = ready.poll();
             if (w != null) {

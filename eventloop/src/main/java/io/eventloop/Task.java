@@ -15,6 +15,7 @@ package io.eventloop;
  *   <li>{@link EventLoop#currentTask()} inside its body and every continuation created while it
  *       runs;</li>
  *   <li>{@link #cancelling()} / {@link #uncancel()}, the cancel-request count timeout scopes use;</li>
+ *   <li>its own {@link TaskLocal} values, a copy of its creator's, which its continuations see;</li>
  *   <li>a report to the exception handler if it fails and nobody ever looks at the failure.</li>
  * </ul>
  * A task's outcome is its body's: {@link #complete} and {@link #fail} throw

@@ -199,9 +199,10 @@ abstract class Waiting<T> extends Future<T> {
         Timeout previousTimeout = loop.currentTimeout;
         loop.currentTask = owner;
         loop.currentTimeout = timeout;
-        if (owner == null) {
+        if (owner == null && context != null) {
             // Outside tasks, the step runs in the context it was created in. Not restored: such a step
-            // is a callback of its own, and the scheduler clears the context after each callback.
+            // is a callback of its own (the scheduler's context is empty when it starts, and is
+            // cleared again after it), so an empty one needs no write.
             loop.scheduler.context = context;
         }
         try {

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -207,6 +208,16 @@ class TaskLocalTest {
         } finally {
             pool.shutdown();
         }
+    }
+
+    @Test
+    void aTaskSubmittedFromAnotherThreadTakesThatThreadsValues(EventLoop loop) {
+        Future<CompletableFuture<String>> submitted = loop.runInExecutor(null,
+                () -> ID.callWith("worker's", () -> loop.submit(() -> Async.completed(ID.get()))));
+
+        Future<String> value = submitted.then(Future::from);
+
+        assertEquals("worker's", assertCompletes(value));
     }
 
     @Test
