@@ -19,18 +19,19 @@ import java.util.concurrent.TimeoutException;
  * <pre>{@code
  * System.out.println(CallGraph.of(loop));   // any thread
  * }</pre>
- * prints, for a task {@code main} in a {@link TaskGroup} with two children:
+ * prints, for a task {@code main} whose {@link TaskGroup} runs {@code sleeper} and
+ * {@code gatherer}, which gathers a sleep and a task waiting on a queue (debug mode off):
  * <pre>
  * EventLoop@5ca881b5[running], 4 tasks
- * └── (T) main created at Server.main(Server.java:30)
+ * └── (T) main
  *     └── Future[TaskGroup[running, children=2], pending]
- *         ├── (T) fetch-a created at Server.lambda$main$1(Server.java:32)
- *         │   └── Future[sleep, pending] (a timer completes it in 0.700 s)
- *         └── (T) fetch-b created at Server.lambda$main$2(Server.java:33)
+ *         ├── (T) sleeper
+ *         │   └── Future[sleep, pending] (a timer completes it in 5.000 s)
+ *         └── (T) gatherer
  *             └── Future[gather of 2, pending]
- *                 ├── Future[pending, created at Server.lambda$fetch$4(Server.java:51)]
- *                 └── (T) helper
- *                     └── Future[AsyncQueue.get, pending]
+ *                 ├── Future[sleep, pending] (a timer completes it in 3.000 s)
+ *                 └── (T) inner
+ *                     └── AsyncQueue.get[pending]
  * </pre>
  * <ul>
  *   <li>The roots are the tasks no other task waits on. Under a task is what it waits on, followed

@@ -8,6 +8,7 @@ import jdk.jfr.FlightRecorder;
 import jdk.jfr.Label;
 import jdk.jfr.Name;
 import jdk.jfr.Period;
+import jdk.jfr.StackTrace;
 import jdk.jfr.Timespan;
 
 /**
@@ -100,6 +101,7 @@ final class JfrEvents {
     @Category({"Event Loop", "Tasks"})
     @Description("Who awaits whom on an event loop: every live task and the chain it waits on")
     @Period("everyChunk")
+    @StackTrace(false) // the stack of the JFR thread that asked, which says nothing
     static final class CallGraphEvent extends Event {
         @Label("Loop")
         String loop;
