@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 /**
  * asyncio's module-level functions: {@code sleep}, {@code gather}, {@code wait_for},
@@ -280,6 +281,15 @@ public final class Async {
         }
 
         @Override
+        void forEachAwaited(Consumer<? super Future<?>> action) {
+            for (Future<? extends T> child : children) {
+                if (!child.isDone()) {
+                    action.accept(child);
+                }
+            }
+        }
+
+        @Override
         public String toString() {
             return "Future[gather of " + children.length + ", " + describeState() + "]";
         }
@@ -378,6 +388,13 @@ public final class Async {
         @Override
         protected boolean retract() {
             return inner.state() != SUCCEEDED || inner.retract();
+        }
+
+        @Override
+        void forEachAwaited(Consumer<? super Future<?>> action) {
+            if (!inner.isDone()) {
+                action.accept(inner);
+            }
         }
 
         @Override
@@ -519,6 +536,20 @@ public final class Async {
                 timer = null;
             }
             return cancelled;
+        }
+
+        @Override
+        void forEachAwaited(Consumer<? super Future<?>> action) {
+            for (Future<T> f : futures) {
+                if (!f.isDone()) {
+                    action.accept(f);
+                }
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "Future[wait " + when + " of " + futures.size() + ", " + describeState() + "]";
         }
     }
 

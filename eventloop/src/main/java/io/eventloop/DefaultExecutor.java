@@ -46,7 +46,8 @@ final class DefaultExecutor {
         loop.checkThread("EventLoop.runInExecutor");
         loop.checkNotClosed("runInExecutor");
         Executor chosen = target != null ? target : executor();
-        ExecutorCall<T> call = new ExecutorCall<>(this, work);
+        // The caller's TaskLocal values go with the work, and only for its duration (asyncio's to_thread).
+        ExecutorCall<T> call = new ExecutorCall<>(this, Context.carry(Context.capture(loop), work));
         outstanding++;
         try {
             chosen.execute(call);
@@ -144,6 +145,11 @@ final class DefaultExecutor {
                         ExecutorCall.this.cancel(true); // not started: never starts; running: interrupted
                     }
                     return cancelled;
+                }
+
+                @Override
+                public String toString() {
+                    return "Future[runInExecutor, " + describeState() + "]";
                 }
             };
         }

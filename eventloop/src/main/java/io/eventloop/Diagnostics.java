@@ -79,6 +79,31 @@ final class Diagnostics {
         return String.valueOf(callback);
     }
 
+    /**
+     * The future at the end of {@code f}'s chain of continuations (or {@code f}): what a task
+     * waiting on {@code f} waits for in the end. A loop, not recursion: a chain may be a million
+     * continuations long. Stops at a task, and at a continuation whose step is running.
+     */
+    static Future<?> innermost(Future<?> f) {
+        while (f instanceof Waiting<?> w && !(f instanceof Task<?>) && w.awaited() != null) {
+            f = w.awaited();
+        }
+        return f;
+    }
+
+    /**
+     * What a task waits on, in words, for reports (the shutdown report, the call graph): another
+     * task by name and creation site; any other future by its {@code toString}, with the time
+     * left on the timer that completes it (a sleep), when asked on the loop thread.
+     */
+    static String waitedOn(Future<?> f) {
+        if (f instanceof Task<?> t) {
+            return t.describeBrief();
+        }
+        String timer = f.loop.inLoopThread() ? f.loop.timerFor(f) : null; // the heap is the loop thread's
+        return timer == null ? f.toString() : f + " (" + timer + ")";
+    }
+
     /** " created at Site" when {@code f} recorded one (debug mode), else "". */
     static String site(Future<?> f) {
         StackTraceElement s = f.site;

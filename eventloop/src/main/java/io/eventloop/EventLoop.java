@@ -355,7 +355,7 @@ public final class EventLoop implements AutoCloseable {
         Objects.requireNonNull(callback, "callback");
         checkThread("EventLoop.callSoon");
         checkNotClosed("callSoon");
-        Handle h = new Handle(callback);
+        Handle h = new Handle(callback, Context.capture(this)); // it runs with the TaskLocal values of now
         scheduler.addReady(h);
         return h;
     }
@@ -388,7 +388,7 @@ public final class EventLoop implements AutoCloseable {
         Objects.requireNonNull(callback, "callback");
         checkThread("EventLoop.callAt");
         checkNotClosed("callAt");
-        TimerHandle t = new TimerHandle(this, deadlineNanos, callback);
+        TimerHandle t = new TimerHandle(this, deadlineNanos, callback, Context.capture(this));
         scheduler.addTimer(t);
         return t;
     }
@@ -415,7 +415,7 @@ public final class EventLoop implements AutoCloseable {
      */
     public Handle callSoonThreadsafe(Runnable callback) {
         Objects.requireNonNull(callback, "callback");
-        Handle h = new Handle(callback);
+        Handle h = new Handle(callback, Context.current()); // the calling thread's TaskLocal values
         if (!scheduler.offer(h)) {
             throw closedError("callSoonThreadsafe");
         }

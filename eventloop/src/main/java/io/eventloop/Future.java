@@ -269,7 +269,7 @@ public class Future<T> {
     public final Future<T> onDone(Consumer<? super Future<T>> callback) {
         Objects.requireNonNull(callback, "callback");
         loop.checkThread("Future.onDone");
-        addListener(new DoneCallback<>(this, callback));
+        addListener(new DoneCallback<>(this, callback, Context.capture(loop)));
         return this;
     }
 
@@ -492,6 +492,14 @@ public class Future<T> {
         loop.schedule(listener);
     }
 
+    /**
+     * For the call graph ({@link CallGraph}): gives {@code action} each future this one waits on
+     * now. None for a plain future; a continuation or task gives what it awaits, a combinator its
+     * pending children. Loop thread only.
+     */
+    void forEachAwaited(Consumer<? super Future<?>> action) {
+    }
+
     /** Hook for subclasses that must react to leaving PENDING (a task leaves the live set). */
     void finished() {
     }
@@ -545,19 +553,26 @@ public class Future<T> {
         }
     }
 
-    /** A user callback registered with {@link #onDone}. */
-    private static final class DoneCallback<T> implements Runnable {
+    /** A user callback registered with {@link #onDone}; it runs with the TaskLocal values of its registration. */
+    static final class DoneCallback<T> implements Runnable {
         final Future<T> future;
         final Consumer<? super Future<T>> callback;
+        /** The context current at {@code onDone} (asyncio's {@code add_done_callback}), or null. */
+        final Context context;
 
-        DoneCallback(Future<T> future, Consumer<? super Future<T>> callback) {
+        DoneCallback(Future<T> future, Consumer<? super Future<T>> callback, Context context) {
             this.future = future;
             this.callback = callback;
+            this.context = context;
         }
 
         @Override
         public void run() {
-            callback.accept(future);
+            if (context == null) {
+                callback.accept(future);
+            } else {
+                Context.runCallback(context, () -> callback.accept(future));
+            }
         }
 
         @Override

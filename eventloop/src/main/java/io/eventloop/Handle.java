@@ -18,9 +18,19 @@ public class Handle implements Runnable {
     private Runnable callback;
     /** Written by any thread; never written in the constructor, so creating a handle is fence-free. */
     private volatile boolean cancelled;
+    /**
+     * The {@link TaskLocal} values the callback runs with: those current when it was scheduled
+     * (asyncio's {@code Handle._context}); null for none. Plain, like {@link #callback}.
+     */
+    Context context;
 
     Handle(Runnable callback) {
         this.callback = callback;
+    }
+
+    Handle(Runnable callback, Context context) {
+        this.callback = callback;
+        this.context = context;
     }
 
     /**
@@ -49,8 +59,13 @@ public class Handle implements Runnable {
             return;
         }
         Runnable cb = callback;
-        if (cb != null) {
+        if (cb == null) {
+            return;
+        }
+        if (context == null) {
             cb.run();
+        } else {
+            Context.runCallback(context, cb);
         }
     }
 

@@ -4,8 +4,11 @@ import jdk.jfr.Category;
 import jdk.jfr.Description;
 import jdk.jfr.Event;
 import jdk.jfr.EventType;
+import jdk.jfr.FlightRecorder;
 import jdk.jfr.Label;
 import jdk.jfr.Name;
+import jdk.jfr.Period;
+import jdk.jfr.StackTrace;
 import jdk.jfr.Timespan;
 
 /**
@@ -20,10 +23,19 @@ final class JfrEvents {
     private JfrEvents() {
     }
 
-    /** The task events' types, looked up when the first task is created (class initialisation). */
+    /**
+     * The task events' types, looked up when the first task is created (class initialisation).
+     * That sets up JFR's metadata, a few hundred milliseconds on a busy machine, once per process;
+     * the call graph's periodic hook is registered here too, so a loop pays for it with its first
+     * task rather than at creation (without tasks, there is no graph to show).
+     */
     private static final class Types {
         static final EventType TASK_CREATED = EventType.getEventType(TaskCreated.class);
         static final EventType TASK_DONE = EventType.getEventType(TaskDone.class);
+
+        static {
+            FlightRecorder.addPeriodicEvent(CallGraphEvent.class, CallGraphDump::record);
+        }
     }
 
     /** A task was created. */
@@ -77,6 +89,36 @@ final class JfrEvents {
         long blockedFor;
         @Label("Loop Thread")
         Thread loopThread;
+    }
+
+    /**
+     * The call graph of one running loop ({@link CallGraph}), at the start and end of every chunk
+     * of a recording: {@code jcmd PID JFR.dump} ends a chunk, so a dump holds the graph of that
+     * moment. Its hook, {@code CallGraphDump.record}, is registered with the task events' types.
+     */
+    @Name("io.eventloop.CallGraph")
+    @Label("Call Graph")
+    @Category({"Event Loop", "Tasks"})
+    @Description("Who awaits whom on an event loop: every live task and the chain it waits on")
+    @Period("everyChunk")
+    @StackTrace(false) // the stack of the JFR thread that asked, which says nothing
+    static final class CallGraphEvent extends Event {
+        @Label("Loop")
+        String loop;
+        @Label("Tasks")
+        @Description("Live tasks on the loop, or -1 when it did not answer")
+        int tasks;
+        @Label("Graph")
+        @Description("The tree CallGraph.toString() prints, or why there is none")
+        String graph;
+    }
+
+    static void callGraph(String loop, int tasks, String graph) {
+        CallGraphEvent e = new CallGraphEvent();
+        e.loop = loop;
+        e.tasks = tasks;
+        e.graph = graph;
+        e.commit();
     }
 
     static void taskCreated(Task<?> task) {

@@ -48,6 +48,15 @@ final class LoopLog {
         }
     }
 
+    /** Information asked for: the call graph a signal requests. */
+    static void info(Class<?> category, String message) {
+        if (TO_STDERR) {
+            print("INFO", category, message, null);
+        } else {
+            LoggerFactory.getLogger(category).info(message);
+        }
+    }
+
     /** A warning: a diagnostic report. {@code error} may be null. */
     static void warn(Class<?> category, String message, Throwable error) {
         if (TO_STDERR) {

@@ -31,6 +31,12 @@ final class LoopRuns {
         this.loop = loop;
         this.scheduler = scheduler;
         THREAD_DEFAULT.set(loop);
+        CallGraphDump.opened(loop); // the loops a JFR recording or a signal shows (docs/operations.md)
+    }
+
+    /** The loop running on this thread, or null: the one whose state code on this thread may touch. */
+    static EventLoop running() {
+        return RUNNING.get();
     }
 
     /** {@link EventLoop#current()}: the loop running here, else this thread's last loop if open. */
@@ -156,10 +162,11 @@ final class LoopRuns {
         }
     }
 
-    /** The loop closed: this thread no longer defaults to it. */
+    /** The loop closed: this thread no longer defaults to it, and call-graph dumps no longer show it. */
     void closed() {
         if (THREAD_DEFAULT.get() == loop) {
             THREAD_DEFAULT.remove();
         }
+        CallGraphDump.closed(loop);
     }
 }

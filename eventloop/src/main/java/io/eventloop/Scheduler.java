@@ -54,7 +54,7 @@ final class Scheduler {
      * of a final field per iteration is all the diagnostics cost.
      */
     private final Watchdog.Watch watch;
-    /** Debug mode or the watchdog: {@link #runReady()} takes {@link #runReadyInstrumented(int)}. */
+    /** Debug mode or the watchdog: {@link #runReady()} takes {@link #runReadyInstrumented(int)} (so do TaskLocal mirrors). */
     private final boolean instrumented;
     /** Counters behind {@link EventLoop#metrics()}; the loop thread writes them, any thread reads. */
     private final LoopMetrics.Counters counters = new LoopMetrics.Counters();
@@ -92,6 +92,18 @@ final class Scheduler {
     private final Consumer<SelectionKey> dispatchKey;
     /** Set by {@link #stop()}; checked after each iteration. Loop thread only. */
     private boolean stopping;
+    /**
+     * The {@link TaskLocal} values of the callback running now when it is not a task's step
+     * (asyncio's {@code Handle._context}): what a handle, a done-callback or a continuation made
+     * outside tasks brings, and what {@code TaskLocal.set} in such a callback replaces. Cleared
+     * after every callback, so nothing set in one reaches the next: null (empty) between callbacks,
+     * {@link Context#NOT_RUNNING} outside runs. Loop thread only; see {@link Context}.
+     */
+    Context context = Context.NOT_RUNNING;
+    /** The context the TaskLocal mirrors show on the loop thread now, or {@link Context#UNKNOWN}. Loop thread only. */
+    Context mirroredContext = Context.UNKNOWN;
+    /** The {@link Context#mirrorsVersion} {@link #mirroredContext} is about. Loop thread only. */
+    private int mirroredVersion;
 
     /** The iteration of {@code loop}, whose {@code debug} flag is already set. */
     Scheduler(EventLoop loop, EventLoop.Options options, Clock clock, Poller poller) {
@@ -111,19 +123,26 @@ final class Scheduler {
 
     /** A run begins: its time starts counting, and the watchdog watches the loop. */
     void runStarted() {
+        context = null;
         counters.runStarted(clock.nanoTime());
         if (watch != null) {
             Watchdog.watch(watch);
         }
     }
 
-    /** A run ends, normally or by an {@link Error}: the watchdog lets go, a pending stop is spent. */
+    /**
+     * A run ends, normally or by an {@link Error}: the watchdog lets go, a pending stop is spent,
+     * the TaskLocal mirrors show the thread's own values again.
+     */
     void runEnded() {
         if (watch != null) {
             Watchdog.unwatch(watch);
         }
         counters.runEnded(clock.nanoTime());
         stopping = false;
+        context = Context.NOT_RUNNING;
+        mirroredContext = Context.UNKNOWN;
+        Context.runEnded();
     }
 
     /** {@link EventLoop#runForever()}: iterations until {@link #stop()}; at least one. */
@@ -314,13 +333,14 @@ final class Scheduler {
 
     /**
      * Phase 4: run the snapshot. An exception goes to the handler; an {@link Error} ends the run.
-     * Debug mode and the watchdog take a copy of this loop with their bookkeeping, so that
-     * without them a callback costs exactly what it did: no clock read, no check, no write.
+     * Debug mode, the watchdog and TaskLocal mirrors take a copy of this loop with their
+     * bookkeeping, so that without them a callback costs exactly what it did: no clock read, no
+     * check, no write.
      */
     private int runReady() {
         int n = ready.size();
         counters.iteration(n); // per iteration: two plain writes and one release store
-        if (instrumented) {
+        if (instrumented || Context.mirroring) {
             runReadyInstrumented(n);
             return n;
         }
@@ -337,19 +357,30 @@ final class Scheduler {
             Handle handle = callback instanceof Handle h ? h : null;
             loop.callExceptionHandler(new ErrorContext("Exception in callback " + callback, e, handle, null, null));
         }
+        context = null; // a TaskLocal set by this callback ends with it (a plain write: see Context)
     }
 
     /**
-     * Phase 4 in debug mode or under the watchdog. Per callback: for the watchdog, two opaque
-     * writes (which callback, and a progress count); in debug mode, two clock reads to time it.
+     * Phase 4 in debug mode, under the watchdog, or while a TaskLocal has a mirror. Per callback:
+     * for the watchdog, two opaque writes (which callback, and a progress count); in debug mode,
+     * two clock reads to time it; with mirrors, the callback's context, copied to them when it
+     * differs from the last one.
      */
     private void runReadyInstrumented(int n) {
         Watchdog.Watch w = watch;
         boolean debug = loop.debug;
+        boolean mirror = Context.mirroring;
+        if (mirror && mirroredVersion != Context.mirrorsVersion) {
+            mirroredVersion = Context.mirrorsVersion;
+            mirroredContext = Context.UNKNOWN; // a sink added since has not been given it
+        }
         for (; n > 0; n--) {
             Runnable callback = ready.poll();
             if (w != null) {
                 w.enter(callback);
+            }
+            if (mirror) {
+                mirror(callback);
             }
             long start = debug ? clock.nanoTime() : 0;
             runCallback(callback);
@@ -362,6 +393,15 @@ final class Scheduler {
         }
         if (w != null) {
             w.enter(null);
+        }
+    }
+
+    /** TaskLocal mirrors: they show the values {@code callback} is about to see. */
+    private void mirror(Runnable callback) {
+        Context c = Context.of(callback);
+        if (c != mirroredContext) {
+            mirroredContext = c;
+            Context.mirror(c);
         }
     }
 

@@ -15,6 +15,7 @@ package io.eventloop;
  *   <li>{@link EventLoop#currentTask()} inside its body and every continuation created while it
  *       runs;</li>
  *   <li>{@link #cancelling()} / {@link #uncancel()}, the cancel-request count timeout scopes use;</li>
+ *   <li>its own {@link TaskLocal} values, a copy of its creator's, which its continuations see;</li>
  *   <li>a report to the exception handler if it fails and nobody ever looks at the failure.</li>
  * </ul>
  * A task's outcome is its body's: {@link #complete} and {@link #fail} throw
@@ -199,21 +200,9 @@ public class Task<T> extends Waiting<T> {
         if (!isDone() && notStarted()) {
             sb.append(", not started");
         }
-        Future<?> w = awaited();
-        while (w instanceof Waiting<?> inner && !(w instanceof Task<?>) && inner.awaited() != null) {
-            w = inner.awaited();
-        }
+        Future<?> w = Diagnostics.innermost(awaited());
         if (w != null) {
-            sb.append(", waiting on ");
-            if (w instanceof Task<?> t) {
-                sb.append(t.describeBrief());
-            } else {
-                sb.append(w);
-                String timer = loop.inLoopThread() ? loop.timerFor(w) : null; // the heap is the loop thread's
-                if (timer != null) {
-                    sb.append(" (").append(timer).append(')');
-                }
-            }
+            sb.append(", waiting on ").append(Diagnostics.waitedOn(w));
         }
         return sb.append(']').toString();
     }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.concurrent.CancellationException;
+import java.util.function.Consumer;
 
 /**
  * Structured concurrency: asyncio's {@code async with asyncio.TaskGroup() as group:}.
@@ -306,6 +307,16 @@ public final class TaskGroup {
                 group.abort(message);
             }
             return true;
+        }
+
+        @Override
+        void forEachAwaited(Consumer<? super Future<?>> action) {
+            if (group.body != null && !group.bodyDone) {
+                action.accept(group.body);
+            }
+            for (Task<?> child : group.children) {
+                action.accept(child);
+            }
         }
 
         @Override

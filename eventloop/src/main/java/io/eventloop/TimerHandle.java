@@ -15,8 +15,8 @@ public final class TimerHandle extends Handle {
     /** Where the handle sits in the loop's {@link TimerHeap}, or -1 when it is not there. Loop thread only. */
     int heapIndex = -1;
 
-    TimerHandle(EventLoop loop, long when, Runnable callback) {
-        super(callback);
+    TimerHandle(EventLoop loop, long when, Runnable callback, Context context) {
+        super(callback, context);
         this.loop = loop;
         this.when = when;
     }

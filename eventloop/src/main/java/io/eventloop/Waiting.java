@@ -45,11 +45,22 @@ abstract class Waiting<T> extends Future<T> {
      * tasks created inside a scope (see {@link Timeout#currentDeadline()}).
      */
     private final Timeout timeout;
+    /**
+     * The {@link TaskLocal} values: for a task, the task's own, which its steps and continuations
+     * see and {@link TaskLocal#set} replaces; for a continuation created outside any task, the
+     * context current where it was created, which its step runs in (asyncio's
+     * {@code add_done_callback} captures one the same way); unused (null) for a continuation of a
+     * task. Null is the empty context. Loop thread only; see {@link Context}.
+     */
+    Context context;
 
     Waiting(EventLoop loop, Task<?> owner) {
         super(loop);
         this.owner = owner;
         this.timeout = loop.currentTimeout;
+        if (owner == null) {
+            context = Context.capture(loop); // a task's copy of its creator's, or a continuation's outside tasks
+        }
         if (loop.debug) {
             // Debug mode only (a stack walk, a few microseconds): where user code made this task
             // or continuation. Off, it is one read of a final field.
@@ -188,6 +199,12 @@ abstract class Waiting<T> extends Future<T> {
         Timeout previousTimeout = loop.currentTimeout;
         loop.currentTask = owner;
         loop.currentTimeout = timeout;
+        if (owner == null && context != null) {
+            // Outside tasks, the step runs in the context it was created in. Not restored: such a step
+            // is a callback of its own (the scheduler's context is empty when it starts, and is
+            // cleared again after it), so an empty one needs no write.
+            loop.scheduler.context = context;
+        }
         try {
             CancellationException cancel = mustCancel;
             if (cancel != null) {
@@ -242,6 +259,14 @@ abstract class Waiting<T> extends Future<T> {
 
     /** Hook: a cancel was requested (a task counts them). */
     void cancelRequested() {
+    }
+
+    @Override
+    final void forEachAwaited(java.util.function.Consumer<? super Future<?>> action) {
+        Future<?> f = awaited;
+        if (f != null) {
+            action.accept(f);
+        }
     }
 
     /** What this future waits on right now, or null. */

@@ -69,6 +69,10 @@
  *       to other threads.</li>
  *   <li>{@code StageFuture} — the other way: a {@link java.util.concurrent.CompletionStage}
  *       followed on the loop ({@code Future.from}).</li>
+ *   <li>{@link io.eventloop.TaskLocal} — a value per task, inherited by the tasks it creates and
+ *       carried to executor threads: asyncio's {@code contextvars.ContextVar}.</li>
+ *   <li>{@code Context} — the immutable set of {@code TaskLocal} values, and where the current
+ *       one lives (the running task, the running callback, or the thread).</li>
  * </ul>
  *
  * <p><b>Combinators</b>: ways to combine futures, built on the two layers above.
@@ -99,6 +103,10 @@
  *   <li>{@code JfrEvents} — the Java Flight Recorder events.</li>
  *   <li>{@link io.eventloop.LoopMetrics} — a snapshot of the loop's counters.</li>
  *   <li>{@code SignalHandlers} — INT, TERM and HUP handled on the loop.</li>
+ *   <li>{@link io.eventloop.CallGraph} — who awaits whom: every live task and the chain it
+ *       waits on, from any thread.</li>
+ *   <li>{@code CallGraphDump} — the call graphs of every open loop, for a JFR recording and for
+ *       the signal named by {@code -Deventloop.callGraphSignal}.</li>
  * </ul>
  *
  * <p><b>Files</b>: file I/O on the default executor.

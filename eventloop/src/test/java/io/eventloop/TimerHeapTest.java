@@ -39,7 +39,7 @@ class TimerHeapTest {
             public String toString() {
                 return name;
             }
-        });
+        }, null);
     }
 
     private static String name(TimerHandle t) {
