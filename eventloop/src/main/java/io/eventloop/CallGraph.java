@@ -93,13 +93,22 @@ public final class CallGraph {
      * @param children what it waits on (for a task: one node, or none if it waits on nothing now)
      */
     public record Node(String task, String description, List<Node> children) {
-        /** Whether this node is a task. */
+        /**
+         * Whether this node is a task.
+         *
+         * @return true for a task, false for another future
+         */
         public boolean isTask() {
             return task != null;
         }
     }
 
-    /** {@link #of(EventLoop, Duration)} with {@link #DEFAULT_TIMEOUT}. */
+    /**
+     * {@link #of(EventLoop, Duration)} with {@link #DEFAULT_TIMEOUT}.
+     *
+     * @param loop the loop to look at
+     * @return its tasks and what each waits on
+     */
     public static CallGraph of(EventLoop loop) {
         return of(loop, DEFAULT_TIMEOUT);
     }
@@ -109,6 +118,9 @@ public final class CallGraph {
      * from another thread the loop is asked through {@link EventLoop#callSoonThreadsafe}, and this
      * waits up to {@code timeout} for its answer.
      *
+     * @param loop the loop to look at
+     * @param timeout how long another thread waits for the loop to answer
+     * @return its tasks and what each waits on
      * @throws IllegalStateException if the loop is closed; or, from another thread, if it is not
      *         running, does not answer within {@code timeout} (a callback is blocking its thread:
      *         the watchdog names it), or this thread is interrupted while waiting (its interrupt
@@ -169,12 +181,20 @@ public final class CallGraph {
         return answer;
     }
 
-    /** The roots: the tasks no other task waits on, in the order they were created. */
+    /**
+     * The roots: the tasks no other task waits on, in the order they were created.
+     *
+     * @return the root nodes
+     */
     public List<Node> roots() {
         return roots;
     }
 
-    /** How many tasks were live. */
+    /**
+     * How many tasks were live.
+     *
+     * @return the number of live tasks
+     */
     public int taskCount() {
         return taskCount;
     }

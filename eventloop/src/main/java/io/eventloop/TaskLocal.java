@@ -71,18 +71,31 @@ public final class TaskLocal<T> {
     /** What {@link #mirrorTo} installed, or null. Any thread. */
     private volatile Consumer<? super T> mirror;
 
-    /** A local named {@code name} (for messages) whose value is null where it is not set. */
+    /**
+     * A local named {@code name} (for messages) whose value is null where it is not set.
+     *
+     * @param name what messages call it
+     */
     public TaskLocal(String name) {
         this(name, null);
     }
 
-    /** A local named {@code name} whose value is {@code defaultValue} where it is not set: {@code ContextVar(name, default=...)}. */
+    /**
+     * A local named {@code name} whose value is {@code defaultValue} where it is not set: {@code ContextVar(name, default=...)}.
+     *
+     * @param name what messages call it
+     * @param defaultValue the value seen where none is set
+     */
     public TaskLocal(String name, T defaultValue) {
         this.name = Objects.requireNonNull(name, "name");
         this.defaultValue = defaultValue;
     }
 
-    /** The name given to the constructor. */
+    /**
+     * The name given to the constructor.
+     *
+     * @return the name
+     */
     public String name() {
         return name;
     }
@@ -90,12 +103,18 @@ public final class TaskLocal<T> {
     /**
      * The value the running code sees: the one set in its task (or callback, or thread), else the
      * one inherited, else the default. Any thread. asyncio's {@code ContextVar.get()}.
+     *
+     * @return the value seen by the running code
      */
     public T get() {
         return valueIn(Context.current());
     }
 
-    /** Whether the running code sees a value set for this local (not the default): {@code var in copy_context()}. */
+    /**
+     * Whether the running code sees a value set for this local (not the default): {@code var in copy_context()}.
+     *
+     * @return true if a value was set, false if the default is seen
+     */
     public boolean isSet() {
         return Context.lookup(Context.current(), this) != Context.MISSING;
     }
@@ -106,6 +125,7 @@ public final class TaskLocal<T> {
      * {@code ContextVar.set()}. Tasks created before, the parent task and sibling tasks keep what
      * they had. {@code null} is a value like any other.
      *
+     * @param value the new value
      * @return a token that puts back the previous value when closed (or passed to {@link #reset})
      */
     public Token set(T value) {
@@ -119,6 +139,7 @@ public final class TaskLocal<T> {
      * Puts back the value {@code token}'s {@link #set} replaced (or no value, if there was none),
      * whatever was set since: asyncio's {@code ContextVar.reset()}. Same as {@code token.close()}.
      *
+     * @param token what {@link #set} returned
      * @throws IllegalArgumentException if the token is another local's
      * @throws IllegalStateException if it was used already, or was made in another task or thread
      */
@@ -147,13 +168,23 @@ public final class TaskLocal<T> {
      * task's context as it is then. To give asynchronous work a value of its own, set it in the
      * task that does the work, or create that task here: {@code REQUEST_ID.callWith(id, () ->
      * loop.createTask(() -> handle(request)))}.
+     *
+     * @param <R> the result type
+     * @param value the value {@code body} sees
+     * @param body the code to run
+     * @return what {@code body} returned
      */
     public <R> R callWith(T value, Supplier<? extends R> body) {
         Objects.requireNonNull(body, "body");
         return Context.callIn(Context.with(Context.current(), this, value), body::get);
     }
 
-    /** {@link #callWith} for a body that returns nothing. */
+    /**
+     * {@link #callWith} for a body that returns nothing.
+     *
+     * @param value the value {@code body} sees
+     * @param body the code to run
+     */
     public void runWith(T value, Runnable body) {
         Objects.requireNonNull(body, "body");
         callWith(value, () -> {
@@ -179,6 +210,7 @@ public final class TaskLocal<T> {
      * change of context; with none, this costs nothing. A sink runs on the loop thread for loop
      * code: keep it short, and it must not throw (what it throws is logged and ignored).
      *
+     * @param sink what receives each value the running thread is about to see; null to remove it
      * @return this local
      */
     public TaskLocal<T> mirrorTo(Consumer<? super T> sink) {
@@ -192,6 +224,9 @@ public final class TaskLocal<T> {
      * a {@code CompletableFuture} stage, a timer thread), it sees this moment's values of every
      * {@code TaskLocal} while it runs, and the running thread's own afterwards:
      * {@code copy_context().run}. Each run starts from the values captured here.
+     *
+     * @param body the code to carry the context to
+     * @return {@code body}, run in the context captured now
      */
     public static Runnable wrap(Runnable body) {
         Objects.requireNonNull(body, "body");
@@ -202,7 +237,13 @@ public final class TaskLocal<T> {
         });
     }
 
-    /** {@link #wrap(Runnable)} for a {@link Callable}. */
+    /**
+     * {@link #wrap(Runnable)} for a {@link Callable}.
+     *
+     * @param <V> the result type
+     * @param body the code to carry the context to
+     * @return {@code body}, called in the context captured now
+     */
     public static <V> Callable<V> wrap(Callable<V> body) {
         Objects.requireNonNull(body, "body");
         return Context.carry(Context.current(), body);
@@ -257,7 +298,11 @@ public final class TaskLocal<T> {
             this.owner = owner;
         }
 
-        /** The local this token resets. */
+        /**
+         * The local this token resets.
+         *
+         * @return the local
+         */
         public TaskLocal<?> local() {
             return local;
         }
