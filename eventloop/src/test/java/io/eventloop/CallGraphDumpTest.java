@@ -38,7 +38,7 @@ class CallGraphDumpTest {
         LoopThread(String name) throws Exception {
             CompletableFuture<EventLoop> made = new CompletableFuture<>();
             thread = new Thread(() -> {
-                EventLoop l = new EventLoop(EventLoop.Options.defaults().watchdog(null));
+                EventLoop l = new EventLoop(EventLoop.Options.defaults().watchdog(null).debug(false));
                 l.name = name;
                 l.setExceptionHandler((lp, c) -> { }); // the tasks these tests leave pending
                 made.complete(l);
@@ -118,7 +118,7 @@ class CallGraphDumpTest {
 
     @Test
     void tasksThatAwaitEachOtherAreDrawnOnceAsACycle() {
-        EventLoop loop = new EventLoop(EventLoop.Options.defaults().watchdog(null));
+        EventLoop loop = new EventLoop(EventLoop.Options.defaults().watchdog(null).debug(false));
         try {
             loop.setExceptionHandler((l, c) -> { }); // the deadlocked pair is still pending at close
             Future<Task<?>> second = loop.createFuture();
