@@ -251,7 +251,7 @@ final class Context {
             return h.context;
         }
         if (callback instanceof Future.DoneCallback<?> d) {
-            return d.context;
+            return d.context();
         }
         return null;
     }
