@@ -193,8 +193,9 @@ class CallGraphDumpTest {
                 public synchronized void write(int b) {
                     err.write(b);
                     seen.append((char) b);
-                    if (seen.indexOf("(T) sleeper") >= 0) {
-                        logged.complete(null);
+                    int sleeper = seen.indexOf("(T) sleeper"); // bytes as chars: look for ASCII only
+                    if (b == '\n' && sleeper >= 0 && seen.indexOf("Future[sleep", sleeper) >= 0) {
+                        logged.complete(null); // the whole tree is out: its last line has ended
                     }
                 }
             }, true, StandardCharsets.UTF_8));
