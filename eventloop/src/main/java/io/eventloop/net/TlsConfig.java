@@ -342,7 +342,7 @@ public final class TlsConfig {
             if (verifyHostname) {
                 p.setEndpointIdentificationAlgorithm("HTTPS");
             }
-            if (host != null && !isAddressLiteral(host)) {
+            if (host != null && !Resolver.isLiteral(host)) {
                 try {
                     p.setServerNames(List.of(new SNIHostName(host)));
                 } catch (IllegalArgumentException notADnsName) {
@@ -358,10 +358,6 @@ public final class TlsConfig {
         }
         engine.setSSLParameters(p);
         return engine;
-    }
-
-    private static boolean isAddressLiteral(String host) {
-        return host.indexOf(':') >= 0 || host.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'));
     }
 
     @Override
