@@ -528,6 +528,15 @@ public class Future<T> {
         }
     }
 
+    /** Removes a listener added with {@link #addListener} that has not been scheduled yet. */
+    final void removeListener(Runnable listener) {
+        if (listeners == listener) {
+            listeners = null;
+        } else if (listeners instanceof ArrayList<?> list) {
+            list.remove(listener);
+        }
+    }
+
     /** Whether a failure was looked at; the loop reports the ones that were not. */
     final boolean isRetrieved() {
         return retrieved;

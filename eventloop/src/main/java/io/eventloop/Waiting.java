@@ -235,6 +235,11 @@ abstract class Waiting<T> extends Future<T> {
      * chain a million {@code Waiting}s long, and cancelling it must not overflow the stack. Final
      * so that this loop may step into an awaited {@code Waiting} instead of calling its cancel;
      * subclasses react through {@code cancelRequested()}.
+     *
+     * <p>Tasks that await each other in a cycle (a deadlock) have no end to the chain: the cancel
+     * then goes to the last task of the cycle, the one whose await closes it, which stops waiting
+     * and sees the {@link CancellationException} at that await; the others get it from there as
+     * each await returns. Every future of the chain is told once ({@code cancelRequested}).
      */
     @Override
     public final boolean cancel(String message) {
@@ -242,19 +247,67 @@ abstract class Waiting<T> extends Future<T> {
         if (isDone()) {
             return false;
         }
+        long length = chainLength();
         Waiting<?> w = this;
-        while (true) {
+        for (long i = 1; i < length; i++) {
             w.cancelRequested();
-            Future<?> f = w.awaited;
-            if (f instanceof Waiting<?> inner && !inner.isDone()) {
-                w = inner; // inner takes the cancel, so w has nothing more to do
-                continue;
-            }
-            if (f == null || !f.cancel(message)) {
-                w.mustCancel = new CancellationException(message);
-            }
-            return true;
+            w = w.awaitedWaiting(); // inner takes the cancel, so w has nothing more to do
         }
+        w.cancelRequested();
+        Future<?> f = w.awaited;
+        if (f instanceof Waiting<?> inner && !inner.isDone()) {
+            // The cycle closes here: w stops waiting and its step sees the cancel (rule 2).
+            inner.removeListener(w.waker());
+            w.mustCancel = new CancellationException(message);
+            loop.schedule(w.waker());
+        } else if (f == null || !f.cancel(message)) {
+            w.mustCancel = new CancellationException(message);
+        }
+        return true;
+    }
+
+    /** The awaited future if it is a pending {@code Waiting} (the chain goes on), else null. */
+    private Waiting<?> awaitedWaiting() {
+        return awaited instanceof Waiting<?> inner && !inner.isDone() ? inner : null;
+    }
+
+    /**
+     * How many {@code Waiting}s the chain from this one holds, each counted once: the last one
+     * awaits something else, or (tasks awaiting each other) the first of a cycle. Brent's cycle
+     * finding, so nothing is allocated however long the chain.
+     */
+    private long chainLength() {
+        Waiting<?> mark = this;
+        Waiting<?> w = this;
+        long n = 1;
+        long power = 1;
+        long lambda = 1;
+        for (Waiting<?> next = w.awaitedWaiting(); next != null; next = w.awaitedWaiting()) {
+            if (next == mark) {
+                // a cycle of length lambda; find where it starts (mu) with two walkers lambda apart
+                Waiting<?> behind = this;
+                Waiting<?> ahead = this;
+                for (long i = 0; i < lambda; i++) {
+                    ahead = ahead.awaitedWaiting();
+                }
+                long mu = 0;
+                while (behind != ahead) {
+                    behind = behind.awaitedWaiting();
+                    ahead = ahead.awaitedWaiting();
+                    mu++;
+                }
+                return mu + lambda;
+            }
+            w = next;
+            n++;
+            if (lambda == power) {
+                mark = w;
+                power <<= 1;
+                lambda = 0;
+            }
+            lambda++;
+        }
+        return n;
     }
 
     /** Hook: a cancel was requested (a task counts them). */

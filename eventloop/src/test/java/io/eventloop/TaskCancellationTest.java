@@ -537,6 +537,77 @@ class TaskCancellationTest {
     }
 
     @Test
+    void cancellingOneOfTwoTasksThatAwaitEachOtherEndsBothCancelled() {
+        try (FakeLoop f = new FakeLoop()) {
+            Future<Task<String>> other = f.loop.createFuture();
+            Task<String> a = f.loop.createTask("a", () -> other.then(b -> b));
+            Task<String> b = f.loop.createTask("b", () -> a);
+            other.complete(b);
+            f.iterate(3); // a awaits b, b awaits a: a deadlock
+
+            assertTrue(a.cancel("stop"));
+
+            f.iterate(3);
+            assertTrue(a.isCancelled());
+            assertTrue(b.isCancelled());
+            assertEquals(1, a.cancelling(), "a was asked once");
+            assertEquals(1, b.cancelling(), "b was asked once, when the cancel went down the chain");
+            assertEquals(List.of(), f.loop.allTasks());
+        }
+    }
+
+    @Test
+    void aCycleReachedThroughAnotherTaskGetsTheCancelAtTheAwaitThatClosesIt() {
+        try (FakeLoop f = new FakeLoop()) {
+            List<String> log = new ArrayList<>();
+            Future<Task<String>> later = f.loop.createFuture();
+            Task<String> b = f.loop.createTask("b", () -> later.then(c -> c).exceptionally(CancellationException.class, e -> {
+                log.add("b: " + e.getMessage());
+                return "b caught it";
+            }));
+            Task<String> c = f.loop.createTask("c", () -> b.map(v -> "c saw " + v));
+            Task<String> outer = f.loop.createTask("outer", () -> b);
+            later.complete(c);
+            f.iterate(3); // outer -> b -> c -> b: the cycle b, c is entered through outer
+
+            assertTrue(outer.cancel("deadlock"));
+
+            f.iterate(5);
+            assertTrue(c.isCancelled(), "c's await of b closes the cycle: the cancel lands there");
+            assertEquals(List.of("b: deadlock"), log, "b saw c end cancelled");
+            assertEquals("b caught it", b.result());
+            assertEquals("b caught it", outer.result(), "as in asyncio: what outer awaited swallowed the cancel");
+            assertEquals(List.of(), f.errors);
+        }
+    }
+
+    @Test
+    void cancellingALongCycleOfTasksTellsEachOnceAndEndsThemAll() {
+        try (FakeLoop f = new FakeLoop()) {
+            int n = 1000;
+            List<Future<Task<String>>> next = new ArrayList<>();
+            List<Task<String>> tasks = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                Future<Task<String>> slot = f.loop.createFuture();
+                next.add(slot);
+                tasks.add(f.loop.createTask("t" + i, () -> slot.then(t -> t)));
+            }
+            for (int i = 0; i < n; i++) {
+                next.get(i).complete(tasks.get((i + 1) % n));
+            }
+            f.iterate(3);
+
+            assertTrue(tasks.get(0).cancel());
+
+            f.iterate(n + 2);
+            for (Task<String> t : tasks) {
+                assertTrue(t.isCancelled(), t.toString());
+                assertEquals(1, t.cancelling(), t.toString());
+            }
+        }
+    }
+
+    @Test
     void aTaskAwaitingAFutureOfAnotherLoopFailsWithIllegalState() {
         try (FakeLoop other = new FakeLoop(); FakeLoop f = new FakeLoop()) {
             Future<String> foreign = other.loop.createFuture();
