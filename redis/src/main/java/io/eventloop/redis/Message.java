@@ -19,29 +19,59 @@ public final class Message {
     private final String channel;
     private final byte[] payload;
 
-    /** A message on {@code channel}, matched by {@code pattern} (null for a plain subscription). */
+    /**
+     * A message on {@code channel}, matched by {@code pattern} (null for a plain subscription).
+     * A {@link Subscription} makes these from the server's {@code message} and {@code pmessage}
+     * frames; the constructor is public so tests and fakes can make the same values.
+     *
+     * @param pattern the {@code PSUBSCRIBE} pattern that matched, such as {@code news.*}, or null
+     *     for a channel subscribed to by name
+     * @param channel the channel the message was published to; not null
+     * @param payload the published bytes, kept as given (not copied); not null
+     * @throws NullPointerException if {@code channel} or {@code payload} is null
+     */
     public Message(String pattern, String channel, byte[] payload) {
         this.pattern = pattern;
         this.channel = Objects.requireNonNull(channel, "channel");
         this.payload = Objects.requireNonNull(payload, "payload");
     }
 
-    /** The pattern that matched, or null for a channel subscribed by name. */
+    /**
+     * The pattern that matched: redis-py's {@code message['pattern']}.
+     *
+     * @return the pattern, or null for a channel subscribed to by name
+     */
     public String pattern() {
         return pattern;
     }
 
-    /** The channel it was published to. */
+    /**
+     * The channel it was published to: redis-py's {@code message['channel']}. For a pattern
+     * subscription, the concrete channel that matched ({@code news.sport} for {@code news.*}).
+     *
+     * @return the channel's name, never null
+     */
     public String channel() {
         return channel;
     }
 
-    /** The payload decoded as UTF-8. */
+    /**
+     * The payload decoded as UTF-8: redis-py's {@code message['data']} with
+     * {@code decode_responses=True}. Bytes that are not valid UTF-8 become U+FFFD; use
+     * {@link #payload()} for binary messages.
+     *
+     * @return the payload as text, a new string on each call
+     */
     public String message() {
         return new String(payload, UTF_8);
     }
 
-    /** The payload as published, byte for byte (a copy). */
+    /**
+     * The payload as published, byte for byte: redis-py's {@code message['data']} without
+     * {@code decode_responses}.
+     *
+     * @return a copy of the payload's bytes, which the caller may change freely
+     */
     public byte[] payload() {
         return payload.clone();
     }

@@ -113,6 +113,8 @@ public final class RedisClient extends RedisCommands implements AsyncCloseable {
      * {@code redis.asyncio.Redis(host=..., port=...)}, which connects on first use; this connects
      * now, so a wrong address fails here.
      *
+     * @param host the server's host name or IP address, such as {@code "127.0.0.1"}
+     * @param port the server's TCP port, 6379 for a default Redis
      * @return the client, once connected; fails with a {@link RedisConnectionException} if the
      *     server cannot be reached
      * @throws IllegalStateException if not called on a loop's thread
@@ -124,8 +126,12 @@ public final class RedisClient extends RedisCommands implements AsyncCloseable {
     /**
      * Connects with {@code options}: credentials, database, timeouts, TLS, protocol. The connection
      * is ready when the future completes: {@code HELLO} (RESP3), {@code AUTH}, {@code CLIENT
-     * SETNAME} and {@code SELECT} have been answered.
+     * SETNAME} and {@code SELECT} have been answered. Every other connection the client opens
+     * later (reconnects, the pool, subscriptions) is set up the same way.
      *
+     * @param host the server's host name or IP address, such as {@code "127.0.0.1"}
+     * @param port the server's TCP port, 6379 for a default Redis
+     * @param options how to connect and behave; {@link RedisOptions#defaults()} for none
      * @return the client, once connected; fails with a {@link RedisConnectionException} if the
      *     server cannot be reached (or the TLS handshake fails), with a {@link RedisException} if
      *     it refuses the credentials or the database
@@ -311,6 +317,11 @@ public final class RedisClient extends RedisCommands implements AsyncCloseable {
      * {@link Transaction}, then {@link Transaction#exec()} sends them all in one write.
      * redis-py's {@code r.pipeline(transaction=True)}. For {@code WATCH}, use
      * {@link #withConnection} and {@link RedisConnection#multi()}.
+     *
+     * @return an empty transaction; nothing is sent until {@link Transaction#exec()}, which takes
+     *     the shared connection of that moment (and fails with a
+     *     {@link RedisConnectionException} if there is none)
+     * @throws IllegalStateException if not called on the client's loop thread
      */
     public Transaction multi() {
         loop.checkThread("RedisClient.multi");
@@ -326,7 +337,23 @@ public final class RedisClient extends RedisCommands implements AsyncCloseable {
      * Runs {@code body} with a connection to itself, taken from the pool of blocking commands, and
      * gives it back when the body's future completes ({@code UNWATCH} first; a connection whose
      * body failed is closed instead, its state being unknown). For {@code WATCH} and for
-     * sequences that must not interleave with other callers' commands.
+     * sequences that must not interleave with other callers' commands. redis-py's
+     * {@code async with r.pipeline() as pipe:} used with {@code pipe.watch(...)}, or
+     * {@code r.transaction(func, *watches)} without its retry loop.
+     *
+     * <p>When every pool connection is busy (blocking commands, other bodies), the body waits for
+     * one, in order. A body that fails, throws or is cancelled leaves its connection closed
+     * rather than back in the pool.
+     *
+     * @param <T> the type of the body's result
+     * @param body what to run; it gets the lent connection and returns a future of its result.
+     *     Use the connection only until that future completes
+     * @return the body's result, once the connection is given back; fails as the body's future
+     *     fails (or as it throws); with a {@link RedisConnectionException} if the client is closed
+     *     or a new pool connection cannot be opened (a {@link RedisException} if the server
+     *     refuses its credentials or database). Cancelling it cancels the body's future, or,
+     *     while it still waits for a connection, keeps the body from running
+     * @throws IllegalStateException if not called on the client's loop thread
      */
     public <T> Future<T> withConnection(ThrowingFunction<RedisConnection, ? extends Future<T>> body) {
         loop.checkThread("RedisClient.withConnection");
@@ -378,14 +405,29 @@ public final class RedisClient extends RedisCommands implements AsyncCloseable {
      * Subscribes to {@code channels} on a new connection: redis-py's
      * {@code pubsub = r.pubsub(); await pubsub.subscribe(...)}.
      *
+     * @param channels the channels' exact names, at least one
      * @return the subscription, once the server has confirmed every channel; iterate it with
-     *     {@code Async.forEach} or {@link Subscription#next()}, close it to unsubscribe
+     *     {@code Async.forEach} or {@link Subscription#next()}, close it to unsubscribe. Fails
+     *     with a {@link RedisConnectionException} if the client is closed or its connection cannot
+     *     be opened (a {@link RedisException} if the server refuses the credentials)
+     * @throws IllegalArgumentException if no channel is given
+     * @throws IllegalStateException if not called on the client's loop thread
      */
     public Future<Subscription> subscribe(String... channels) {
         return subscribe(false, channels);
     }
 
-    /** Subscribes to channels matching {@code patterns} ({@code news.*}): {@code PSUBSCRIBE}. */
+    /**
+     * Subscribes to channels matching {@code patterns} ({@code news.*}) on a new connection:
+     * {@code PSUBSCRIBE}, redis-py's {@code await pubsub.psubscribe(...)}. Each {@link Message}
+     * carries the pattern that matched and the channel it was published to.
+     *
+     * @param patterns glob-style patterns ({@code *}, {@code ?}, {@code [abc]}), at least one
+     * @return the subscription, once the server has confirmed every pattern; fails as
+     *     {@link #subscribe} does
+     * @throws IllegalArgumentException if no pattern is given
+     * @throws IllegalStateException if not called on the client's loop thread
+     */
     public Future<Subscription> psubscribe(String... patterns) {
         return subscribe(true, patterns);
     }
@@ -418,17 +460,32 @@ public final class RedisClient extends RedisCommands implements AsyncCloseable {
 
     // ------------------------------------------------------------------ state and closing
 
-    /** Whether the shared connection is open now (false while reconnecting and once closed). */
+    /**
+     * Whether the shared connection is open now. redis-py's client has no such flag: its pool
+     * connects on demand, so a command is what finds out.
+     *
+     * @return true when commands can be sent; false while reconnecting, after a loss with
+     *     {@link RedisOptions#reconnect(boolean) reconnect} off, and once closed
+     */
     public boolean isConnected() {
         return state == State.OPEN;
     }
 
-    /** The server, as {@code host:port}. */
+    /**
+     * The server this client connects to, as given to {@link #connect}.
+     *
+     * @return {@code host:port}, such as {@code "127.0.0.1:6379"}
+     */
     public String server() {
         return server;
     }
 
-    /** The options the client was made with. */
+    /**
+     * The options the client was made with.
+     *
+     * @return the options given to {@link #connect(String, int, RedisOptions)}, or
+     *     {@link RedisOptions#defaults()}
+     */
     public RedisOptions options() {
         return options;
     }

@@ -42,7 +42,13 @@ public final class RedisConnection extends RedisCommands {
         return protocol.send(command, args, mode, RedisClient.timeoutFor(block, timeoutNanos));
     }
 
-    /** A {@code MULTI} / {@code EXEC} block on this connection. */
+    /**
+     * A {@code MULTI} / {@code EXEC} block on this connection, so that it sees the keys this
+     * connection {@code WATCH}es: redis-py's {@code pipe.multi()} after {@code pipe.watch(...)}.
+     *
+     * @return an empty transaction; nothing is sent until {@link Transaction#exec()}, which fails
+     *     with a {@link RedisWatchException} if a watched key changed since {@code WATCH}
+     */
     public Transaction multi() {
         return new Transaction(protocol.loop, () -> protocol, timeoutNanos);
     }

@@ -15,12 +15,24 @@ import java.io.IOException;
 public final class RedisConnectionException extends IOException {
     private static final long serialVersionUID = 1L;
 
-    /** An exception with a message naming the server and what happened. */
+    /**
+     * An exception with a message naming the server and what happened.
+     *
+     * @param message what was lost or refused, naming the command and the server, such as
+     *     {@code "GET: the client of 127.0.0.1:6379 is closed"}
+     */
     public RedisConnectionException(String message) {
         super(message);
     }
 
-    /** An exception with a message naming the server and what happened, and the cause. */
+    /**
+     * An exception with a message naming the server and what happened, and the cause.
+     *
+     * @param message what was lost or refused, naming the server
+     * @param cause the underlying failure: the {@link IOException} of the socket or TLS
+     *     handshake, a {@link RedisProtocolException}, or the loss a reconnecting client is
+     *     recovering from; may be null
+     */
     public RedisConnectionException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -20,6 +20,7 @@ package io.eventloop.redis;
 public class RedisException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** The name of the command the error answered, in upper case; serialized with the message. */
     private final String command;
 
     /**
@@ -33,7 +34,14 @@ public class RedisException extends RuntimeException {
         this.command = command;
     }
 
-    /** The name of the command the server refused, in upper case: {@code "INCR"}. */
+    /**
+     * The command the server refused. redis-py's {@code ResponseError} carries only the server's
+     * text; here the command is kept, so one {@code recover} after a chain of commands, or a log
+     * line, can tell which of them failed.
+     *
+     * @return the command's name in upper case, such as {@code "INCR"}; {@code "EXEC"} when a
+     *     whole transaction was refused
+     */
     public String command() {
         return command;
     }
@@ -41,7 +49,9 @@ public class RedisException extends RuntimeException {
     /**
      * The error's code: the first word of the server's text when it is in upper case (Redis's
      * convention: {@code ERR}, {@code WRONGTYPE}, {@code NOAUTH}, {@code EXECABORT}), else
-     * {@code "ERR"}.
+     * {@code "ERR"}. The word redis-py maps to an exception class, here a string to compare.
+     *
+     * @return the code, such as {@code "WRONGTYPE"}; never null or empty
      */
     public String code() {
         String message = getMessage();

@@ -15,7 +15,12 @@ import java.io.IOException;
 public final class RedisProtocolException extends IOException {
     private static final long serialVersionUID = 1L;
 
-    /** An exception with a message that says what was wrong and, for a limit, which option raises it. */
+    /**
+     * An exception with a message that says what was wrong and, for a limit, which option raises it.
+     *
+     * @param message what the parser found, such as an unknown type byte or a bulk length over
+     *     {@link RedisOptions#maxBulkLength(int)}, naming the option to raise for a limit
+     */
     public RedisProtocolException(String message) {
         super(message);
     }

@@ -234,17 +234,35 @@ public final class Subscription implements AsyncIterator<Message> {
         return closing;
     }
 
-    /** The channels (or patterns) subscribed to. */
+    /**
+     * The channels (or patterns) subscribed to: the keys of redis-py's {@code pubsub.channels}
+     * (or {@code pubsub.patterns}), except that here they are fixed for the life of the
+     * subscription.
+     *
+     * @return the names given to {@link RedisClient#subscribe} or {@link RedisClient#psubscribe},
+     *     in that order; an unmodifiable list
+     */
     public List<String> channels() {
         return names;
     }
 
-    /** Whether these are patterns ({@link RedisClient#psubscribe}). */
+    /**
+     * Whether these are patterns ({@link RedisClient#psubscribe}).
+     *
+     * @return true for a {@code PSUBSCRIBE} subscription, whose {@link Message#pattern()} is set;
+     *     false for {@code SUBSCRIBE}
+     */
     public boolean isPattern() {
         return patterns;
     }
 
-    /** Messages received and not yet taken by {@link #next()}. */
+    /**
+     * Messages received and not yet taken by {@link #next()}: how far the consumer is behind.
+     * redis-py keeps unread messages in its connection's buffer and has no such count.
+     *
+     * @return the count, from 0 up to about {@link RedisOptions#subscriptionBuffer(int)} (reading
+     *     pauses there); 0 after {@link #closeAsync()}, which drops them
+     */
     public int buffered() {
         return buffer.size();
     }

@@ -65,7 +65,12 @@ public final class Transaction extends RedisCommands {
         return f;
     }
 
-    /** How many commands are queued. */
+    /**
+     * How many commands are queued: redis-py's {@code len(pipe)}.
+     *
+     * @return the number of commands called on this transaction so far, which is the length of
+     *     {@link #exec()}'s list
+     */
     public int size() {
         return queued.size();
     }
