@@ -489,6 +489,32 @@ public final class EventLoop implements AutoCloseable {
     }
 
     /**
+     * A task whose body runs in steps that {@code stepper} drives: the hook for bodies that suspend
+     * without returning a future, such as a one-shot continuation (the optional
+     * {@code eventloop-await} module builds its straight-line {@code await} on it). Everything
+     * else is as for {@link #createTask(String, ThrowingSupplier)}: the first step runs on the
+     * next iteration, the loop holds the task until it is done, cancellation, timeouts, task
+     * groups and reports treat it like any task. asyncio's {@code create_task(coro)} drives a
+     * coroutine the same way; see {@link Task.Stepper}.
+     *
+     * @param <T> the type of the task's value
+     * @param name the task's name, or null for "Task-N"
+     * @param stepper runs the body's steps
+     * @return the task, already scheduled
+     * @throws IllegalStateException if the loop is closed or this is not the loop thread
+     */
+    public <T> Task<T> createSteppedTask(String name, Task.Stepper<T> stepper) {
+        Objects.requireNonNull(stepper, "stepper");
+        checkThread("EventLoop.createSteppedTask");
+        checkNotClosed("createSteppedTask");
+        Task<T> task = new Task<>(this, tasks.nextId(), name, stepper);
+        tasks.add(task);
+        JfrEvents.taskCreated(task);
+        task.start();
+        return task;
+    }
+
+    /**
      * The tasks that are not done yet, in no particular order: asyncio's {@code all_tasks}.
      *
      * @return a new list of the live tasks
