@@ -263,7 +263,9 @@ public final class EventLoop implements AutoCloseable {
 
     /**
      * Closes the loop: reports tasks still pending ("Task was destroyed but it is pending") and
-     * failures nobody retrieved to the exception handler, drops every scheduled callback and timer,
+     * failures nobody retrieved to the exception handler, lets each pending task whose body runs
+     * in steps release it ({@link Task.Stepper#abandoned()}: a suspended body runs its
+     * {@code finally} blocks), drops every scheduled callback and timer,
      * releases the selector and shuts the default executor down without waiting. Idempotent; then
      * every scheduling call throws {@link IllegalStateException}. Any thread, once it has stopped.
      *
@@ -282,6 +284,7 @@ public final class EventLoop implements AutoCloseable {
             scheduler.unretrieved.report();
             signalHandlers.removeAll();
             tasks.reportPending();
+            tasks.abandonPending();
         } finally {
             tasks.clear();
             scheduler.clear();

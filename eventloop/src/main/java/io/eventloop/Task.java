@@ -111,6 +111,20 @@ public class Task<T> extends Waiting<T> {
          * @return the task's value
          */
         T value();
+
+        /**
+         * The loop is closing ({@link EventLoop#close()}) with this task pending after its first
+         * step: the body will get no more steps, so it should let go of what it holds now (a
+         * suspended continuation runs its {@code finally} blocks). Called by the thread that
+         * closes the loop, after the "destroyed but pending" report, while nothing else runs; the loop is already
+         * closed, so nothing can be scheduled. What it throws goes to the exception handler.
+         * Python closes a suspended generator the same way ({@code GeneratorExit}). The default
+         * does nothing.
+         *
+         * @throws Exception what the release failed with; it is reported, and close goes on
+         */
+        default void abandoned() throws Exception {
+        }
     }
 
     /** A task's step as a ready callback: one per task, like the method reference it replaces. */
@@ -272,6 +286,13 @@ public class Task<T> extends Waiting<T> {
     @Override
     protected boolean retract() {
         return true;
+    }
+
+    /** At {@link EventLoop#close()} with this task pending: a started stepper lets go of its body. */
+    final void abandon() throws Exception {
+        if (stepper != null && stepped) {
+            stepper.abandoned();
+        }
     }
 
     /** Whether the body has not started yet. */

@@ -1,6 +1,7 @@
 package io.eventloop;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class SteppedTaskTest {
 
     /** Awaits each of {@code awaits} in turn, logging what each step received; ends with the step count. */
-    private static final class Script implements Task.Stepper<Integer> {
+    private static class Script implements Task.Stepper<Integer> {
         final List<String> log = new ArrayList<>();
         final List<Future<?>> awaits;
         int steps;
@@ -119,5 +120,43 @@ class SteppedTaskTest {
             assertEquals(List.of("value null", "value x"), s.log);
             assertEquals(2, f.loop.runUntilComplete(t));
         }
+    }
+
+    @Test
+    void closingTheLoopLetsAPendingStepperGoAndReportsWhatItThrows() {
+        List<String> log = new ArrayList<>();
+        FakeLoop f = new FakeLoop();
+        Future<String> never = f.loop.createFuture();
+        Task<Integer> t = f.loop.createSteppedTask("held", new Task.Stepper<Integer>() {
+            @Override
+            public Future<?> step(Object value, Throwable failure) {
+                return never;
+            }
+
+            @Override
+            public Integer value() {
+                return 0;
+            }
+
+            @Override
+            public void abandoned() {
+                log.add("abandoned");
+                throw new IllegalStateException("cleanup failed");
+            }
+        });
+        Task<Integer> finished = f.loop.createSteppedTask("finished", new Script(List.of()) {
+            @Override
+            public void abandoned() {
+                log.add("finished abandoned");
+            }
+        });
+        f.iterate(1);
+        assertTrue(finished.isDone());
+        f.close();
+        assertEquals(List.of("abandoned"), log);
+        assertEquals(List.of("Task was destroyed but it is pending",
+                "closing the loop: a pending task failed to let go of its body"),
+                f.errors.stream().map(ErrorContext::message).toList());
+        assertSame(t, f.errors.get(1).task());
     }
 }
