@@ -74,15 +74,23 @@ final class Coroutine<T> implements Task.Stepper<T> {
         @Override
         protected void onPinned(Continuation.Pinned reason) {
             String where = switch (reason) {
+                // JDK 21-23. JDK 24+ (JEP 491) suspends a continuation that holds a monitor instead, for
+                // this one too; Continuation.isPinned cannot tell (it counts its own native frame), so
+                // there a held monitor is not refused: docs/guide.md warns against it.
                 case MONITOR -> "inside a synchronized block or method (a held monitor pins the stack on this JDK):"
                         + " move the await out of it, and guard loop state with an AsyncLock if it needs one";
                 case NATIVE -> "under a native frame (a class initializer, or code called back from native code):"
                         + " move the await out of it";
                 default -> "(" + reason + "): move the await out of it";
             };
-            throw new IllegalStateException("await() in " + coroutine.task + " cannot suspend here, " + where
-                    + "; or wait with then(...) instead");
+            throw coroutine.pinned(where);
         }
+    }
+
+    /** The failure of an await where the body cannot be suspended, saying where that is. */
+    private IllegalStateException pinned(String where) {
+        return new IllegalStateException("await() in " + task + " cannot suspend here, " + where
+                + "; or wait with then(...) instead");
     }
 
     /**
