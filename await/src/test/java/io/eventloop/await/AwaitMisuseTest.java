@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 /** Loud failures instead of hangs: each says what to do. */
 class AwaitMisuseTest {
 
+    @Test
     @EventLoopTest
     void awaitOutsideACoroutineSaysWhereAwaitWorks(EventLoop loop) {
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> await(Async.sleep(Duration.ofMillis(1))));
