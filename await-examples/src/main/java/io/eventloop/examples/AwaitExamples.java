@@ -20,11 +20,16 @@ public final class AwaitExamples {
         FORMS.put("semaphore", SemaphoreAwait.class);
         FORMS.put("producer-consumer", ProducerConsumerAwait.class);
         FORMS.put("timeout", TimeoutAwait.class);
+        FORMS.put("offload-blocking", OffloadBlockingAwait.class);
+        FORMS.put("structure", StructureAwait.class);
+        FORMS.put("create-task", CreateTaskAwait.class);
+        FORMS.put("wait-first", WaitFirstAwait.class);
         FORMS.put("cancel-cleanup", CancelCleanupAwait.class);
         FORMS.put("simulated-tasks", SimulatedTasksAwait.class);
         FORMS.put("error-handling", ErrorHandlingAwait.class);
         FORMS.put("lock-counter", LockCounterAwait.class);
         FORMS.put("task-group", TaskGroupAwait.class);
+        FORMS.put("fetch-data", FetchDataAwait.class);
         FORMS.put("hello-world-tasks", HelloWorldTasksAwait.class);
         FORMS.put("chat", ChatAwait.class);
         FORMS.put("echo", EchoAwait.class);
