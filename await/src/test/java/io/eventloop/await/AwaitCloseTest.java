@@ -68,5 +68,7 @@ class AwaitCloseTest {
         assertEquals(List.of("cancelled: true", "finally", "an await in finally throws at once"), log);
         assertEquals(1, errors.size(), "only the report of the pending task: " + errors);
         assertTrue(errors.get(0).message().contains("destroyed but it is pending"));
+        String reported = errors.get(0).task().toString();
+        assertTrue(reported.contains("waiting on Future[pending"), "the report says what the body awaits: " + reported);
     }
 }
