@@ -26,7 +26,7 @@ import jdk.internal.vm.ContinuationScope;
  * <p>Loop thread only, like the task that drives it.
  */
 final class Coroutine<T> implements Task.Stepper<T> {
-    /** The one scope of every coroutine's continuation: {@link #current()} finds the innermost. */
+    /** The one scope of every coroutine's continuation: {@link #current(Future)} finds the innermost. */
     private static final ContinuationScope SCOPE = new ContinuationScope("eventloop-await");
 
     private final EventLoop loop;
