@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
  *         del clients[nick]
  * </pre>
  * {@code ./run chat --await [--host H] [--port 6667] [--max-clients N] [--max-line BYTES]
- * [--idle-minutes M] [--max-pending-kib K] [--grace SECONDS]}.
+ * [--idle-minutes M] [--max-pending-kib K] [--grace SECONDS] [--backlog N] [--tls [--cert FILE --key FILE]]}.
  */
 public final class ChatAwait {
     private static final Logger log = LoggerFactory.getLogger(ChatAwait.class);
@@ -262,9 +262,10 @@ public final class ChatAwait {
 
     /** Runs the server: {@code ./run chat --await [options]}. */
     public static void main(String[] args) {
-        Args a = Args.parse(args, "./run chat --await [options]\nthen, in a few terminals: nc 127.0.0.1 6667",
+        Args a = Args.parse(args, "./run chat --await [options]\nthen, in a few terminals: nc 127.0.0.1 6667\n"
+                + ServerTls.USAGE, ServerTls.options(
                 "host", "127.0.0.1", "port", "6667", "max-clients", "1000", "max-line", "2048", "idle-minutes", "10",
-                "max-pending-kib", "256", "grace", "5");
+                "max-pending-kib", "256", "grace", "5", "backlog", String.valueOf(Server.DEFAULT_BACKLOG)));
         ChatServer.Config config = new ChatServer.Config();
         config.host = a.get("host");
         config.port = a.intValue("port");
@@ -272,11 +273,16 @@ public final class ChatAwait {
         config.maxLineBytes = a.intValue("max-line");
         config.idleTimeout = Duration.ofMinutes(a.intValue("idle-minutes"));
         config.maxPendingBytes = a.intValue("max-pending-kib") * 1024;
+        config.backlog = a.intValue("backlog");
         Duration grace = a.seconds("grace");
+        ServerTls tls = ServerTls.parse(a, ServerTls.Client.OPENSSL);
+        config.tls = tls.config();
         ChatAwait chat = new ChatAwait(config);
         EventLoop.run(() -> async(() -> {
             EventLoop loop = EventLoop.current();
-            Server server = await(Net.startServer(loop, chat::handle, config.host, config.port, config.maxLineBytes));
+            Server server = await(Net.startServer(loop, chat::handle, config.host, config.port, config.maxLineBytes,
+                    config.backlog, config.tls));
+            tls.announce(server.port());
             return await(Shutdown.serveUntilExit(loop, config.host, server, grace, chat::closeClients));
         }));
     }

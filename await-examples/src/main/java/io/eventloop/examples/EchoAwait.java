@@ -19,8 +19,8 @@ import java.time.Duration;
  *         writer.write(data)
  *         await writer.drain()
  * </pre>
- * {@code ./run echo --await [--host 127.0.0.1] [--port 8888] [--grace 10] [--backlog N]}, the same
- * options and shutdown as {@code ./run echo}.
+ * {@code ./run echo --await [--host 127.0.0.1] [--port 8888] [--grace 10] [--backlog N] [--tls [--cert FILE
+ * --key FILE]]}, the same options and shutdown as {@code ./run echo}.
  */
 public final class EchoAwait {
     private EchoAwait() {
@@ -38,18 +38,22 @@ public final class EchoAwait {
         });
     }
 
-    /** Runs the server: {@code ./run echo --await [--host H] [--port P] [--grace SECONDS] [--backlog N]}. */
+    /** Runs the server: {@code ./run echo --await [--host H] [--port P] [--grace SECONDS] [--backlog N] [--tls ...]}. */
     public static void main(String[] args) {
-        Args a = Args.parse(args, "./run echo --await [options]", "host", "127.0.0.1", "port", "8888",
+        Args a = Args.parse(args, "./run echo --await [options]\n" + ServerTls.USAGE, ServerTls.options(
+                "host", "127.0.0.1", "port", "8888",
                 "grace", String.valueOf(Shutdown.DEFAULT_GRACE.toSeconds()),
-                "backlog", String.valueOf(Server.DEFAULT_BACKLOG));
+                "backlog", String.valueOf(Server.DEFAULT_BACKLOG)));
         String host = a.get("host");
         int port = a.intValue("port");
+        int backlog = a.intValue("backlog");
         Duration grace = a.seconds("grace");
+        ServerTls tls = ServerTls.parse(a, ServerTls.Client.OPENSSL);
         EventLoop.run(() -> async(() -> {
             EventLoop loop = EventLoop.current();
             Server server = await(Net.startServer(loop, EchoAwait::handle, host, port, StreamReader.DEFAULT_LIMIT,
-                    a.intValue("backlog"), null));
+                    backlog, tls.config()));
+            tls.announce(server.port());
             return await(Shutdown.serveUntilExit(loop, host, server, grace)); // prints "listening on HOST:PORT"
         }));
     }
