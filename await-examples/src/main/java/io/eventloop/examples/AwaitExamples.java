@@ -23,7 +23,10 @@ public final class AwaitExamples {
         FORMS.put("offload-blocking", OffloadBlockingAwait.class);
         FORMS.put("structure", StructureAwait.class);
         FORMS.put("create-task", CreateTaskAwait.class);
+        FORMS.put("coroutine", CoroutineAwait.class);
         FORMS.put("wait-first", WaitFirstAwait.class);
+        FORMS.put("context-manager", ContextManagerAwait.class);
+        FORMS.put("async-iterator", AsyncIteratorAwait.class);
         FORMS.put("cancel-cleanup", CancelCleanupAwait.class);
         FORMS.put("simulated-tasks", SimulatedTasksAwait.class);
         FORMS.put("error-handling", ErrorHandlingAwait.class);

@@ -38,7 +38,8 @@ class AwaitFormsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"hello", "timeout", "cancel-cleanup", "producer-consumer", "task-group", "lock-counter",
-            "simulated-tasks", "hello-world-tasks", "structure", "create-task", "wait-first", "fetch-data", "offload-blocking"})
+            "simulated-tasks", "hello-world-tasks", "structure", "create-task", "wait-first", "fetch-data", "offload-blocking",
+            "context-manager", "async-iterator"})
     void printsWhatTheCallbackFormPrints(String name) throws Exception {
         String[] args = {"--scale", "0.05"};
         String callback = output(() -> Examples.main(concat(name, args)));
