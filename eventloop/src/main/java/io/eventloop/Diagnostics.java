@@ -32,9 +32,19 @@ final class Diagnostics {
      * a host), which did not create the future.
      */
     static StackTraceElement creationSite() {
+        return creationSite(EventLoop.class);
+    }
+
+    /**
+     * {@link #creationSite()}, also skipping the frames of classes from {@code driver}'s code source:
+     * for a {@link Task.Stepper}, whose own factory method (in another jar) did not create the task,
+     * its caller did.
+     */
+    static StackTraceElement creationSite(Class<?> driver) {
+        ProtectionDomain also = driver.getProtectionDomain();
         return WALKER.walk(frames -> frames
                 .takeWhile(f -> f.getDeclaringClass() != Scheduler.class) // below it: whoever drives the loop, not the callback
-                .filter(f -> !inside(f.getDeclaringClass()))
+                .filter(f -> !inside(f.getDeclaringClass()) && f.getDeclaringClass().getProtectionDomain() != also)
                 .findFirst()
                 .map(StackWalker.StackFrame::toStackTraceElement)
                 .orElse(null));

@@ -263,7 +263,9 @@ public final class EventLoop implements AutoCloseable {
 
     /**
      * Closes the loop: reports tasks still pending ("Task was destroyed but it is pending") and
-     * failures nobody retrieved to the exception handler, drops every scheduled callback and timer,
+     * failures nobody retrieved to the exception handler, lets each pending task whose body runs
+     * in steps release it ({@link Task.Stepper#abandoned()}: a suspended body runs its
+     * {@code finally} blocks), drops every scheduled callback and timer,
      * releases the selector and shuts the default executor down without waiting. Idempotent; then
      * every scheduling call throws {@link IllegalStateException}. Any thread, once it has stopped.
      *
@@ -282,6 +284,7 @@ public final class EventLoop implements AutoCloseable {
             scheduler.unretrieved.report();
             signalHandlers.removeAll();
             tasks.reportPending();
+            tasks.abandonPending();
         } finally {
             tasks.clear();
             scheduler.clear();
@@ -482,6 +485,32 @@ public final class EventLoop implements AutoCloseable {
         checkThread("EventLoop.createTask");
         checkNotClosed("createTask");
         Task<T> task = new Task<>(this, tasks.nextId(), name, body);
+        tasks.add(task);
+        JfrEvents.taskCreated(task);
+        task.start();
+        return task;
+    }
+
+    /**
+     * A task whose body runs in steps that {@code stepper} drives: the hook for bodies that suspend
+     * without returning a future, such as a one-shot continuation (the optional
+     * {@code eventloop-await} module builds its straight-line {@code await} on it). Everything
+     * else is as for {@link #createTask(String, ThrowingSupplier)}: the first step runs on the
+     * next iteration, the loop holds the task until it is done, cancellation, timeouts, task
+     * groups and reports treat it like any task. asyncio's {@code create_task(coro)} drives a
+     * coroutine the same way; see {@link Task.Stepper}.
+     *
+     * @param <T> the type of the task's value
+     * @param name the task's name, or null for "Task-N"
+     * @param stepper runs the body's steps
+     * @return the task, already scheduled
+     * @throws IllegalStateException if the loop is closed or this is not the loop thread
+     */
+    public <T> Task<T> createSteppedTask(String name, Task.Stepper<T> stepper) {
+        Objects.requireNonNull(stepper, "stepper");
+        checkThread("EventLoop.createSteppedTask");
+        checkNotClosed("createSteppedTask");
+        Task<T> task = new Task<>(this, tasks.nextId(), name, stepper);
         tasks.add(task);
         JfrEvents.taskCreated(task);
         task.start();

@@ -115,6 +115,22 @@ final class LiveTasks {
         }
     }
 
+    /**
+     * At {@link EventLoop#close()}, after {@link #reportPending()}: each pending task whose body
+     * runs in steps ({@link Task.Stepper}) lets go of it, so a suspended body runs its
+     * {@code finally} blocks instead of being dropped; a failure there is reported.
+     */
+    void abandonPending() {
+        for (Task<?> t = head; t != null; t = t.nextLive) {
+            try {
+                t.abandon();
+            } catch (Throwable e) {
+                loop.callExceptionHandler(new ErrorContext("closing the loop: a pending task failed to let go of its body",
+                        e, null, t, t));
+            }
+        }
+    }
+
     /** At {@link EventLoop#close()}: forgets every task, even if reporting them failed. */
     void clear() {
         head = null;

@@ -33,6 +33,10 @@ public class Task<T> extends Waiting<T> {
     private final long id;
     /** The body, until the first step takes it. Loop thread only. */
     private ThrowingSupplier<? extends Future<T>> body;
+    /** A body run in steps ({@link EventLoop#createSteppedTask}), or null. Loop thread only. */
+    private final Stepper<T> stepper;
+    /** Whether the stepper's first step has run. Loop thread only. */
+    private boolean stepped;
     /** Cancel requests not yet uncancelled; asyncio's {@code _num_cancels_requested}. */
     private int cancelRequests;
     /** The loop's intrusive list of live tasks. Loop thread only. */
@@ -47,6 +51,80 @@ public class Task<T> extends Waiting<T> {
         this.id = id;
         this.name = name;
         this.body = body; // in debug mode, Waiting's constructor recorded the creation site
+        this.stepper = null;
+    }
+
+    Task(EventLoop loop, long id, String name, Stepper<T> stepper) {
+        super(loop, null);
+        this.owner = this;
+        this.id = id;
+        this.name = name;
+        this.stepper = stepper;
+        if (site != null) {
+            // Debug mode: the frames of the code that drives the steps (its factory method) are not where the task was made.
+            site = Diagnostics.creationSite(stepper.getClass());
+        }
+    }
+
+    /**
+     * A task body that runs in steps, driven by its task: the protocol by which asyncio's
+     * {@code Task.__step} drives a coroutine ({@code send} the outcome of what it awaited in, take
+     * the next future it awaits out, until it raises {@code StopIteration} or an exception). It is
+     * the hook for bodies that suspend without returning, such as a one-shot continuation: see
+     * {@link EventLoop#createSteppedTask}.
+     *
+     * <p>Each step runs as a step of the task, on the loop thread, with the task current
+     * ({@link EventLoop#currentTask()}), its timeout scope and its {@link TaskLocal} values. The
+     * task waits on the future a step returns exactly as it waits on a continuation: a cancel of
+     * the task cancels that future, and if that is too late (the future is done, the next step not
+     * yet run) the next step receives a {@link java.util.concurrent.CancellationException}
+     * instead of the value, and the value is retracted where it came from (a lock grant passes
+     * on). Reports ({@link CallGraph}, the shutdown report, {@code toString}) show that future as
+     * what the task waits on.
+     *
+     * <p>Compared with asyncio: {@code step(value, null)} is {@code coro.send(value)},
+     * {@code step(null, failure)} is {@code coro.throw(failure)}, returning null is
+     * {@code StopIteration} (with {@link #value()} as its value), and a throw is the coroutine
+     * raising.
+     *
+     * @param <T> the type of the task's value
+     */
+    public interface Stepper<T> {
+        /**
+         * Runs the body from where it stopped to its next wait or its end.
+         *
+         * @param value on the first step null; after that, the value of the future the previous
+         *              step returned, when it succeeded
+         * @param failure null on the first step and after a success; else what the awaited future
+         *                failed with, or a {@link java.util.concurrent.CancellationException} when
+         *                it, or the task, was cancelled
+         * @return the future the body waits on now (the next step runs once it is done, never
+         *         inside this call), or null when the body has ended with {@link #value()}
+         * @throws Exception the body's failure: it fails the task (a
+         *                   {@link java.util.concurrent.CancellationException} cancels it)
+         */
+        Future<?> step(Object value, Throwable failure) throws Exception;
+
+        /**
+         * The body's value, asked once, after {@link #step} returned null.
+         *
+         * @return the task's value
+         */
+        T value();
+
+        /**
+         * The loop is closing ({@link EventLoop#close()}) with this task pending after its first
+         * step: the body will get no more steps, so it should let go of what it holds now (a
+         * suspended continuation runs its {@code finally} blocks). Called by the thread that
+         * closes the loop, after the "destroyed but pending" report, while nothing else runs; the loop is already
+         * closed, so nothing can be scheduled. What it throws goes to the exception handler.
+         * Python closes a suspended generator the same way ({@code GeneratorExit}). The default
+         * does nothing.
+         *
+         * @throws Exception what the release failed with; it is reported, and close goes on
+         */
+        default void abandoned() throws Exception {
+        }
     }
 
     /** A task's step as a ready callback: one per task, like the method reference it replaces. */
@@ -144,6 +222,10 @@ public class Task<T> extends Waiting<T> {
 
     @Override
     void resume(byte state, Object result) {
+        if (stepper != null) {
+            resumeStepper(state, result);
+            return;
+        }
         ThrowingSupplier<? extends Future<T>> b = body;
         if (b == null) {
             adopt(state, result);
@@ -164,6 +246,32 @@ public class Task<T> extends Waiting<T> {
         awaitFromStep(f); // a body that returned a done future ends the task in this step
     }
 
+    /** One step of a {@link Stepper}: asyncio's {@code Task.__step}. */
+    private void resumeStepper(byte state, Object result) {
+        if (!stepped) {
+            stepped = true;
+            if (state == CANCELLED) {
+                adopt(state, result); // cancelled before it started: the body never runs
+                return;
+            }
+        }
+        Future<?> next;
+        T value;
+        try {
+            next = state == SUCCEEDED ? stepper.step(result, null) : stepper.step(null, (Throwable) result);
+            value = next == null ? stepper.value() : null;
+        } catch (Throwable t) {
+            stepThrew(t);
+            return;
+        }
+        if (next == null) {
+            succeedStep(value);
+        } else {
+            // Not awaitFromStep: a stepper may return done futures in a loop, and each must still yield.
+            await(next);
+        }
+    }
+
     @Override
     void finished() {
         loop.taskFinished(this);
@@ -180,9 +288,16 @@ public class Task<T> extends Waiting<T> {
         return true;
     }
 
+    /** At {@link EventLoop#close()} with this task pending: a started stepper lets go of its body. */
+    final void abandon() throws Exception {
+        if (stepper != null && stepped) {
+            stepper.abandoned();
+        }
+    }
+
     /** Whether the body has not started yet. */
     final boolean notStarted() {
-        return body != null;
+        return body != null || (stepper != null && !stepped);
     }
 
     /**

@@ -62,6 +62,9 @@
  *       {@code exceptionally}, {@code ensure}.</li>
  *   <li>{@link io.eventloop.Task} — a named unit of work, started on the next iteration and held
  *       by the loop until done: asyncio's {@code Task}.</li>
+ *   <li>{@link io.eventloop.Task.Stepper} — a task body driven step by step
+ *       ({@link io.eventloop.EventLoop#createSteppedTask}), as asyncio's {@code Task} drives a
+ *       coroutine: the hook the optional straight-line {@code await} module rides on.</li>
  *   <li>{@link io.eventloop.ThrowingFunction}, {@link io.eventloop.ThrowingSupplier} — the
  *       shapes of continuations and bodies: each may throw a checked exception, which fails the
  *       future that runs it.</li>

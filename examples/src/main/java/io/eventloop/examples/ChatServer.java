@@ -301,7 +301,7 @@ public final class ChatServer {
      * TAB, or DEL, in caret notation ({@code ESC} as {@code ^[}, a CR as {@code ^M}, DEL as
      * {@code ^?}); a C1 control as U+FFFD, since caret notation has no form for it.
      */
-    private static String visible(String line) {
+    static String visible(String line) {
         StringBuilder out = new StringBuilder(line.length() + 8);
         for (int i = 0; i < line.length(); i++) {
             char ch = line.charAt(i);

@@ -34,7 +34,8 @@ import java.util.function.ToDoubleFunction;
  * <p>Servers: {@code eventloop} (this library's protocol server, {@link EventloopEchoServer}),
  * {@code netty}, {@code asyncio}, {@code uvloop} (protocol servers, all four), and the streams
  * servers {@code eventloop-streams} ({@link EventloopStreamsEchoServer}), {@code asyncio-streams}
- * and {@code uvloop-streams} ({@code asyncio.start_server}). The summary gives {@code eventloop}
+ * and {@code uvloop-streams} ({@code asyncio.start_server}), and {@code await-streams} (the streams
+ * handler in straight-line form, {@code AwaitStreamsEchoServer}: a jar built on JDK 21+, run on it). The summary gives {@code eventloop}
  * over every protocol peer, and {@code eventloop-streams} over {@code eventloop},
  * {@code uvloop-streams} and {@code asyncio-streams}.
  *
@@ -216,6 +217,16 @@ public final class EchoBench {
                     case "eventloop-streams" -> EventloopStreamsEchoServer.class.getName();
                     default -> EventloopEchoServer.class.getName();
                 });
+            }
+            case "await-streams" -> {
+                // The straight-line form (JDK 21+: built by the benchmarks' await profile into the same jar)
+                c.add(java);
+                c.addAll(Arrays.asList(JVM));
+                c.add("--add-exports");
+                c.add("java.base/jdk.internal.vm=ALL-UNNAMED");
+                c.add("-cp");
+                c.add(classpath);
+                c.add("io.eventloop.bench.echo.AwaitStreamsEchoServer");
             }
             case "asyncio", "uvloop", "asyncio-streams", "uvloop-streams" -> c.addAll(List.of(python, script, name));
             default -> throw new IllegalArgumentException("unknown server " + name);

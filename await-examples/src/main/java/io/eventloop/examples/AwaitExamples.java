@@ -1,0 +1,65 @@
+package io.eventloop.examples;
+
+import java.lang.reflect.Method;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The launcher of the straight-line forms: {@code ./run NAME --await [args]} runs here (JDK 21+,
+ * with {@code --add-exports java.base/jdk.internal.vm=ALL-UNNAMED}, which {@code ./run} adds).
+ * The same names as {@link Examples}; each program prints what its callback form prints.
+ */
+public final class AwaitExamples {
+    /** Example name to its straight-line form, in the order {@code ./run} lists them. */
+    private static final Map<String, Class<?>> FORMS = new LinkedHashMap<>();
+
+    static {
+        FORMS.put("hello", HelloAwait.class);
+        FORMS.put("sync-vs-async", SyncVsAsyncAwait.class);
+        FORMS.put("semaphore", SemaphoreAwait.class);
+        FORMS.put("producer-consumer", ProducerConsumerAwait.class);
+        FORMS.put("timeout", TimeoutAwait.class);
+        FORMS.put("offload-blocking", OffloadBlockingAwait.class);
+        FORMS.put("structure", StructureAwait.class);
+        FORMS.put("create-task", CreateTaskAwait.class);
+        FORMS.put("coroutine", CoroutineAwait.class);
+        FORMS.put("wait-first", WaitFirstAwait.class);
+        FORMS.put("context-manager", ContextManagerAwait.class);
+        FORMS.put("async-iterator", AsyncIteratorAwait.class);
+        FORMS.put("cancel-cleanup", CancelCleanupAwait.class);
+        FORMS.put("simulated-tasks", SimulatedTasksAwait.class);
+        FORMS.put("error-handling", ErrorHandlingAwait.class);
+        FORMS.put("lock-counter", LockCounterAwait.class);
+        FORMS.put("task-group", TaskGroupAwait.class);
+        FORMS.put("fetch-data", FetchDataAwait.class);
+        FORMS.put("hello-world-tasks", HelloWorldTasksAwait.class);
+        FORMS.put("chat", ChatAwait.class);
+        FORMS.put("echo", EchoAwait.class);
+    }
+
+    private AwaitExamples() {
+    }
+
+    /** The names that have a straight-line form. */
+    static Iterable<String> names() {
+        return FORMS.keySet();
+    }
+
+    /** Runs the straight-line form of {@code args[0]} with the remaining arguments, or lists them. */
+    public static void main(String[] args) throws Exception {
+        if (args.length == 0 || args[0].equals("-h") || args[0].equals("--help")) {
+            System.out.println("usage: ./run NAME --await [args]: the straight-line form (Await.async / await) of an example");
+            System.out.println("examples with one: " + String.join(" ", FORMS.keySet()));
+            return;
+        }
+        Class<?> form = FORMS.get(args[0]);
+        if (form == null) {
+            System.err.println("'" + args[0] + "' has no straight-line form yet; ./run " + args[0]
+                    + " runs its callback form. Those with one: " + String.join(" ", FORMS.keySet()));
+            System.exit(2);
+        }
+        Method main = form.getMethod("main", String[].class);
+        main.invoke(null, (Object) Arrays.copyOfRange(args, 1, args.length));
+    }
+}

@@ -1,0 +1,124 @@
+package io.eventloop.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.eventloop.EventLoop;
+import io.eventloop.net.Connection;
+import io.eventloop.net.Net;
+import io.eventloop.net.StreamReader;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The straight-line forms print what their callback forms print, and the servers serve. */
+class AwaitFormsTest {
+
+    /** What {@code main} prints, with elapsed times masked (they vary from run to run). */
+    private static String output(ThrowingRunnable main) throws Exception {
+        PrintStream out = System.out;
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(buffer, true, StandardCharsets.UTF_8));
+        try {
+            main.run();
+        } finally {
+            System.setOut(out);
+        }
+        return buffer.toString(StandardCharsets.UTF_8).replaceAll("\\d+\\.\\d+s", "N.NNs");
+    }
+
+    private interface ThrowingRunnable {
+        void run() throws Exception;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"hello", "timeout", "cancel-cleanup", "producer-consumer", "task-group", "lock-counter",
+            "simulated-tasks", "hello-world-tasks", "structure", "create-task", "wait-first", "fetch-data", "offload-blocking",
+            "context-manager", "async-iterator"})
+    void printsWhatTheCallbackFormPrints(String name) throws Exception {
+        String[] args = {"--scale", "0.05"};
+        String callback = output(() -> Examples.main(concat(name, args)));
+        String straight = output(() -> AwaitExamples.main(concat(name, args)));
+        assertEquals(callback, straight);
+        assertTrue(!straight.isBlank());
+    }
+
+    private static String[] concat(String name, String[] args) {
+        String[] all = new String[args.length + 1];
+        all[0] = name;
+        System.arraycopy(args, 0, all, 1, args.length);
+        return all;
+    }
+
+    @Test
+    void theEchoHandlerEchoesUntilEof() {
+        String echoed = EventLoop.run(() -> {
+            EventLoop loop = EventLoop.current();
+            return Net.startServer(loop, EchoAwait::handle, "127.0.0.1", 0).then(server ->
+                    loop.openConnection("127.0.0.1", server.port()).then(c -> {
+                        c.writer().write("one\ntwo\n");
+                        c.writer().writeEof();
+                        return c.reader().read(1 << 20).then(first -> readAll(c, new String(first, StandardCharsets.UTF_8)));
+                    }).ensure(() -> {
+                        server.close();
+                    }));
+        });
+        assertEquals("one\ntwo\n", echoed);
+    }
+
+    private static io.eventloop.Future<String> readAll(Connection c, String sofar) {
+        return c.reader().read(1 << 20).then(more -> {
+            if (more.length == 0) {
+                c.writer().close();
+                return io.eventloop.Async.completed(sofar);
+            }
+            return readAll(c, sofar + new String(more, StandardCharsets.UTF_8));
+        });
+    }
+
+    @Test
+    void chatUsersSeeEachOthersLines() {
+        ChatServer.Config config = new ChatServer.Config();
+        config.idleTimeout = Duration.ofMinutes(1);
+        ChatAwait chat = new ChatAwait(config);
+        List<String> bobSaw = EventLoop.run(() -> {
+            EventLoop loop = EventLoop.current();
+            return Net.startServer(loop, chat::handle, "127.0.0.1", 0, 2048).then(server -> {
+                int port = server.port();
+                return loop.openConnection("127.0.0.1", port).then(alice -> loop.openConnection("127.0.0.1", port)
+                        .then(bob -> {
+                            alice.writer().write("alice\n");
+                            return line(alice.reader()).then(w -> line(alice.reader())).then(hello -> {
+                                bob.writer().write("bob\n");
+                                return line(bob.reader()).then(w -> line(bob.reader()));
+                            }).then(bobHello -> line(alice.reader())).then(joined -> {
+                                alice.writer().write("hi \u001b[2J bob\n/quit\n");
+                                return line(bob.reader()).then(said -> line(bob.reader()).map(left -> List.of(said, left)));
+                            }).ensure(() -> {
+                                alice.writer().close();
+                                bob.writer().close();
+                                server.close();
+                            });
+                        }));
+            });
+        });
+        assertEquals(List.of("<alice> hi ^[[2J bob", "* alice left"), bobSaw);
+    }
+
+    private static io.eventloop.Future<String> line(StreamReader reader) {
+        return reader.readLine();
+    }
+
+    @Test
+    void everyFormIsRegistered() {
+        for (String name : AwaitExamples.names()) {
+            assertTrue(Examples.names(Examples.Kind.WAITS).contains(name) || Examples.names(Examples.Kind.SERVES).contains(name),
+                    name + " is an example name");
+        }
+    }
+}
