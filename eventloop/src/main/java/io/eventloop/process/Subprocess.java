@@ -175,8 +175,10 @@ public final class Subprocess {
         if (argv.isEmpty()) {
             throw new IllegalArgumentException("argv is empty: it needs at least the program to run");
         }
-        if (argv.contains(null)) {
-            throw new IllegalArgumentException("argv holds a null: " + argv);
+        for (String arg : argv) {
+            if (arg == null) {
+                throw new IllegalArgumentException("argv holds a null: " + argv);
+            }
         }
         EventLoop loop = EventLoop.current();
         loop.checkThread("createSubprocessExec");
@@ -423,6 +425,11 @@ public final class Subprocess {
                     stdin.close();
                     return null;
                 });
+    }
+
+    /** The transport under {@link #stdout()}, or null: for tests of closing a pipe early. */
+    PipeReader stdoutPipe() {
+        return stdoutPipe;
     }
 
     // ------------------------------------------------------------------ signals
