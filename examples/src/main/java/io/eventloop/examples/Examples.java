@@ -70,6 +70,7 @@ public final class Examples {
         add("lock-counter", LockCounter.class, "read-sleep-write under a lock: 10; without it: 1");
         add("async-generator", AsyncGenerator.class, "async_counter: an async generator yielding 0 to 4");
         add("task-group", TaskGroupDemo.class, "TaskGroup: C, A, B; then one failing child cancels the rest");
+        add("subprocess", SubprocessDemo.class, "asyncio's subprocess page: ls and a 1 s shell command at once, date, a child killed at its timeout");
         add("logging-context", LoggingContext.class, "a request id in a TaskLocal, mirrored to SLF4J's MDC, on every line across awaits and threads");
         group("the tutorials: \"Mastering asyncio\"", Kind.WAITS);
         add("fetch-data", FetchData.class, "the 2 s fetch_data, blocking and awaited");
