@@ -38,6 +38,12 @@ import java.nio.ByteBuffer;
 final class PipeReader implements Transport {
     /** One read's size: the capacity of a Linux pipe, so one read usually empties it. */
     static final int CHUNK = 64 * 1024;
+    /**
+     * How often a pipe thread that waits on the loop checks whether the loop has closed. The loop
+     * has no close hook to wake it, and a closed loop will never deliver or resume; once a second
+     * costs nothing, and after that second the pipe is closed and the child sees it.
+     */
+    static final long CLOSED_LOOP_CHECK_MILLIS = 1000;
 
     private final EventLoop loop;
     /** For messages and the thread's name: "stdout of process 1234". */
@@ -107,10 +113,17 @@ final class PipeReader implements Transport {
         }
     }
 
-    /** Waits until the previous chunk was delivered and reading is not paused; false once stopped. */
+    /**
+     * Waits until the previous chunk was delivered and reading is not paused; false once stopped,
+     * or once the loop has closed: a closed loop delivers nothing and resumes nobody, and it tells
+     * no one it closed, so a waiting thread looks every {@link #CLOSED_LOOP_CHECK_MILLIS}.
+     */
     private synchronized boolean awaitTurn() throws InterruptedException {
         while ((inFlight || paused) && !stopRequested) {
-            wait();
+            if (loop.isClosed()) {
+                return false;
+            }
+            wait(CLOSED_LOOP_CHECK_MILLIS);
         }
         if (stopRequested) {
             return false;

@@ -29,7 +29,8 @@ import java.util.List;
  * <p>The thread starts with the first write or close: a child whose stdin is never used costs no
  * thread. It ends after {@link #close()} / {@link #writeEof()} once the queue is written (it closes
  * the pipe, and the child reads EOF), on a write error such as EPIPE, when the child has exited
- * and nothing is queued, or after {@link #abort()} once its current write returns. It closes the
+ * and nothing is queued, after {@link #abort()} once its current write returns, or within a second
+ * of the loop closing, once what is queued is written (nobody can write more: the child gets EOF). It closes the
  * stream itself, for the reason {@link PipeReader} gives.
  */
 final class PipeWriter implements Transport {
@@ -93,7 +94,11 @@ final class PipeWriter implements Transport {
                 byte[] chunk;
                 synchronized (this) {
                     while (queue.isEmpty() && !finishRequested && !abortRequested && !exited) {
-                        wait();
+                        if (loop.isClosed()) {
+                            finishRequested = true; // nobody can write any more: the child gets EOF
+                            break;
+                        }
+                        wait(PipeReader.CLOSED_LOOP_CHECK_MILLIS); // see there: a closed loop tells no one
                     }
                     if (abortRequested) {
                         return;

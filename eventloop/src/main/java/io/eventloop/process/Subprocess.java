@@ -54,8 +54,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>The loop closing first.</b> A child outlives a loop that closes before it exits, as it does
  * in asyncio: nothing kills it. When it exits later a warning is logged (asyncio warns about the
- * unclosed transport), and its pipes' threads end at their next read or write (the loop can no
- * longer take what they carry).
+ * unclosed transport). Its pipes' threads notice within a second when they wait on the loop, else
+ * at their next read or write, and close their pipes (the loop can no longer take what they
+ * carry): a child still writing gets EPIPE, one reading its stdin gets EOF.
  *
  * <p>Loop thread only, like every loop-affine object. Compared with {@link Process}: the same
  * process, but nothing blocks (every wait is a future), the pipes are loop streams with

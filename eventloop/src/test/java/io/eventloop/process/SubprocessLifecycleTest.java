@@ -270,6 +270,31 @@ class SubprocessLifecycleTest {
     }
 
     @Test
+    void aLoopClosingUnderAChattyChildClosesItsPipesSoTheChildEnds() throws Exception {
+        EventLoop other = new EventLoop();
+        Subprocess yes;
+        Subprocess cat;
+        try {
+            yes = await(other, Subprocess.createSubprocessExec(List.of(require("yes", "coreutils")),
+                    SubprocessOptions.defaults().stdout(Stdio.PIPE).limit(1024)));
+            while (yes.stdout().buffered() <= 2 * 1024) { // paused: its thread waits on the loop
+                await(other, Async.yieldNow());
+            }
+            cat = await(other, Subprocess.createSubprocessExec(List.of(require("cat", "coreutils")),
+                    SubprocessOptions.defaults().stdin(Stdio.PIPE).stdout(Stdio.DEVNULL)));
+            cat.stdin().write("started\n"); // its thread now waits for more
+            await(other, cat.stdin().drain());
+        } finally {
+            other.close();
+        }
+        ProcessHandle yesHandle = ProcessHandle.of(yes.pid()).orElseThrow();
+        ProcessHandle catHandle = ProcessHandle.of(cat.pid()).orElseThrow();
+        yesHandle.onExit().get(20, java.util.concurrent.TimeUnit.SECONDS);   // SIGPIPE: its reader went away
+        catHandle.onExit().get(20, java.util.concurrent.TimeUnit.SECONDS);   // EOF on stdin
+        ProcessTesting.awaitNoPipeThreads();
+    }
+
+    @Test
     void badArgumentsFailAtOnceNamingTheValue() {
         assertThrows(IllegalArgumentException.class, () -> Subprocess.createSubprocessExec(List.of(), PIPES));
         List<String> withNull = new ArrayList<>();
