@@ -55,6 +55,11 @@ final class ProcessTesting implements BeforeEachCallback, AfterEachCallback {
         return loop.runUntilComplete(Async.waitFor(f, HANG_GUARD));
     }
 
+    /** {@link #await(EventLoop, Future)} with a longer guard, for work that forks many processes on a busy machine. */
+    static <T> T await(EventLoop loop, Future<T> f, Duration hangGuard) {
+        return loop.runUntilComplete(Async.waitFor(f, hangGuard));
+    }
+
     /** Runs the loop until {@code f} is done and returns its failure (null if it succeeded). */
     static Throwable failure(EventLoop loop, Future<?> f) {
         Future<Object> done = loop.createFuture();
