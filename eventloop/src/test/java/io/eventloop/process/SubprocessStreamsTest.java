@@ -250,6 +250,16 @@ class SubprocessStreamsTest {
     }
 
     @Test
+    void aReadWaitingOnAPipeSaysWhichPipeItWaitsOn() {
+        Subprocess proc = start(SubprocessOptions.defaults().stdout(Stdio.PIPE), require("sleep", "coreutils"), "0.1");
+        Future<String> line = proc.stdout().readLine();
+        assertEquals("StreamReader.readLine[pending, read from PipeReader[stdout of process " + proc.pid() + "]]",
+                line.toString());
+        assertNull(await(loop, line));
+        assertEquals(0, await(loop, proc.await()));
+    }
+
+    @Test
     void aShellCommandRunsInSh() {
         Subprocess proc = await(loop, Subprocess.createSubprocessShell("echo $((6 * 7))",
                 SubprocessOptions.defaults().stdout(Stdio.PIPE)));
