@@ -70,12 +70,13 @@ public final class Examples {
         add("lock-counter", LockCounter.class, "read-sleep-write under a lock: 10; without it: 1");
         add("async-generator", AsyncGenerator.class, "async_counter: an async generator yielding 0 to 4");
         add("task-group", TaskGroupDemo.class, "TaskGroup: C, A, B; then one failing child cancels the rest");
-        add("subprocess", SubprocessDemo.class, "asyncio's subprocess page: ls and a 1 s shell command at once, date, a child killed at its timeout");
         add("logging-context", LoggingContext.class, "a request id in a TaskLocal, mirrored to SLF4J's MDC, on every line across awaits and threads");
         group("the tutorials: \"Mastering asyncio\"", Kind.WAITS);
         add("fetch-data", FetchData.class, "the 2 s fetch_data, blocking and awaited");
         add("hello-world-tasks", HelloWorldTasks.class, "say_hello and say_world as tasks: about 1 s, not 2");
         add("fetch-urls", FetchUrls.class, Kind.RUNS, "fetch several URLs at once; print JSON decoded, text, or the size of bytes");
+        group("asyncio's documentation", Kind.WAITS);
+        add("subprocess", SubprocessDemo.class, "the Subprocesses page: ls and a 1 s shell command at once, date, a child killed at its timeout");
         group("servers (each prints 'listening on HOST:PORT'; --host, --port; --tls [--cert FILE --key FILE])", Kind.SERVES);
         add("chat", ChatServer.class, "chat server for nc/telnet users (port 6667): nicknames, /nick /who /me /quit /help");
         add("echo", EchoServer.class, "echo server on streams: read, write, drain (port 8888)");
