@@ -26,12 +26,13 @@ import java.util.List;
  * {@code drain()} waits on exactly that, as on a socket, so a producer that drains holds at most
  * the high-water mark plus its last write in memory.
  *
- * <p>The thread starts with the first write or close: a child whose stdin is never used costs no
- * thread. It ends after {@link #close()} / {@link #writeEof()} once the queue is written (it closes
+ * <p>The thread starts with the first write: a child whose stdin is never written, or only
+ * closed, costs no thread (with nothing written, closing cannot block, so the loop thread closes
+ * it). It ends after {@link #close()} / {@link #writeEof()} once the queue is written (it closes
  * the pipe, and the child reads EOF), on a write error such as EPIPE, when the child has exited
- * and nothing is queued, after {@link #abort()} once its current write returns, or within a second
- * of the loop closing, once what is queued is written (nobody can write more: the child gets EOF). It closes the
- * stream itself, for the reason {@link PipeReader} gives.
+ * and nothing is queued, after {@link #abort()} once its current write returns, or within a
+ * second of the loop closing, once what is queued is written (nobody can write more: the child
+ * gets EOF). It closes the stream itself, for the reason {@link PipeReader} gives.
  */
 final class PipeWriter implements Transport {
     private static final int DEFAULT_HIGH = 64 * 1024;

@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * {@link #stderr()} are {@link StreamReader}s (with the options' limit) when the stream is
  * {@link Stdio#PIPE}, else null, as in asyncio. Java gives a child's pipes only as blocking
  * streams, so each pipe is served by one daemon thread of its own (at most three per process, none
- * for a stream that is not a pipe, and stdin's only once it is written or closed) that hands the
+ * for a stream that is not a pipe, and stdin's only once it is written to) that hands the
  * bytes to the loop and takes back-pressure from it: a reader above twice its limit stops its
  * pipe's thread, so the child blocks in its own write; a writer above its high-water mark makes
  * {@code drain()} wait. The threads end when their pipe ends (the child exits or closes it, or the
