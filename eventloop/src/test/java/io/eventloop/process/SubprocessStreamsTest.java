@@ -206,6 +206,26 @@ class SubprocessStreamsTest {
     }
 
     @Test
+    void stdinsTransportFlushesAndAbortsAsASocketsDoes() {
+        String cat = require("cat", "coreutils");
+        Subprocess proc = start(PIPES, cat);
+        io.eventloop.net.Transport stdin = proc.stdin().transport();
+        assertNull(stdin.remoteAddress());
+        proc.stdin().write("flushed\n");
+        await(loop, stdin.flushed());
+        assertEquals(0, stdin.writeBufferSize());
+        assertEquals("flushed", await(loop, proc.stdout().readLine()));
+        stdin.abort();
+        assertTrue(stdin.isClosing());
+        await(loop, proc.stdin().waitClosed());
+        assertThrows(IllegalStateException.class, () -> proc.stdin().write("after abort"));
+        assertNull(await(loop, proc.stdout().readLine()), "cat read EOF once its stdin was closed");
+        assertEquals(0, await(loop, proc.await()));
+        assertThrows(UnsupportedOperationException.class, stdin::pauseReading);
+        assertThrows(IllegalArgumentException.class, () -> stdin.setWriteBufferLimits(1, 2));
+    }
+
+    @Test
     void drainFailsOnceTheChildHasExitedWithoutReading() {
         String trueProgram = require("true", "coreutils");
         Subprocess proc = start(PIPES, trueProgram);
