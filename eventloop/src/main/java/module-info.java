@@ -1,7 +1,8 @@
 /**
  * asyncio's cooperative model on one NIO thread: the loop and its futures and tasks
- * ({@link io.eventloop}), asyncio's synchronisation primitives ({@link io.eventloop.sync}), and
- * transports, servers and streams ({@link io.eventloop.net}).
+ * ({@link io.eventloop}), asyncio's synchronisation primitives ({@link io.eventloop.sync}),
+ * transports, servers and streams ({@link io.eventloop.net}), and child processes with their pipes as
+ * streams ({@link io.eventloop.process}).
  *
  * <p>What each {@code requires} is for:
  * <ul>
@@ -32,5 +33,6 @@ module io.eventloop {
     exports io.eventloop;
     exports io.eventloop.sync;
     exports io.eventloop.net;
+    exports io.eventloop.process;
     exports io.eventloop.internal to io.eventloop.testing;
 }

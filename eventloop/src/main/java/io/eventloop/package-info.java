@@ -120,7 +120,8 @@
  * </ul>
  *
  * <p>Beside this package: {@code io.eventloop.net} (transports, servers, streams),
- * {@code io.eventloop.sync} (locks, events, queues, semaphores), and
+ * {@code io.eventloop.sync} (locks, events, queues, semaphores), {@code io.eventloop.process}
+ * (child processes with their pipes as streams), and
  * {@code io.eventloop.internal} (glue between the loop and {@code net}; not API).
  */
 package io.eventloop;

@@ -547,8 +547,10 @@ public final class StreamReader {
         public String toString() {
             String state = !isDone() ? "pending" : isCancelled() ? "cancelled" : "done";
             StringBuilder sb = new StringBuilder("StreamReader.").append(method).append('[').append(state);
-            if (reader.transport != null) {
+            if (reader.transport != null && reader.transport.remoteAddress() != null) {
                 sb.append(", socket read from ").append(reader.transport.remoteAddress());
+            } else if (reader.transport != null) {
+                sb.append(", read from ").append(reader.transport); // a pipe: "PipeReader[stdout of process 1234]"
             }
             return sb.append(']').toString();
         }

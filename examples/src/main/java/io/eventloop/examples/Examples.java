@@ -75,6 +75,8 @@ public final class Examples {
         add("fetch-data", FetchData.class, "the 2 s fetch_data, blocking and awaited");
         add("hello-world-tasks", HelloWorldTasks.class, "say_hello and say_world as tasks: about 1 s, not 2");
         add("fetch-urls", FetchUrls.class, Kind.RUNS, "fetch several URLs at once; print JSON decoded, text, or the size of bytes");
+        group("asyncio's documentation", Kind.WAITS);
+        add("subprocess", SubprocessDemo.class, "the Subprocesses page: ls and a 1 s shell command at once, date, a child killed at its timeout");
         group("servers (each prints 'listening on HOST:PORT'; --host, --port; --tls [--cert FILE --key FILE])", Kind.SERVES);
         add("chat", ChatServer.class, "chat server for nc/telnet users (port 6667): nicknames, /nick /who /me /quit /help");
         add("echo", EchoServer.class, "echo server on streams: read, write, drain (port 8888)");

@@ -51,7 +51,7 @@ class ModulePathTest {
             """;
 
     /**
-     * A sleep, a task, a loopback echo over streams, a callback that throws (its report goes
+     * A sleep, a task, a loopback echo over streams, a child process's output, a callback that throws (its report goes
      * through SLF4J to slf4j-simple, found as a service), and a reflective reach into the
      * library's internal package.
      */
@@ -65,7 +65,11 @@ class ModulePathTest {
             import io.eventloop.net.Server;
             import io.eventloop.net.StreamReader;
             import io.eventloop.net.StreamWriter;
+            import io.eventloop.process.Stdio;
+            import io.eventloop.process.Subprocess;
+            import io.eventloop.process.SubprocessOptions;
             import java.time.Duration;
+            import java.util.List;
 
             public final class Main {
                 public static void main(String[] args) throws Exception {
@@ -83,6 +87,10 @@ class ModulePathTest {
                         }).then(server -> roundTrip(loop, server));
                     });
                     System.out.println("echo: " + echoed);
+                    String child = EventLoop.run(() -> Subprocess.createSubprocessExec(List.of("echo", "from a child"),
+                            SubprocessOptions.defaults().stdout(Stdio.PIPE)).then(Subprocess::communicate)
+                            .map(done -> done.stdoutText().trim() + ", returncode " + done.returnCode()));
+                    System.out.println("child: " + child);
                     try {
                         Class.forName("io.eventloop.internal.LoopAccess").getMethod("bridge").invoke(null);
                         System.out.println("internal: reachable");
@@ -126,6 +134,7 @@ class ModulePathTest {
         assertTrue(out.contains("modules: app uses io.eventloop\n"), out);
         assertTrue(out.contains("task sleeper: slept\n"), out);
         assertTrue(out.contains("echo: hello over the module path\n"), out);
+        assertTrue(out.contains("child: from a child, returncode 0\n"), out);
         assertTrue(out.contains("internal: not exported\n"), out);
         // the default exception handler's report, through SLF4J: a provider was bound
         assertTrue(out.contains(" ERROR ") && out.contains("a callback that throws"), out);
