@@ -36,7 +36,9 @@ import java.util.Locale;
  * </pre>
  *
  * <p>{@code ./run udp-client [--host 127.0.0.1] [--port 9999] [--count 10000 | --duration S]
- * [--size 64] [--sockets 1] [--window 1] [--timeout 1]}. Each socket is connected to the server,
+ * [--size 64] [--sockets 1] [--window 1] [--timeout 1] [--warmup 0]}: {@code --count} datagrams, or as many
+ * as fit in {@code --duration} seconds, whichever ends first; round trips that end during the first
+ * {@code --warmup} seconds are counted but not measured (rate and percentiles). Each socket is connected to the server,
  * so a server that is not there shows up as errors ("port unreachable") and 100% loss. An echo
  * that arrives after its datagram was counted lost is counted as late. {@code ./run udp-echo} is
  * the server; {@code benchmarks/run-udp.sh} uses this program as its load generator.
@@ -47,7 +49,7 @@ public final class UdpClient {
 
     /** What one run asks for. */
     record Settings(InetSocketAddress server, long count, Duration duration, int size, int sockets, int window,
-                    Duration timeout) {
+                    Duration timeout, Duration warmUp) {
     }
 
     /** The whole run: what is left to send, and what came back. Loop thread only. */
@@ -55,8 +57,11 @@ public final class UdpClient {
         final Settings settings;
         final EventLoop loop;
         final Future<Void> done;
-        final long deadline;
+        long deadline;
         final long timeoutNanos;
+        /** Round trips before this instant are not measured (the warm-up). */
+        long measureFrom;
+        long warmUpRoundTrips;
         long sent;
         long received;
         long lost;
@@ -72,8 +77,13 @@ public final class UdpClient {
             this.settings = settings;
             this.done = loop.createFuture();
             this.timeoutNanos = settings.timeout().toNanos();
-            this.started = loop.time();
-            this.deadline = settings.duration().isZero() ? Long.MAX_VALUE : started + settings.duration().toNanos();
+            start(loop.time());
+        }
+
+        final void start(long now) {
+            started = now;
+            measureFrom = now + settings.warmUp().toNanos();
+            deadline = settings.duration().isZero() ? Long.MAX_VALUE : measureFrom + settings.duration().toNanos();
         }
 
         /** Whether another datagram may be sent now. */
@@ -81,7 +91,11 @@ public final class UdpClient {
             return (settings.count() == 0 || sent < settings.count()) && loop.time() < deadline;
         }
 
-        void record(long rtt) {
+        void record(long now, long rtt) {
+            if (now < measureFrom) {
+                warmUpRoundTrips++;
+                return;
+            }
             if (received == rtts.length) {
                 rtts = Arrays.copyOf(rtts, rtts.length * 2);
             }
@@ -157,7 +171,8 @@ public final class UdpClient {
             long n = data.getLong(data.position());
             for (int slot = 0; slot < sequence.length; slot++) {
                 if (sequence[slot] == n) {
-                    run.record(run.loop.time() - sentAt[slot]);
+                    long now = run.loop.time();
+                    run.record(now, now - sentAt[slot]);
                     free(slot);
                     return;
                 }
@@ -207,7 +222,7 @@ public final class UdpClient {
             opening.add(Net.createDatagramEndpoint(loop, () -> p, null, settings.server()));
         }
         return Async.gather(opening).then(all -> {
-            run.started = loop.time();
+            run.start(loop.time());
             for (Pinger p : run.pingers) {
                 p.start();
             }
@@ -229,14 +244,16 @@ public final class UdpClient {
         Settings s = run.settings;
         long[] sorted = Arrays.copyOf(run.rtts, (int) run.received);
         Arrays.sort(sorted);
-        double seconds = (run.finished - run.started) / 1e9;
+        double seconds = (run.finished - Math.min(run.finished, run.measureFrom)) / 1e9;
         StringBuilder b = new StringBuilder();
         b.append(String.format(Locale.ROOT, "%d socket(s) to %s, %d-byte datagrams, %d in flight per socket%n",
                 s.sockets(), Args.hostPort(s.server().getHostString(), s.server().getPort()), s.size(), s.window()));
         b.append(String.format(Locale.ROOT, "sent %d, received %d, lost %d (%.3f%%), late %d, errors %d%n",
-                run.sent, run.received, run.lost, run.sent == 0 ? 0.0 : 100.0 * run.lost / run.sent, run.late,
-                run.errors));
-        b.append(String.format(Locale.ROOT, "round trips: %.0f/s over %.3f s%n", run.received / seconds, seconds));
+                run.sent, run.received + run.warmUpRoundTrips, run.lost, run.sent == 0 ? 0.0 : 100.0 * run.lost / run.sent,
+                run.late, run.errors));
+        b.append(String.format(Locale.ROOT, "round trips: %.0f/s over %.3f s%s%n", seconds > 0 ? run.received / seconds : 0.0,
+                seconds, s.warmUp().isZero() ? "" : String.format(Locale.ROOT, " (after a warm-up of %.3f s: %d round trips)",
+                        s.warmUp().toNanos() / 1e9, run.warmUpRoundTrips)));
         if (sorted.length > 0) {
             b.append(String.format(Locale.ROOT, "round trip (us): p50 %.1f  p90 %.1f  p99 %.1f  p99.9 %.1f  max %.1f%n",
                     percentile(sorted, 50), percentile(sorted, 90), percentile(sorted, 99), percentile(sorted, 99.9),
@@ -255,7 +272,7 @@ public final class UdpClient {
     public static void main(String[] args) {
         Args a = Args.parse(args, "./run udp-client [options]",
                 "host", "127.0.0.1", "port", "9999", "count", "10000", "duration", "0", "size", "64",
-                "sockets", "1", "window", "1", "timeout", "1");
+                "sockets", "1", "window", "1", "timeout", "1", "warmup", "0");
         int port = a.intValue("port");
         if (port < 1 || port > 65535) {
             a.fail("--port needs a port from 1 to 65535, got " + port);
@@ -286,7 +303,7 @@ public final class UdpClient {
             a.fail("--timeout needs more than 0 seconds");
         }
         Settings settings = new Settings(new InetSocketAddress(a.get("host"), port), count, duration, size, sockets, window,
-                timeout);
+                timeout, a.seconds("warmup"));
         if (settings.server().isUnresolved()) {
             a.fail("--host: cannot resolve " + a.get("host"));
         }
