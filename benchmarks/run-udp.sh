@@ -2,32 +2,34 @@
 # The UDP benchmark of docs/benchmarks.md ("UDP") in one go: UDP echo request/response over 10
 # sockets, this library's `./run udp-echo` against uvloop's and asyncio's datagram echo
 # (benchmarks/python/udp_echo.py, the echo protocol of asyncio's docs), same run:
-#   1. builds the examples (mvn -q -pl examples -am package -DskipTests): the server is the
-#      udp-echo example and the load generator is the udp-client example;
+#   1. builds the examples and the benchmarks jar (mvn -q -pl examples,benchmarks -am package
+#      -DskipTests): the server is the udp-echo example;
 #   2. checks that uvloop is there for /usr/bin/python3 (installs Debian's python3-uvloop when
 #      missing and run as root; otherwise leaves uvloop out and says so);
 #   3. starts the three servers at once, each pinned to CPU 0 (the Java one with the echo
 #      benchmark's JVM settings), and waits for their "listening on" lines;
-#   4. runs UDP_ROUNDS rounds; in each round every server is driven once, in turn, the first server
-#      of a round rotating: `udp-client --sockets 10 --window 1 --size 64 --warmup W --duration D`
-#      pinned to CPU 1, a fresh JVM per run (10 connected sockets, one datagram in flight on each:
-#      request/response; the first W seconds warm the client's JIT and are not measured);
+#   4. runs the load generator io.eventloop.bench.udp.UdpBench pinned to CPU 1, one JVM for all
+#      servers: 10 connected sockets per server, one 64-byte datagram in flight on each
+#      (request/response); each server warmed up UDP_WARMUP seconds, then UDP_ROUNDS rounds in
+#      which every server is driven for one UDP_SLICE-second slice in turn, the first server of a
+#      round rotating, so that whatever else the machine does falls on all of them alike;
 #   5. prints the median round trips a second of each server, this library's ratio to each peer
-#      (median of the per-round ratios, and their range), and the round-trip percentiles.
-# About 2.5 minutes with the defaults. Results land in benchmarks/target/results/udp/ (client-*.txt
-# per run, runs.tsv, summary.txt, machine.txt, the servers' logs). Settings (environment):
-#   UDP_ROUNDS=5 UDP_DURATION=5 UDP_WARMUP=2 UDP_SOCKETS=10 UDP_WINDOW=1 UDP_SIZE=64
-#   UDP_SERVERS="eventloop uvloop asyncio"
-# A smoke run: UDP_ROUNDS=1 UDP_DURATION=1 UDP_WARMUP=1 benchmarks/run-udp.sh
+#      (median of the per-round ratios, their range and middle half), and the round-trip
+#      percentiles.
+# About a minute and a half with the defaults. Results land in benchmarks/target/results/udp/
+# (run.txt, summary.txt, machine.txt, the servers' logs). Settings (environment):
+#   UDP_ROUNDS=20 UDP_SLICE=1 UDP_WARMUP=3 UDP_SOCKETS=10 UDP_WINDOW=1 UDP_SIZE=64
+#   UDP_SERVERS="eventloop uvloop asyncio"   (the first is the one whose ratios are printed)
+# A smoke run: UDP_ROUNDS=2 UDP_WARMUP=1 benchmarks/run-udp.sh
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 out="benchmarks/target/results/udp"
 python=/usr/bin/python3
-rounds="${UDP_ROUNDS:-5}"
-duration="${UDP_DURATION:-5}"
-warmup="${UDP_WARMUP:-2}"
+rounds="${UDP_ROUNDS:-20}"
+slice="${UDP_SLICE:-1}"
+warmup="${UDP_WARMUP:-3}"
 sockets="${UDP_SOCKETS:-10}"
 window="${UDP_WINDOW:-1}"
 size="${UDP_SIZE:-64}"
@@ -39,10 +41,11 @@ for tool in taskset java mvn; do
   command -v "$tool" >/dev/null || { echo "run-udp.sh needs $tool" >&2; exit 1; }
 done
 
-mvn -q -pl examples -am package -DskipTests -Dmaven.javadoc.skip=true -Dmaven.source.skip=true
+mvn -q -pl examples,benchmarks -am package -DskipTests -Dmaven.javadoc.skip=true -Dmaven.source.skip=true
 classpath="examples/target/classes:$(cat examples/target/classpath.txt)"
+jar=benchmarks/target/benchmarks.jar
 mkdir -p "$out"
-rm -f "$out"/server-*.log "$out"/client-*.txt "$out"/runs.tsv
+rm -f "$out"/server-*.log "$out"/run.txt "$out"/summary.txt
 
 if printf '%s\n' "${servers[@]}" | grep -qx uvloop && ! "$python" -c 'import uvloop' 2>/dev/null; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
@@ -114,7 +117,7 @@ start() {
   echo "java: $(java -version 2>&1 | head -1)"
   echo "python: $("$python" --version 2>&1)"
   echo "uvloop: $("$python" -c 'import uvloop; print(uvloop.__version__)' 2>/dev/null || echo none)"
-  echo "load: $sockets sockets, $window in flight each, $size-byte datagrams, ${warmup}s warm-up + ${duration}s per run, $rounds rounds"
+  echo "load: $sockets sockets per server, $window in flight each, $size-byte datagrams, ${warmup}s warm-up each, $rounds rounds of ${slice}s slices"
   echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 } > "$out/machine.txt"
 
@@ -122,45 +125,12 @@ for name in "${servers[@]}"; do
   start "$name"
 done
 
-printf 'round\tserver\trate\tp50_us\tp99_us\tlost\n' > "$out/runs.tsv"
-n=${#servers[@]}
-for round in $(seq "$rounds"); do
-  for i in $(seq 0 $((n - 1))); do
-    name="${servers[$(( (i + round - 1) % n ))]}"
-    file="$out/client-$name-$round.txt"
-    taskset -c 1 java "${jvm[@]}" -cp "$classpath" io.eventloop.examples.Examples udp-client \
-      --port "${port_of[$name]}" --sockets "$sockets" --window "$window" --size "$size" \
-      --warmup "$warmup" --duration "$duration" --count 0 --timeout 1 > "$file" 2>&1
-    rate="$(sed -n 's/^round trips: \([0-9]*\)\/s.*/\1/p' "$file")"
-    p50="$(sed -n 's/^round trip (us): p50 \([0-9.]*\) .*/\1/p' "$file")"
-    p99="$(sed -n 's/.* p99 \([0-9.]*\) .*/\1/p' "$file")"
-    lost="$(sed -n 's/.* lost \([0-9]*\) .*/\1/p' "$file")"
-    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$name" "$rate" "$p50" "$p99" "$lost" >> "$out/runs.tsv"
-    echo "round $round $name: $rate round trips/s, p50 $p50 us, p99 $p99 us, lost $lost"
-  done
-done
+taskset -c 1 java "${jvm[@]}" -cp "$jar" io.eventloop.bench.udp.UdpBench \
+  --servers "$(for name in "${servers[@]}"; do printf '%s=127.0.0.1:%s,' "$name" "${port_of[$name]}"; done | sed 's/,$//')" \
+  --sockets "$sockets" --window "$window" --size "$size" --warmup "$warmup" --slice "$slice" --rounds "$rounds" \
+  | tee "$out/run.txt"
 
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$out/machine.txt"
 
-python3 - "$out/runs.tsv" <<'EOF' | tee "$out/summary.txt"
-import csv, statistics, sys
-rows = list(csv.DictReader(open(sys.argv[1]), delimiter="\t"))
-servers = list(dict.fromkeys(r["server"] for r in rows))
-by = {(r["round"], r["server"]): r for r in rows}
-rounds = sorted({r["round"] for r in rows}, key=int)
-print("== UDP echo, request/response (median of %d rounds)" % len(rounds))
-for s in servers:
-    rates = [float(by[(k, s)]["rate"]) for k in rounds]
-    p50 = statistics.median(float(by[(k, s)]["p50_us"]) for k in rounds)
-    p99 = statistics.median(float(by[(k, s)]["p99_us"]) for k in rounds)
-    lost = sum(int(by[(k, s)]["lost"]) for k in rounds)
-    print("%-10s %8.0f round trips/s (range %.0f-%.0f)  p50 %6.1f us  p99 %7.1f us  lost %d"
-          % (s, statistics.median(rates), min(rates), max(rates), p50, p99, lost))
-if "eventloop" in servers:
-    for peer in servers:
-        if peer == "eventloop":
-            continue
-        ratios = [float(by[(k, "eventloop")]["rate"]) / float(by[(k, peer)]["rate"]) for k in rounds]
-        print("eventloop / %-8s %.2fx (per round %.2f-%.2f)" % (peer, statistics.median(ratios), min(ratios), max(ratios)))
-EOF
+sed -n '/^== /,$p' "$out/run.txt" > "$out/summary.txt"
 cat "$out/machine.txt"
