@@ -125,6 +125,16 @@ for name in "${servers[@]}"; do
   start "$name"
 done
 
+# utime + stime of a process in clock ticks (fields 14 and 15 of /proc/PID/stat, counted after the
+# command name, which may hold spaces).
+process_cpu() {
+  sed 's/^.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'
+}
+declare -A cpu_before
+for name in "${servers[@]}"; do
+  cpu_before[$name]="$(process_cpu "${pid_of[$name]}")"
+done
+
 taskset -c 1 java "${jvm[@]}" -cp "$jar" io.eventloop.bench.udp.UdpBench \
   --servers "$(for name in "${servers[@]}"; do printf '%s=127.0.0.1:%s,' "$name" "${port_of[$name]}"; done | sed 's/,$//')" \
   --sockets "$sockets" --window "$window" --size "$size" --warmup "$warmup" --slice "$slice" --rounds "$rounds" \
@@ -132,5 +142,25 @@ taskset -c 1 java "${jvm[@]}" -cp "$jar" io.eventloop.bench.udp.UdpBench \
 
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$out/machine.txt"
 
-sed -n '/^== /,$p' "$out/run.txt" > "$out/summary.txt"
+# CPU time per round trip of each server over the whole run (warm-up included): the figure a busy
+# machine disturbs least, since a server waiting for its CPU spends none.
+tick="$(getconf CLK_TCK)"
+{
+  sed -n '/^== /,/^total /p' "$out/run.txt" | grep -v '^total '
+  echo "== server CPU per round trip (user + system, whole run)"
+  for name in "${servers[@]}"; do
+    ticks=$(( $(process_cpu "${pid_of[$name]}") - cpu_before[$name] ))
+    total="$(sed -n "s/^total $name \([0-9]*\)$/\1/p" "$out/run.txt")"
+    awk -v n="$name" -v t="$ticks" -v hz="$tick" -v r="$total" \
+      'BEGIN { printf "%-10s %7.2f us CPU per round trip (%.2f s over %d round trips)\n", n, t / hz * 1e6 / r, t / hz, r }'
+  done
+  sed -n '/^total /,$p' "$out/run.txt" | grep -v '^total '
+} > "$out/summary.txt"
+first="${servers[0]}"
+awk -v first="$first" '
+  /us CPU per round trip/ { cpu[$1] = $2; order[++n] = $1 }
+  END { for (i = 2; i <= n; i++) printf "%s CPU per round trip / %s'"'"'s: %.2fx (below 1: %s spends less)\n", order[i], first, cpu[order[i]] / cpu[first], order[i] }
+' "$out/summary.txt" >> "$out/summary.txt"
+echo
+sed -n '/^== server CPU/,$p' "$out/summary.txt"
 cat "$out/machine.txt"

@@ -33,7 +33,8 @@ import java.util.Map;
  * <p>Options: {@code --servers name=host:port,... --sockets 10 --window 1 --size 64 --warmup 3
  * --slice 1 --rounds 20}. Prints one line per slice ({@code slice ROUND SERVER RATE P50 P99}) and
  * a summary with the ratios of the first server to each other, median and range of the per-round
- * ratios.
+ * ratios, and one line {@code total SERVER N} per server: the round trips of all its slices,
+ * warm-up included, which {@code run-udp.sh} divides the server's CPU time by.
  */
 public final class UdpBench {
     private UdpBench() {
@@ -53,6 +54,8 @@ public final class UdpBench {
         final List<Driver> drivers = new ArrayList<>();
         long[] rtts = new long[1 << 16];
         int measured;
+        /** Round trips completed in every slice, the warm-up's included: the divisor of the server's CPU time. */
+        long total;
 
         Target(String name, InetSocketAddress address) {
             this.name = name;
@@ -237,6 +240,7 @@ public final class UdpBench {
                 d.active = false;
                 completed += d.completed;
             }
+            t.total += completed;
             long total = completed;
             int[] idle = {0};
             TimerHandle grace = loop.callLater(Duration.ofSeconds(1), () -> {
@@ -278,6 +282,9 @@ public final class UdpBench {
             b.append(String.format(Locale.ROOT,
                     "%-10s median %8.0f round trips/s (range %.0f-%.0f)  p50 %6.1f us  p99 %7.1f us  lost %d%n",
                     t.name, median(rates), rates[0], rates[rates.length - 1], pct(sorted, 50), pct(sorted, 99), lost));
+        }
+        for (Target t : targets) {
+            b.append(String.format(Locale.ROOT, "total %s %d%n", t.name, t.total));
         }
         String first = targets.get(0).name;
         for (Target t : targets.subList(1, targets.size())) {
