@@ -2,6 +2,8 @@ package io.eventloop;
 
 import io.eventloop.internal.LoopAccess;
 import io.eventloop.net.Connection;
+import io.eventloop.net.DatagramProtocol;
+import io.eventloop.net.DatagramTransport;
 import io.eventloop.net.Net;
 import io.eventloop.net.Protocol;
 import io.eventloop.net.Server;
@@ -664,6 +666,23 @@ public final class EventLoop implements AutoCloseable {
      */
     public Future<Connection> openConnection(String host, int port) {
         return Net.openConnection(this, host, port);
+    }
+
+    /**
+     * Makes a UDP endpoint bound to {@code local} and, if given, connected to {@code remote}, with
+     * a protocol from {@code protocolFactory}: asyncio's {@code loop.create_datagram_endpoint()}.
+     * Completes with the transport (the protocol is {@link DatagramTransport#protocol()}). See
+     * {@link Net#createDatagramEndpoint(EventLoop, Supplier, SocketAddress, SocketAddress,
+     * io.eventloop.net.DatagramOptions)} for the options.
+     *
+     * @param protocolFactory makes the endpoint's protocol, once the socket is set up
+     * @param local the address to bind; null for the wildcard address and a free port
+     * @param remote the address to connect to; null for an endpoint that sends anywhere
+     * @return the endpoint's transport, once bound (and connected)
+     */
+    public Future<DatagramTransport> createDatagramEndpoint(Supplier<? extends DatagramProtocol> protocolFactory,
+            SocketAddress local, SocketAddress remote) {
+        return Net.createDatagramEndpoint(this, protocolFactory, local, remote);
     }
 
     /**

@@ -544,6 +544,80 @@ public final class Net {
         return new Connection(p.reader(), writer);
     }
 
+    // ------------------------------------------------------------------ datagrams
+
+    /**
+     * Binds a UDP socket to {@code host}:{@code port} and runs a protocol from
+     * {@code protocolFactory} on it: asyncio's {@code loop.create_datagram_endpoint(factory,
+     * local_addr=(host, port))}, the form a datagram server uses. A numeric host is used as is, a
+     * name is resolved on the default executor (its first address); a null or empty host binds
+     * the wildcard address; port 0 picks a free port ({@link DatagramTransport#localAddress()}).
+     *
+     * @param loop the loop that runs the endpoint
+     * @param protocolFactory makes the endpoint's protocol, once the socket is bound
+     * @param host the name or address to bind; null or empty for every interface
+     * @param port the port to bind; 0 picks a free one
+     * @return the endpoint's transport (its protocol is {@link DatagramTransport#protocol()})
+     * @throws IllegalArgumentException if {@code port} is outside 0 to 65535
+     */
+    public static Future<DatagramTransport> createDatagramEndpoint(EventLoop loop,
+            Supplier<? extends DatagramProtocol> protocolFactory, String host, int port) {
+        if (port < 0 || port > 0xFFFF) {
+            throw new IllegalArgumentException("port out of range: " + port);
+        }
+        SocketAddress local = host == null || host.isEmpty() ? new InetSocketAddress(port)
+                : InetSocketAddress.createUnresolved(host, port);
+        return createDatagramEndpoint(loop, protocolFactory, local, null, DatagramOptions.defaults());
+    }
+
+    /**
+     * {@link #createDatagramEndpoint(EventLoop, Supplier, SocketAddress, SocketAddress, DatagramOptions)}
+     * with the default options.
+     *
+     * @param loop the loop that runs the endpoint
+     * @param protocolFactory makes the endpoint's protocol, once the socket is set up
+     * @param local the address to bind; null for the wildcard address and a free port
+     * @param remote the address to connect to; null for an endpoint that sends anywhere
+     * @return the endpoint's transport, once bound (and connected)
+     */
+    public static Future<DatagramTransport> createDatagramEndpoint(EventLoop loop,
+            Supplier<? extends DatagramProtocol> protocolFactory, SocketAddress local, SocketAddress remote) {
+        return createDatagramEndpoint(loop, protocolFactory, local, remote, DatagramOptions.defaults());
+    }
+
+    /**
+     * Makes a UDP endpoint and runs a protocol from {@code protocolFactory} on it: asyncio's
+     * {@code loop.create_datagram_endpoint(factory, local_addr, remote_addr, ...)}. The socket is
+     * opened in the family of {@link DatagramOptions#family}, else of {@code local}, else of
+     * {@code remote}; the options are set; it is bound to {@code local} (null: the wildcard
+     * address and a free port), joins the multicast groups of the options, and is connected to
+     * {@code remote} when one is given: then it receives from that address only, sends there with
+     * {@link DatagramTransport#send}, and hears of an ICMP "port unreachable" as
+     * {@link DatagramProtocol#errorReceived}. Unresolved addresses
+     * ({@link InetSocketAddress#createUnresolved}) are resolved on the default executor. The
+     * protocol is made and told {@code connectionMade} once all of that succeeded.
+     *
+     * <p>The future completes with the transport, whose {@link DatagramTransport#protocol()} is
+     * the protocol: asyncio returns the pair {@code (transport, protocol)}, which Java has no tuple
+     * for; this is the shape of {@link #createConnection}. It fails with the bind's or connect's
+     * {@link IOException} ({@link java.net.BindException} when the address is in use) or the
+     * lookup's {@link java.net.UnknownHostException}, leaving no socket open.
+     *
+     * @param loop the loop that runs the endpoint
+     * @param protocolFactory makes the endpoint's protocol, once the socket is set up
+     * @param local the address to bind; null for the wildcard address and a free port
+     * @param remote the address to connect to; null for an endpoint that sends anywhere
+     * @param options socket options and limits ({@link DatagramOptions#defaults()})
+     * @return the endpoint's transport, once bound (and connected)
+     * @throws IllegalArgumentException if an address is not an {@link InetSocketAddress}, or
+     *     {@code remote} has port 0
+     */
+    public static Future<DatagramTransport> createDatagramEndpoint(EventLoop loop,
+            Supplier<? extends DatagramProtocol> protocolFactory, SocketAddress local, SocketAddress remote,
+            DatagramOptions options) {
+        return DatagramEndpoints.create(loop, protocolFactory, local, remote, options);
+    }
+
     // ------------------------------------------------------------------ raw channels
 
     /**

@@ -1,5 +1,5 @@
 /**
- * TCP networking on the loop, in asyncio's two layers.
+ * TCP networking on the loop, in asyncio's two layers, and UDP datagram endpoints.
  *
  * <h2>The two layers</h2>
  * <ul>
@@ -24,6 +24,14 @@
  *       (package-private {@code TlsTransport}), so both layers above run over it unchanged.
  *       {@link io.eventloop.net.SelfSignedCertificate} for development and tests; {@code Pem}
  *       reads certificates and keys.</li>
+ *   <li><b>Datagrams (UDP)</b> — {@link io.eventloop.net.Net#createDatagramEndpoint} (and
+ *       {@link io.eventloop.EventLoop#createDatagramEndpoint}), {@link io.eventloop.net.DatagramProtocol},
+ *       {@link io.eventloop.net.DatagramTransport} (sending with a queue of whole datagrams and water
+ *       marks, pausing, close and abort, multicast membership), {@link io.eventloop.net.DatagramOptions}
+ *       (socket options, the maximum datagram size, the read batch),
+ *       {@link io.eventloop.net.DatagramTooLargeException}. asyncio's
+ *       {@code create_datagram_endpoint}; the package-private {@code DatagramEndpoints} sets a
+ *       socket up and {@code DatagramChannelTransport} drives it.</li>
  *   <li><b>Raw channels</b> — {@link io.eventloop.EventLoop#sockAccept},
  *       {@link io.eventloop.EventLoop#sockConnect}, {@link io.eventloop.EventLoop#sockRecv},
  *       {@link io.eventloop.EventLoop#sockSendAll} on non-blocking channels you own, plus
@@ -85,6 +93,13 @@
  *       an {@code Error} while accepting is handled as a failed accept unless it is a
  *       {@code VirtualMachineError} ({@link io.eventloop.net.Server}, "Errors while
  *       accepting").</li>
+ *   <li><b>A datagram longer than the buffer is cut short without a word</b>: Java's
+ *       {@code DatagramChannel.receive} does not report {@code MSG_TRUNC}. Each read offers one byte
+ *       more than the maximum datagram size, and a datagram that fills it is dropped and reported
+ *       ({@code DatagramChannelTransport}). {@code read()} on a connected channel returns 0 both for
+ *       "no datagram" and for an empty one, so {@code receive()} is used throughout. A
+ *       {@code send} that meets a pending ICMP error throws {@link java.net.PortUnreachableException}
+ *       without sending (Linux reports and clears the error instead): the datagram is sent again.</li>
  *   <li><b>{@code Selector.select(Consumer, long)}</b> (JDK 11+) hands over ready keys without the
  *       selected-key set, so no reflection into {@code sun.nio.ch} is needed to avoid its
  *       garbage.</li>

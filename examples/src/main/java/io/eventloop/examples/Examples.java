@@ -82,6 +82,9 @@ public final class Examples {
         add("echo", EchoServer.class, "echo server on streams: read, write, drain (port 8888)");
         add("echo-protocol", EchoProtocolServer.class, "echo server on transports and protocols, with flow control (port 8889)");
         add("http-server", HttpBinServer.class, "HTTP/1.1 server: /, /get, /delay/{n}, /status/{code}, /bytes/{n} (port 8080)");
+        group("datagrams (UDP)", Kind.SERVES);
+        add("udp-echo", UdpEcho.class, "UDP echo server (port 9999): prints 'listening on HOST:PORT'; --host, --port, its limits");
+        add("udp-client", UdpClient.class, Kind.RUNS, "sends numbered datagrams to a UDP echo server; reports loss and round-trip percentiles");
         group("pitfalls: each makes the mistake on purpose, shows what the loop reports, then the fix", Kind.WAITS);
         add("pitfall-no-await", NoAwait.class, "a failing future nobody awaits: \"exception was never retrieved\"");
         add("pitfall-blocking", Blocking.class, "Thread.sleep in a task: the slow-callback line and the watchdog's stack");
