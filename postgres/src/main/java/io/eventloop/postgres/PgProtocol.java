@@ -480,7 +480,7 @@ final class PgProtocol implements Protocol {
                 }
                 try {
                     bind(q, st);
-                } catch (IllegalArgumentException e) {
+                } catch (RuntimeException e) { // an argument that cannot be encoded fails its query only
                     out.rewind(mark);
                     outgoing.poll();
                     q.future.fail(e);

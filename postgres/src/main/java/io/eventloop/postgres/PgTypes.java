@@ -410,7 +410,10 @@ final class PgTypes {
             throw new IllegalStateException("no binary format for type " + oid); // binary() said there was
         }
         List<?> items = items(v, oid, what);
-        boolean nulls = items.contains(null);
+        boolean nulls = false;
+        for (Object item : items) { // not contains(null): List.of(...) throws for it
+            nulls |= item == null;
+        }
         out.int32(items.isEmpty() ? 0 : 1);
         out.int32(nulls ? 1 : 0);
         out.int32(element);

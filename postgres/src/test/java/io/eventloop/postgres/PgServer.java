@@ -41,6 +41,13 @@ final class PgServer implements AutoCloseable {
 
     private static final boolean ROOT = "root".equals(System.getProperty("user.name"));
 
+    private final Thread hook = new Thread(() -> {
+        try {
+            stop();
+        } catch (IOException | RuntimeException e) {
+            // the JVM is exiting: nobody is left to tell
+        }
+    }, "pg-test-cluster-stop");
     private final Path bin;
     private final Path dir;
     private final Path data;
@@ -59,6 +66,8 @@ final class PgServer implements AutoCloseable {
         int port = freePort();
         Path dir = Files.createTempDirectory("pg-test");
         PgServer server = new PgServer(bin, dir, port);
+        // a JVM ended by a signal (a surefire timeout) stops its cluster too
+        Runtime.getRuntime().addShutdownHook(server.hook);
         try {
             if (ROOT) {
                 run(List.of("chown", "postgres:postgres", dir.toString()));
@@ -222,6 +231,15 @@ final class PgServer implements AutoCloseable {
     @Override
     public void close() throws IOException {
         try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // already shutting down: the hook runs stop()
+        }
+        stop();
+    }
+
+    private void stop() throws IOException {
+        try {
             Path pidFile = data.resolve("postmaster.pid");
             if (Files.exists(pidFile)) {
                 long pid = Long.parseLong(Files.readAllLines(pidFile).get(0).trim());
@@ -235,8 +253,10 @@ final class PgServer implements AutoCloseable {
                 postmaster.ifPresent(PgServer::awaitExit);
             }
         } finally {
-            try (Stream<Path> files = Files.walk(dir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            if (Files.exists(dir)) {
+                try (Stream<Path> files = Files.walk(dir)) {
+                    files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                }
             }
         }
     }
