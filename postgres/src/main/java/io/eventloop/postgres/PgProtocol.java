@@ -389,6 +389,12 @@ final class PgProtocol implements Protocol {
         if (type == 'Z') {
             transactionStatus = (char) body.get();
             inflight.poll();
+            if (head instanceof Query q && q.error != null && q.statement != null
+                    && (q.error.sqlState().equals("0A000") || q.error.sqlState().equals("26000"))) {
+                // "cached plan must not change result type" after DDL, or a statement the server
+                // no longer has: the next use prepares the text again
+                statements.remove(q.sql, q.statement);
+            }
             head.finished();
             if (cancelling && head instanceof Query q && q == cancelled) {
                 cancelledAnswered = true;
