@@ -26,6 +26,7 @@ import java.util.Map;
 public class PgException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** The ErrorResponse's fields by their one-letter code, unmodifiable. */
     private final Map<Character, String> fields;
 
     /**
