@@ -108,13 +108,44 @@ final class PgProtocol implements Protocol {
         this.options = options;
         PgUri.SslMode mode = uri.ssl();
         if (mode == PgUri.SslMode.REQUIRE || mode == PgUri.SslMode.VERIFY_CA || mode == PgUri.SslMode.VERIFY_FULL) {
-            TlsConfig t = options.tls() != null ? options.tls() : TlsConfig.client();
+            TlsConfig t = options.tls() != null ? options.tls()
+                    : mode == PgUri.SslMode.REQUIRE ? TlsConfig.client(anyCertificate()) : TlsConfig.client();
             this.tls = mode == PgUri.SslMode.VERIFY_FULL ? t : t.verifyHostname(false);
         } else {
             this.tls = null;
         }
         this.ready = loop.createFuture();
         this.closed = loop.createFuture();
+    }
+
+    /**
+     * libpq's {@code sslmode=require} with no trust given: the connection is encrypted and the
+     * certificate is not checked (libpq checks it only when a root certificate file exists; here,
+     * when {@link PgOptions#tls} is given). Secure against eavesdropping, not against a server in
+     * the middle: {@code verify-full} is.
+     */
+    private static javax.net.ssl.SSLContext anyCertificate() {
+        javax.net.ssl.X509TrustManager any = new javax.net.ssl.X509TrustManager() {
+            @Override
+            public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String authType) {
+            }
+
+            @Override
+            public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String authType) {
+            }
+
+            @Override
+            public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+                return new java.security.cert.X509Certificate[0];
+            }
+        };
+        try {
+            javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+            context.init(null, new javax.net.ssl.TrustManager[] {any}, null);
+            return context;
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("this JDK has no TLS context", e);
+        }
     }
 
     /** Completes at the first ReadyForQuery; fails if the server refuses the login. */

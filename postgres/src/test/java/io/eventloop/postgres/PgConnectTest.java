@@ -126,6 +126,27 @@ class PgConnectTest {
     }
 
     @Test
+    void sslmodeRequireAgainstAServerWithoutTlsIsRefusedNamingIt(EventLoop loop) {
+        PgConnectionException e = assertFails(PgConnectionException.class,
+                PgConnection.connect(server.uri() + "?sslmode=require"));
+        assertTrue(e.getMessage().contains("does not accept TLS connections, and sslmode=require requires TLS"),
+                e.getMessage());
+    }
+
+    @Test
+    void aBadUriIsRefusedAtOnceWithoutItsPassword(EventLoop loop) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> PgConnection.connect("postgresql://u:secret@h:99999/db"));
+        assertTrue(e.getMessage().contains("port 99999 is out of range"), e.getMessage());
+        assertFalse(e.getMessage().contains("secret"), e.getMessage());
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+                () -> PgConnection.connect("postgresql://h/db?sslmod=require"));
+        assertTrue(unknown.getMessage().contains("unknown parameter \"sslmod\""), unknown.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> PgConnection.connect("mysql://h/db"));
+        assertThrows(IllegalArgumentException.class, () -> PgConnection.connect("postgresql://h/db?sslmode=maybe"));
+    }
+
+    @Test
     void aUnixSocketDirectoryIsRefusedNamingIt(EventLoop loop) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PgConnection.connect(
                 "postgresql://tester@/postgres?host=" + server.socketDirectory()));

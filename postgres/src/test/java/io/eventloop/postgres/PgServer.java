@@ -62,6 +62,14 @@ final class PgServer implements AutoCloseable {
 
     /** A new cluster, started, with the roles above; ready when this returns. */
     static PgServer start() throws IOException {
+        return start(false);
+    }
+
+    /**
+     * A new cluster; {@code tls}: with {@code ssl = on} and a self-signed certificate for
+     * 127.0.0.1 and localhost made by {@code openssl}, in {@link #certificate()}.
+     */
+    static PgServer start(boolean tls) throws IOException {
         Path bin = find();
         int port = freePort();
         Path dir = Files.createTempDirectory("pg-test");
@@ -85,6 +93,9 @@ final class PgServer implements AutoCloseable {
                     "shared_buffers = 16MB",
                     "log_min_messages = warning",
                     ""), java.nio.file.StandardOpenOption.APPEND);
+            if (tls) {
+                server.makeCertificate();
+            }
             server.writeHba("local all all trust\nhost all all 127.0.0.1/32 trust\n");
             server.pgCtl("start", "-w", "-t", "60", "-l", dir.resolve("server.log").toString());
             server.psql("CREATE ROLE " + USER + " SUPERUSER LOGIN PASSWORD '" + PASSWORD + "'",
@@ -116,6 +127,36 @@ final class PgServer implements AutoCloseable {
     /** The superuser's URI, over scram-sha-256. */
     String uri() {
         return uri(USER, PASSWORD);
+    }
+
+    /** The server's certificate (PEM), when started with TLS. */
+    Path certificate() {
+        return dir.resolve("server.crt");
+    }
+
+    private void makeCertificate() throws IOException {
+        String openssl = null;
+        for (String d : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+            if (Files.isExecutable(Path.of(d, "openssl"))) {
+                openssl = Path.of(d, "openssl").toString();
+            }
+        }
+        if (openssl == null) {
+            throw new AssertionError("openssl is not installed (not on the PATH): install the Debian package openssl"
+                    + " (apt-get install openssl; .ci/run installs it when missing)");
+        }
+        run(List.of(openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=localhost",
+                "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
+                "-keyout", dir.resolve("server.key").toString(), "-out", certificate().toString()));
+        if (ROOT) {
+            run(List.of("chown", "postgres:postgres", dir.resolve("server.key").toString(), certificate().toString()));
+        }
+        run(List.of("chmod", "600", dir.resolve("server.key").toString()));
+        Files.writeString(data.resolve("postgresql.conf"), String.join("\n",
+                "ssl = on",
+                "ssl_cert_file = '" + certificate() + "'",
+                "ssl_key_file = '" + dir.resolve("server.key") + "'",
+                ""), java.nio.file.StandardOpenOption.APPEND);
     }
 
     /** The directory of the Unix socket. */
