@@ -344,16 +344,17 @@ final class PgProtocol implements Protocol {
         if (phase != Phase.CLOSED && buf.hasRemaining()) {
             int n = buf.remaining();
             ensurePartial(n);
-            buf.get(partial, 0, n);
+            buf.get(partial, 0, n); // may overlap when buf wraps partial: a heap get is an arraycopy
             partialLength = n;
+        } else if (partial.length > 1 << 20) {
+            partial = new byte[0]; // one large message does not keep its memory
         }
     }
 
+    /** Room for {@code size} bytes of a message in progress, growing with what arrived, never with a length field. */
     private void ensurePartial(int size) {
         if (partial.length < size) {
             partial = Arrays.copyOf(partial, Math.max(size, Math.min(partial.length * 2 + 4096, options.maxMessageSize() + 5)));
-        } else if (size == 0 && partial.length > 1 << 20) {
-            partial = new byte[0];
         }
     }
 
