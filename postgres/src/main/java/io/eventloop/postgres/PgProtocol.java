@@ -426,6 +426,14 @@ final class PgProtocol implements Protocol {
                 // "cached plan must not change result type" after DDL, or a statement the server
                 // no longer has: the next use prepares the text again
                 statements.remove(q.sql, q.statement);
+                if (!q.retried && !q.future.isDone() && transactionStatus == 'I' && inflight.isEmpty()) {
+                    // nothing ran, no transaction is spoiled, and nothing issued after it was sent
+                    // yet: prepared again and run once more, as asyncpg does, in its place
+                    q.retry();
+                    outgoing.addFirst(q);
+                    scheduleFlush();
+                    return;
+                }
             }
             head.finished();
             if (cancelling && head instanceof Query q && q == cancelled) {

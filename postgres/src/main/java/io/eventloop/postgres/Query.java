@@ -56,6 +56,8 @@ final class Query extends Exchange {
     final boolean simple;
     final QueryFuture future;
     boolean sent;
+    /** Whether it was already run again after its statement was invalidated. */
+    boolean retried;
     TimerHandle timeout;
     /** The statement it was bound to; null until written, and for the simple protocol. */
     Statement statement;
@@ -117,6 +119,19 @@ final class Query extends Exchange {
             }
         }
         return new PgRow(columns, values);
+    }
+
+    /** Back to QUEUED, to run again with a newly prepared statement. */
+    void retry() {
+        retried = true;
+        sent = false;
+        statement = null;
+        error = null;
+        first = null;
+        tag = null;
+        if (rows != null) {
+            rows.clear();
+        }
     }
 
     @Override

@@ -205,13 +205,22 @@ class PgQueryTest {
     }
 
     @Test
-    void aStatementInvalidatedBySchemaChangeIsPreparedAgain() {
+    void aStatementInvalidatedBySchemaChangeIsPreparedAgainAndRunOnceMore() {
         assertCompletes(conn.execute("INSERT INTO items VALUES (1, 'one')"));
         assertEquals(2, assertCompletes(conn.fetch("SELECT * FROM items")).get(0).size());
         assertCompletes(conn.execute("ALTER TABLE items ADD COLUMN extra int DEFAULT 5"));
+        assertEquals(5, assertCompletes(conn.fetch("SELECT * FROM items")).get(0).get("extra"), "prepared again");
+    }
+
+    @Test
+    void insideATransactionAnInvalidatedStatementFailsAndIsPreparedAgainNextTime() {
+        assertCompletes(conn.fetch("SELECT * FROM items"));
+        assertCompletes(conn.execute("BEGIN"));
+        assertCompletes(conn.execute("ALTER TABLE items ADD COLUMN extra int DEFAULT 5"));
         PgException e = assertFails(PgException.class, conn.fetch("SELECT * FROM items"));
         assertEquals("0A000", e.sqlState(), "cached plan must not change result type");
-        assertEquals(5, assertCompletes(conn.fetch("SELECT * FROM items")).get(0).get("extra"), "prepared again");
+        assertCompletes(conn.execute("ROLLBACK"));
+        assertEquals(List.of(), assertCompletes(conn.fetch("SELECT * FROM items")), "prepared again");
     }
 
     @Test
