@@ -1,12 +1,9 @@
 package io.eventloop.postgres;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
-
 import io.eventloop.EventLoop;
 import io.eventloop.Future;
 import io.eventloop.net.Net;
 import io.eventloop.net.Protocol;
-import io.eventloop.net.TlsConfig;
 import io.eventloop.net.Transport;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
@@ -28,6 +25,8 @@ import java.util.concurrent.TimeoutException;
  *      │                                          v
  *      └──(StartupMessage)──&gt; AUTHENTICATING ──ReadyForQuery──&gt; READY ──(lost / closed)──&gt; CLOSED
  * </pre>
+ *
+ * <p>{@link Login} runs the start (TLS, startup, authentication) until the first ReadyForQuery.
  *
  * <p><b>Pipelining.</b> {@link #submit} appends a {@link Query} to {@code outgoing} and, first
  * in an iteration, schedules {@link #flush()} with {@code callSoon}. The flush encodes every
@@ -63,26 +62,25 @@ import java.util.concurrent.TimeoutException;
 final class PgProtocol implements Protocol {
     enum Phase { STARTING, TLS, AUTHENTICATING, READY, CLOSED }
 
-    private static final int PROTOCOL_3_0 = 196_608;
-    private static final int SSL_REQUEST = 80_877_103;
     private static final int CANCEL_REQUEST = 80_877_102;
 
     final EventLoop loop;
     final PgUri uri;
     final String server;
-    private final PgOptions options;
-    private final TlsConfig tls;
+    final PgOptions options;
+    private final Login login;
     private final Future<Void> ready;
     private final Future<Void> closed;
-    private final MessageWriter out = new MessageWriter();
+    /** The frontend messages not yet written: this iteration's batch. */
+    final MessageWriter out = new MessageWriter();
     private final ArrayDeque<Query> outgoing = new ArrayDeque<>();
     private final ArrayDeque<Exchange> inflight = new ArrayDeque<>();
     /** Prepared statements by SQL text, least recently used first. */
     private final LinkedHashMap<String, Statement> statements = new LinkedHashMap<>(16, 0.75f, true);
     private final Map<String, String> parameters = new HashMap<>();
-    private Transport transport;
-    private Phase phase = Phase.STARTING;
-    private Scram scram;
+    /** The connection's transport: the socket's, then the TLS one once the handshake is done. */
+    Transport transport;
+    Phase phase = Phase.STARTING;
     private int backendPid;
     private int backendSecret;
     private char transactionStatus = 'I';
@@ -106,46 +104,9 @@ final class PgProtocol implements Protocol {
         this.uri = uri;
         this.server = uri.server();
         this.options = options;
-        PgUri.SslMode mode = uri.ssl();
-        if (mode == PgUri.SslMode.REQUIRE || mode == PgUri.SslMode.VERIFY_CA || mode == PgUri.SslMode.VERIFY_FULL) {
-            TlsConfig t = options.tls() != null ? options.tls()
-                    : mode == PgUri.SslMode.REQUIRE ? TlsConfig.client(anyCertificate()) : TlsConfig.client();
-            this.tls = mode == PgUri.SslMode.VERIFY_FULL ? t : t.verifyHostname(false);
-        } else {
-            this.tls = null;
-        }
+        this.login = new Login(this);
         this.ready = loop.createFuture();
         this.closed = loop.createFuture();
-    }
-
-    /**
-     * libpq's {@code sslmode=require} with no trust given: the connection is encrypted and the
-     * certificate is not checked (libpq checks it only when a root certificate file exists; here,
-     * when {@link PgOptions#tls} is given). Secure against eavesdropping, not against a server in
-     * the middle: {@code verify-full} is.
-     */
-    private static javax.net.ssl.SSLContext anyCertificate() {
-        javax.net.ssl.X509TrustManager any = new javax.net.ssl.X509TrustManager() {
-            @Override
-            public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public java.security.cert.X509Certificate[] getAcceptedIssuers() {
-                return new java.security.cert.X509Certificate[0];
-            }
-        };
-        try {
-            javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
-            context.init(null, new javax.net.ssl.TrustManager[] {any}, null);
-            return context;
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException("this JDK has no TLS context", e);
-        }
     }
 
     /** Completes at the first ReadyForQuery; fails if the server refuses the login. */
@@ -163,133 +124,22 @@ final class PgProtocol implements Protocol {
     @Override
     public void connectionMade(Transport transport) {
         this.transport = transport;
-        if (tls != null) {
-            phase = Phase.TLS;
-            out.beginUntyped();
-            out.int32(SSL_REQUEST);
-            out.end();
-            writeNow();
-        } else {
-            startup();
-        }
+        login.start();
     }
 
-    private void startup() {
-        phase = Phase.AUTHENTICATING;
-        out.beginUntyped();
-        out.int32(PROTOCOL_3_0);
-        out.cstring("user");
-        out.cstring(uri.user());
-        out.cstring("database");
-        out.cstring(uri.database());
-        out.cstring("client_encoding");
-        out.cstring("UTF8");
-        if (uri.applicationName() != null) {
-            out.cstring("application_name");
-            out.cstring(uri.applicationName());
+    /** Writes the messages {@link #out} holds now: the login's, or a batch of queries. */
+    void writeNow() {
+        if (out.isEmpty()) {
+            return;
         }
-        out.int8(0);
-        out.end();
-        writeNow();
+        if (transport != null && !transport.isClosing()) {
+            transport.write(out.array(), 0, out.size());
+            writes++;
+        }
+        out.clear();
     }
 
-    /** The one-byte answer to SSLRequest. */
-    private void sslAnswer(byte answer) {
-        if (answer == 'S') {
-            phase = Phase.STARTING;
-            Transport plain = transport;
-            Net.startTls(plain, tls).onDone(h -> {
-                if (h.isCancelled() || h.exception() != null) {
-                    Throwable e = h.isCancelled() ? new PgConnectionException("TLS handshake cancelled") : h.exception();
-                    failStartup(new PgConnectionException("TLS handshake with " + server + " failed: " + e, e));
-                    plain.abort();
-                } else {
-                    transport = h.result();
-                    startup();
-                }
-            });
-        } else if (answer == 'N') {
-            failStartup(new PgConnectionException(server + " does not accept TLS connections, and sslmode="
-                    + uri.sslMode() + " requires TLS"));
-            transport.abort();
-        } else {
-            protocolError("answer '" + (char) answer + "' to SSLRequest (expected 'S' or 'N')");
-        }
-    }
-
-    private void authentication(ByteBuffer body) throws PgConnectionException {
-        int code = body.getInt();
-        switch (code) {
-            case 0 -> { } // AuthenticationOk
-            case 3 -> password(password("cleartext password").getBytes(UTF_8), true);
-            case 5 -> {
-                byte[] salt = new byte[4];
-                body.get(salt);
-                password(Scram.md5(uri.user(), password("MD5 password"), salt).getBytes(UTF_8), true);
-            }
-            case 10 -> {
-                StringBuilder offered = new StringBuilder();
-                boolean scramOffered = false;
-                for (String m = Exchange.cstring(body); !m.isEmpty(); m = Exchange.cstring(body)) {
-                    offered.append(offered.length() > 0 ? ", " : "").append(m);
-                    scramOffered |= m.equals(Scram.MECHANISM);
-                }
-                if (!scramOffered) {
-                    throw new PgConnectionException(server + " offers SASL mechanisms " + offered + "; this client speaks "
-                            + Scram.MECHANISM + " only");
-                }
-                scram = new Scram(password("SCRAM-SHA-256 password"));
-                byte[] first = scram.clientFirst();
-                out.begin((byte) 'p');
-                out.cstring(Scram.MECHANISM);
-                out.int32(first.length);
-                out.bytes(first);
-                out.end();
-                writeNow();
-            }
-            case 11 -> {
-                if (scram == null) {
-                    throw new PgConnectionException("SASLContinue from " + server + " before SASL began");
-                }
-                password(scram.clientFinal(PgTypes.text(body, body.remaining())), false);
-            }
-            case 12 -> {
-                if (scram == null) {
-                    throw new PgConnectionException("SASLFinal from " + server + " before SASL began");
-                }
-                scram.checkServerFinal(PgTypes.text(body, body.remaining()));
-            }
-            default -> throw new PgConnectionException(server + " asks for authentication method " + code
-                    + " (" + switch (code) {
-                        case 2 -> "Kerberos V5";
-                        case 6 -> "SCM credentials";
-                        case 7, 8 -> "GSSAPI";
-                        case 9 -> "SSPI";
-                        default -> "unknown";
-                    } + "), which this client does not speak: it speaks trust, password, md5 and scram-sha-256");
-        }
-    }
-
-    private String password(String what) throws PgConnectionException {
-        if (uri.password() == null) {
-            throw new PgConnectionException(server + " asks user \"" + uri.user() + "\" for a " + what
-                    + ", and the URI gives none (postgresql://user:password@host/db)");
-        }
-        return uri.password();
-    }
-
-    /** A PasswordMessage or SASLResponse: 'p' and the bytes (NUL-terminated for a password). */
-    private void password(byte[] data, boolean nulTerminated) {
-        out.begin((byte) 'p');
-        out.bytes(data);
-        if (nulTerminated) {
-            out.int8(0);
-        }
-        out.end();
-        writeNow();
-    }
-
-    private void failStartup(Exception e) {
+    void failStartup(Exception e) {
         refuse(new PgConnectionException("the connection to " + server + " failed while connecting: " + e.getMessage(), e));
         ready.fail(e);
     }
@@ -299,7 +149,7 @@ final class PgProtocol implements Protocol {
     @Override
     public void dataReceived(ByteBuffer data) {
         if (phase == Phase.TLS) {
-            sslAnswer(data.get());
+            login.sslAnswer(data.get());
             if (data.hasRemaining()) {
                 protocolError("bytes after the answer to SSLRequest, before TLS (a server in the middle?)");
             }
@@ -375,7 +225,7 @@ final class PgProtocol implements Protocol {
         }
         if (phase == Phase.AUTHENTICATING) {
             switch (type) {
-                case 'R' -> authentication(body);
+                case 'R' -> login.authentication(body);
                 case 'K' -> {
                     backendPid = body.getInt();
                     backendSecret = body.getInt();
@@ -548,17 +398,6 @@ final class PgProtocol implements Protocol {
         writeNow();
     }
 
-    private void writeNow() {
-        if (out.isEmpty()) {
-            return;
-        }
-        if (transport != null && !transport.isClosing()) {
-            transport.write(out.array(), 0, out.size());
-            writes++;
-        }
-        out.clear();
-    }
-
     /** Parse, Describe and Sync of a new statement, after a Close of the one it evicts. */
     private void prepare(String sql) {
         Statement st = new Statement(this, "s" + (++statementNumber), sql);
@@ -710,7 +549,7 @@ final class PgProtocol implements Protocol {
 
     // ------------------------------------------------------------------ loss and closing
 
-    private void protocolError(String what) {
+    void protocolError(String what) {
         PgConnectionException e = new PgConnectionException("protocol error from " + server + ": " + what
                 + "; the connection is closed");
         refuse(e);
@@ -720,7 +559,7 @@ final class PgProtocol implements Protocol {
         abortTransport();
     }
 
-    private void abortTransport() {
+    void abortTransport() {
         if (transport != null) {
             transport.abort();
         }

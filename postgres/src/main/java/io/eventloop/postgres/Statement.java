@@ -70,7 +70,7 @@ final class Statement extends Exchange {
     void finished() {
         if (error != null || parameterTypes == null) {
             state = State.FAILED;
-            protocol.prepareFailed(this, error != null ? error : null);
+            protocol.prepareFailed(this, error);
         } else {
             state = State.READY;
             protocol.prepared(this);

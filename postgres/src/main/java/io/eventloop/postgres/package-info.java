@@ -18,12 +18,12 @@
  *       {@link java.util.concurrent.RejectedExecutionException} and
  *       {@link java.lang.IllegalArgumentException} (an argument that does not fit its
  *       parameter).</li>
- *   <li>Inside: {@code PgProtocol} (one connection: startup and authentication, framing, the
- *       statement cache, the {@code outgoing} and {@code inflight} queues, cancellation, loss),
+ *   <li>Inside: {@code PgProtocol} (one connection: framing, the statement cache, the {@code outgoing} and {@code inflight} queues, cancellation, loss),
  *       {@code Exchange} with {@code Statement} (Parse/Describe/Sync of a new SQL text) and
  *       {@code Query} (Bind/Execute/Sync, or a simple Query; its rows and tag), {@code PgTypes}
  *       (binary encoding and decoding by OID), {@code MessageWriter} (one batch of frontend
- *       messages), {@code Scram} (SCRAM-SHA-256 and MD5), {@code PgUri}, {@code PgRow}.</li>
+ *       messages), {@code Login} (SSLRequest and TLS, the startup message, authentication),
+ *       {@code Scram} (SCRAM-SHA-256 and MD5), {@code PgUri}, {@code PgRow}.</li>
  * </ul>
  *
  * <h2>One byte buffer, followed</h2>
