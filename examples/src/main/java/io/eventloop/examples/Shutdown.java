@@ -74,7 +74,7 @@ public final class Shutdown {
         if (grace.isNegative()) {
             throw new IllegalArgumentException("grace must not be negative: " + grace);
         }
-        System.out.println("listening on " + Args.hostPort(host, server.port()));
+        System.out.println("listening on " + (server.path() != null ? server.path() : Args.hostPort(host, server.port())));
         onExit(loop, () -> stop(server, grace, finishClients), grace.plus(HOOK_MARGIN));
         return server.serveForever().then(v -> server.waitClosed());
     }
