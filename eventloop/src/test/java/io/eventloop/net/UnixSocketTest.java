@@ -239,6 +239,36 @@ class UnixSocketTest {
     }
 
     @Test
+    void aFileGoesOverAUnixSocketWithSendFile() throws IOException {
+        byte[] content = new byte[3 << 20];
+        new Random(3).nextBytes(content);
+        Path file = dir.resolve("f.bin");
+        Files.write(file, content);
+        servers.add(await(loop, Net.startUnixServer(loop, (r, w) -> {
+            java.nio.channels.FileChannel f;
+            try {
+                f = java.nio.channels.FileChannel.open(file);
+            } catch (IOException e) {
+                return Async.failed(e);
+            }
+            w.write("head".getBytes(StandardCharsets.UTF_8));
+            return w.sendFile(f, 0, content.length).ensure(() -> closeQuietly(f));
+        }, path)));
+        Connection c = await(loop, Net.openUnixConnection(loop, path));
+        assertArrayEquals("head".getBytes(StandardCharsets.UTF_8), await(loop, c.reader().readExactly(4)));
+        assertArrayEquals(content, await(loop, c.reader().readExactly(content.length)));
+        c.writer().close();
+    }
+
+    private static void closeQuietly(java.nio.channels.FileChannel f) {
+        try {
+            f.close();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
     void tlsRunsOverAUnixSocket() {
         SelfSignedCertificate cert = SelfSignedCertificate.generate();
         Server server = await(loop, Net.startUnixServer(loop, (r, w) -> r.readLine().then(line -> {
