@@ -435,7 +435,8 @@ public final class Server implements AutoCloseable {
     /**
      * Stops listening: closes the listening sockets (connects are refused from the next
      * iteration on) and leaves accepted connections open. Completes {@link #serveForever()}.
-     * Idempotent. asyncio's {@code Server.close()}.
+     * Idempotent. asyncio's {@code Server.close()}. A Unix domain server also removes its socket
+     * file, unless another file has taken its place (asyncio 3.13's {@code cleanup_socket}).
      */
     @Override
     public void close() {

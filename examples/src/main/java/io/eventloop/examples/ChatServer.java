@@ -476,8 +476,8 @@ public final class ChatServer {
                 if (config.unix == null) {
                     tls.announce(chat.port());
                 }
-                System.out.println("listening on " + chat.where());
                 Shutdown.onExit(loop, chat::shutdown, 10); // SIGINT / SIGTERM: tell the clients, close
+                System.out.println("listening on " + chat.where()); // after the handlers: a TERM right after it is handled
                 return chat.finished();
             });
         });
