@@ -10,11 +10,15 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.NoRouteToHostException;
+import java.net.SocketAddress;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
+import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -22,7 +26,8 @@ import java.util.function.Supplier;
 
 /**
  * One {@code createConnection}: resolve the host, try each address in turn until one connects,
- * then hand the channel (and its selection key) to a new {@link SocketTransport}.
+ * then hand the channel (and its selection key) to a new {@link SocketTransport}. A Unix domain
+ * socket has one address, its path, and no lookup.
  *
  * <pre>
  *   resolving ──&gt; connecting(address i) ──finishConnect──&gt; connected: transport made, result completed
@@ -44,18 +49,19 @@ final class Connector extends IoHandler {
     private final Duration timeout;
     private final Future<Transport> result;
     private Future<List<InetSocketAddress>> lookup;
-    private List<InetSocketAddress> addresses;
+    private List<? extends SocketAddress> addresses;
     private int next;
     /** The channel of the attempt in progress, or null. */
     private SocketChannel channel;
     private TimerHandle timer;
     private IOException failure;
 
-    private Connector(EventLoop loop, Supplier<? extends Protocol> factory, String host, int port, Duration timeout) {
+    private Connector(EventLoop loop, Supplier<? extends Protocol> factory, String host, String target,
+            Duration timeout) {
         this.loop = loop;
         this.factory = factory;
         this.host = host;
-        this.target = host + ":" + port;
+        this.target = target;
         this.timeout = timeout;
         this.result = loop.createFuture();
     }
@@ -69,12 +75,28 @@ final class Connector extends IoHandler {
         if (host == null || host.isEmpty()) {
             throw new IllegalArgumentException("createConnection needs a host");
         }
-        Connector c = new Connector(loop, factory, host, port, timeout);
-        c.start(host, port);
+        Connector c = new Connector(loop, factory, host, host + ":" + port, timeout);
+        c.start();
+        c.lookup = Resolver.resolve(loop, host, port);
+        c.lookup.onDone(c::resolved);
         return c.result;
     }
 
-    private void start(String host, int port) {
+    /** See {@link Net#createUnixConnection(EventLoop, Supplier, Path, Duration, TlsConfig)}. */
+    static Future<Transport> connectUnix(EventLoop loop, Supplier<? extends Protocol> factory, Path path,
+            Duration timeout) {
+        Objects.requireNonNull(loop, "loop");
+        Objects.requireNonNull(factory, "protocolFactory");
+        NetSupport.checkThread(loop, "Net.createUnixConnection");
+        UnixDomainSocketAddress address = UnixSockets.address(path);
+        Connector c = new Connector(loop, factory, null, path.toString(), timeout);
+        c.start();
+        c.addresses = List.of(address);
+        c.tryNext();
+        return c.result;
+    }
+
+    private void start() {
         result.onDone(f -> {
             if (f.isCancelled()) {
                 abandon();
@@ -83,8 +105,6 @@ final class Connector extends IoHandler {
         if (timeout != null) {
             timer = loop.callLater(timeout, this::timedOut);
         }
-        lookup = Resolver.resolve(loop, host, port);
-        lookup.onDone(this::resolved);
     }
 
     private void resolved(Future<List<InetSocketAddress>> f) {
@@ -101,14 +121,17 @@ final class Connector extends IoHandler {
 
     /** Starts a connect to the next address; fails the result when none is left. */
     private void tryNext() {
-        while (next < addresses.size()) {
-            InetSocketAddress address = addresses.get(next++);
+        while (next < addresses.size() && !result.isDone()) {
+            SocketAddress address = addresses.get(next++);
             SocketChannel ch = null;
             try {
-                ch = SocketChannel.open();
+                boolean unix = address instanceof UnixDomainSocketAddress;
+                ch = unix ? SocketChannel.open(StandardProtocolFamily.UNIX) : SocketChannel.open();
                 channel = ch;
                 ch.configureBlocking(false);
-                ch.setOption(StandardSocketOptions.TCP_NODELAY, true); // as asyncio's transports
+                if (!unix) {
+                    ch.setOption(StandardSocketOptions.TCP_NODELAY, true); // as asyncio's transports
+                }
                 if (ch.connect(address)) {
                     established();
                 } else {
@@ -121,7 +144,9 @@ final class Connector extends IoHandler {
                 record(address, e);
             }
         }
-        finish(failure != null ? failure : new IOException("no address to connect to for " + target));
+        if (!result.isDone()) {
+            finish(failure != null ? failure : new IOException("no address to connect to for " + target));
+        }
     }
 
     /** OP_CONNECT: finish the connect (which clears the need for OP_CONNECT), or try the next address. */
@@ -193,10 +218,15 @@ final class Connector extends IoHandler {
      * callers catch ({@link ConnectException}, else the closest {@code java.net} one) and the JDK's
      * exception as its cause.
      */
-    private void record(InetSocketAddress address, IOException cause) {
-        String ip = address.getAddress() != null ? address.getAddress().getHostAddress() : address.getHostString();
-        String message = "connect to " + target + (target.equals(ip + ":" + address.getPort()) ? "" : " (" + ip + ")")
-                + " failed: " + cause.getMessage();
+    private void record(SocketAddress tried, IOException cause) {
+        String message;
+        if (tried instanceof InetSocketAddress address) {
+            String ip = address.getAddress() != null ? address.getAddress().getHostAddress() : address.getHostString();
+            message = "connect to " + target + (target.equals(ip + ":" + address.getPort()) ? "" : " (" + ip + ")")
+                    + " failed: " + cause.getMessage();
+        } else {
+            message = "connect to " + target + " failed: " + cause.getMessage();
+        }
         IOException e = cause instanceof ConnectException ? new ConnectException(message)
                 : cause instanceof NoRouteToHostException ? new NoRouteToHostException(message)
                 : cause instanceof SocketException ? new SocketException(message) : new IOException(message);

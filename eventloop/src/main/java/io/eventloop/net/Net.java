@@ -13,6 +13,7 @@ import java.nio.channels.ConnectionPendingException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -209,8 +210,15 @@ public final class Net {
             throw new IllegalArgumentException("a connection needs a client configuration (TlsConfig.client(...)), not " + tls);
         }
         String name = tls.serverName() != null ? tls.serverName() : host;
-        Future<Transport> connect = Connector.connect(loop,
-                () -> new TlsTransport(loop, tls, name, protocolFactory.get(), true).lower, host, port, connectTimeout);
+        return handshaken(loop, Connector.connect(loop,
+                () -> new TlsTransport(loop, tls, name, protocolFactory.get(), true).lower, host, port, connectTimeout));
+    }
+
+    /**
+     * The TLS transport of a connection whose protocol is a {@link TlsTransport.Lower}, once its
+     * handshake is done; cancelling it abandons the connection at any stage.
+     */
+    private static Future<Transport> handshaken(EventLoop loop, Future<Transport> connect) {
         Future<Transport> result = loop.createFuture();
         connect.onDone(c -> {
             if (c.isCancelled() || c.exception() != null) {
@@ -616,6 +624,181 @@ public final class Net {
             Supplier<? extends DatagramProtocol> protocolFactory, SocketAddress local, SocketAddress remote,
             DatagramOptions options) {
         return DatagramEndpoints.create(loop, protocolFactory, local, remote, options);
+    }
+
+    // ------------------------------------------------------------------ Unix domain sockets
+
+    /**
+     * Listens on a Unix domain socket at {@code path} and serves each connection with a new
+     * protocol: asyncio's {@code loop.create_unix_server(protocol_factory, path)}. Connections
+     * are {@link Transport}s as over TCP, whose addresses are
+     * {@link java.net.UnixDomainSocketAddress}es. {@link Server#path()} names the socket;
+     * {@link Server#close()} removes its file (asyncio 3.13's {@code cleanup_socket}), unless
+     * another server has replaced it since.
+     *
+     * <p>Before binding, a socket file nobody listens on (left by a server that died) is
+     * removed, as asyncio does. The future fails with a {@link java.net.BindException} naming the
+     * path if the file exists and is not a socket (asyncio: "Address ... is already in use"), or
+     * if a live server listens on it (asyncio removes the file then and takes the path over; the
+     * other server keeps running, unreachable).
+     *
+     * @param loop the loop that runs the server and its connections
+     * @param protocolFactory makes the protocol of each accepted connection
+     * @param path where to create the socket file
+     * @return the server, once it listens
+     * @throws IllegalArgumentException naming the path if it is longer than the kernel takes
+     *     ({@value UnixSockets#MAX_PATH_BYTES} bytes on Linux)
+     */
+    public static Future<Server> createUnixServer(EventLoop loop, Supplier<? extends Protocol> protocolFactory,
+            Path path) {
+        return createUnixServer(loop, protocolFactory, path, Server.DEFAULT_BACKLOG, null);
+    }
+
+    /**
+     * {@link #createUnixServer(EventLoop, Supplier, Path)} with a listen backlog and, unless
+     * {@code tls} is null, TLS as {@link #createServer(EventLoop, Supplier, String, int, TlsConfig)}
+     * serves it.
+     *
+     * @param loop the loop that runs the server and its connections
+     * @param protocolFactory makes the protocol of each accepted connection (after its handshake)
+     * @param path where to create the socket file
+     * @param backlog how many connections the kernel queues before they are accepted
+     * @param tls the server's certificate and TLS settings; null for none
+     * @return the server, once it listens
+     */
+    public static Future<Server> createUnixServer(EventLoop loop, Supplier<? extends Protocol> protocolFactory,
+            Path path, int backlog, TlsConfig tls) {
+        Objects.requireNonNull(protocolFactory, "protocolFactory");
+        if (tls == null) {
+            return Server.createUnix(loop, protocolFactory, path, backlog);
+        }
+        if (!tls.isServer()) {
+            throw new IllegalArgumentException("a server needs a server configuration (TlsConfig.server(...)), not " + tls);
+        }
+        return Server.createUnix(loop, () -> new TlsTransport(loop, tls, null, protocolFactory.get(), true).lower, path,
+                backlog);
+    }
+
+    /**
+     * Connects to the Unix domain socket at {@code path} and runs a protocol on the connection:
+     * asyncio's {@code loop.create_unix_connection(protocol_factory, path)}. Fails with a
+     * {@link java.net.ConnectException} naming the path when nobody listens there, and with a
+     * {@link java.net.SocketException} naming it when there is no such file.
+     *
+     * @param loop the loop the connection runs on
+     * @param protocolFactory makes the connection's protocol, once connected
+     * @param path the socket file to connect to
+     * @return the connection's transport, once connected
+     * @throws IllegalArgumentException naming the path if it is longer than the kernel takes
+     */
+    public static Future<Transport> createUnixConnection(EventLoop loop, Supplier<? extends Protocol> protocolFactory,
+            Path path) {
+        return createUnixConnection(loop, protocolFactory, path, DEFAULT_CONNECT_TIMEOUT, null);
+    }
+
+    /**
+     * {@link #createUnixConnection(EventLoop, Supplier, Path)} with a connect timeout (null:
+     * none; a connect waits only while the server's backlog is full) and, unless {@code tls} is
+     * null, TLS. A TLS client checks the server's certificate against
+     * {@link TlsConfig#serverName(String)}: there is no host name to default to.
+     *
+     * @param loop the loop the connection runs on
+     * @param protocolFactory makes the connection's protocol, once connected (and the handshake done)
+     * @param path the socket file to connect to
+     * @param connectTimeout how long the connect may take; null for no limit of ours
+     * @param tls the trust and TLS settings of the client; null for none
+     * @return the connection's transport, once connected (and the handshake done)
+     * @throws IllegalArgumentException if {@code tls} checks host names and names no server
+     */
+    public static Future<Transport> createUnixConnection(EventLoop loop, Supplier<? extends Protocol> protocolFactory,
+            Path path, Duration connectTimeout, TlsConfig tls) {
+        Objects.requireNonNull(protocolFactory, "protocolFactory");
+        if (tls == null) {
+            return Connector.connectUnix(loop, protocolFactory, path, connectTimeout);
+        }
+        if (tls.isServer()) {
+            throw new IllegalArgumentException("a connection needs a client configuration (TlsConfig.client(...)), not " + tls);
+        }
+        if (tls.serverName() == null && tls.verifiesHostname()) {
+            throw new IllegalArgumentException("TLS over a Unix domain socket needs the name to check the server's "
+                    + "certificate against: give it with TlsConfig.serverName(...) (connecting to " + path + ")");
+        }
+        return handshaken(loop, Connector.connectUnix(loop,
+                () -> new TlsTransport(loop, tls, tls.serverName(), protocolFactory.get(), true).lower, path,
+                connectTimeout));
+    }
+
+    /**
+     * Serves each connection to a Unix domain socket with {@code handler(reader, writer)}:
+     * asyncio's {@code asyncio.start_unix_server(client_connected_cb, path)}. The handler runs
+     * as {@link #startServer(EventLoop, BiFunction, String, int)} runs it; the socket file is
+     * handled as {@link #createUnixServer(EventLoop, Supplier, Path)} says.
+     *
+     * @param loop the loop that runs the server and its handlers
+     * @param handler called with each connection's reader and writer; the connection closes when
+     *     its future completes
+     * @param path where to create the socket file
+     * @return the server, once it listens
+     */
+    public static Future<Server> startUnixServer(EventLoop loop,
+            BiFunction<StreamReader, StreamWriter, ? extends Future<?>> handler, Path path) {
+        return startUnixServer(loop, handler, path, StreamReader.DEFAULT_LIMIT, Server.DEFAULT_BACKLOG, null);
+    }
+
+    /**
+     * {@link #startUnixServer(EventLoop, BiFunction, Path)} with each reader's limit, the listen
+     * backlog and, unless {@code tls} is null, TLS.
+     *
+     * @param loop the loop that runs the server and its handlers
+     * @param handler called with each connection's reader and writer (after its handshake)
+     * @param path where to create the socket file
+     * @param limit the longest line or chunk each reader buffers
+     * @param backlog how many connections the kernel queues before they are accepted
+     * @param tls the server's certificate and TLS settings; null for none
+     * @return the server, once it listens
+     */
+    public static Future<Server> startUnixServer(EventLoop loop,
+            BiFunction<StreamReader, StreamWriter, ? extends Future<?>> handler, Path path, int limit, int backlog,
+            TlsConfig tls) {
+        Objects.requireNonNull(handler, "handler");
+        if (limit <= 0) {
+            throw new IllegalArgumentException("limit must be positive: " + limit);
+        }
+        BiFunction<StreamReader, StreamWriter, Future<?>> nullable = nullTolerant(loop, handler);
+        return createUnixServer(loop, () -> new StreamProtocol(loop, new StreamReader(loop, limit), nullable), path,
+                backlog, tls);
+    }
+
+    /**
+     * Connects to a Unix domain socket and returns the stream pair: asyncio's
+     * {@code asyncio.open_unix_connection(path)}. Fails as
+     * {@link #createUnixConnection(EventLoop, Supplier, Path)} does.
+     *
+     * @param loop the loop the connection runs on
+     * @param path the socket file to connect to
+     * @return the connection's reader and writer, once connected
+     */
+    public static Future<Connection> openUnixConnection(EventLoop loop, Path path) {
+        return openUnixConnection(loop, path, StreamReader.DEFAULT_LIMIT, DEFAULT_CONNECT_TIMEOUT, null);
+    }
+
+    /**
+     * {@link #openUnixConnection(EventLoop, Path)} with the reader's limit, a connect timeout
+     * (null: none) and, unless {@code tls} is null, TLS as
+     * {@link #createUnixConnection(EventLoop, Supplier, Path, Duration, TlsConfig)} does it.
+     *
+     * @param loop the loop the connection runs on
+     * @param path the socket file to connect to
+     * @param limit the longest line or chunk the reader buffers
+     * @param connectTimeout how long the connect may take; null for no limit of ours
+     * @param tls the trust and TLS settings of the client; null for none
+     * @return the connection's reader and writer, once connected (and the handshake done)
+     */
+    public static Future<Connection> openUnixConnection(EventLoop loop, Path path, int limit, Duration connectTimeout,
+            TlsConfig tls) {
+        StreamReader reader = new StreamReader(loop, limit);
+        return createUnixConnection(loop, () -> new StreamProtocol(loop, reader, null), path, connectTimeout, tls)
+                .map(t -> new Connection(reader, ((StreamProtocol) t.protocol()).writer()));
     }
 
     // ------------------------------------------------------------------ raw channels

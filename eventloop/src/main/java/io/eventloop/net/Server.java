@@ -8,10 +8,13 @@ import io.eventloop.TimerHandle;
 import io.eventloop.internal.IoHandler;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
+import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -23,7 +26,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Listening sockets and the connections they accepted: asyncio's {@code asyncio.Server}, what
- * {@link EventLoop#createServer} and {@link EventLoop#startServer} return.
+ * {@link EventLoop#createServer} and {@link EventLoop#startServer} return, and
+ * {@link Net#createUnixServer} and {@link Net#startUnixServer} for a Unix domain socket (then
+ * {@link #path()} names it, and closing the server removes its file).
  *
  * <pre>
  *   SERVING ──close()──&gt; CLOSED (no listening socket) ──last connection gone──&gt; waitClosed() completes
@@ -105,6 +110,9 @@ public final class Server implements AutoCloseable {
     private final List<Listener> listeners = new ArrayList<>();
     /** What the listening sockets were bound to; kept after close. */
     private List<InetSocketAddress> boundAddresses = List.of();
+    /** The socket file of a Unix domain server, else null; and the identity of the file we bound. */
+    private Path unixPath;
+    private Object unixFileKey;
     // Loop thread only:
     private boolean closed;
     /** Head of the intrusive list of live connections accepted here. */
@@ -147,6 +155,46 @@ public final class Server implements AutoCloseable {
             server.bind(addresses, port);
             return server;
         });
+    }
+
+    /** See {@link Net#createUnixServer(EventLoop, Supplier, Path, int, TlsConfig)}. */
+    static Future<Server> createUnix(EventLoop loop, Supplier<? extends Protocol> factory, Path path, int backlog) {
+        Objects.requireNonNull(loop, "loop");
+        Objects.requireNonNull(factory, "protocolFactory");
+        NetSupport.checkThread(loop, "Net.createUnixServer");
+        if (backlog <= 0) {
+            throw new IllegalArgumentException("backlog must be positive: " + backlog);
+        }
+        UnixDomainSocketAddress address = UnixSockets.address(path);
+        Server server = new Server(loop, factory, backlog);
+        try {
+            server.bindUnix(path, address);
+        } catch (IOException | RuntimeException e) {
+            return NetSupport.failed(loop, e);
+        }
+        return NetSupport.completed(loop, server);
+    }
+
+    /** Binds the one listening socket of a Unix domain server, after clearing a stale file away. */
+    private void bindUnix(Path path, UnixDomainSocketAddress address) throws IOException {
+        ServerSocketChannel ch = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        try {
+            listeners.add(new Listener(ch));
+            ch.configureBlocking(false);
+            UnixSockets.removeStale(path, address);
+            ch.bind(address, backlog);
+            unixPath = path;
+            unixFileKey = UnixSockets.fileKey(path);
+            LOOP.register(loop, ch, SelectionKey.OP_ACCEPT, listeners.get(0));
+        } catch (IOException | RuntimeException e) {
+            NetSupport.closeQuietly(ch);
+            listeners.clear();
+            if (unixPath != null) {
+                UnixSockets.removeOnClose(path, unixFileKey);
+            }
+            throw e;
+        }
+        log.debug("{} listening", this);
     }
 
     /** Binds a listening socket per address (all on one port) and starts accepting; on failure closes them all. */
@@ -255,7 +303,9 @@ public final class Server implements AutoCloseable {
     private boolean accepted(SocketChannel c, Listener listener) {
         try {
             c.configureBlocking(false);
-            c.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            if (unixPath == null) {
+                c.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            }
         } catch (IOException e) {
             NetSupport.closeQuietly(c); // the peer is already gone
             log.debug("{}: dropping an accepted connection", this, e);
@@ -325,7 +375,8 @@ public final class Server implements AutoCloseable {
     // ------------------------------------------------------------------ API
 
     /**
-     * The port the server listens (or listened) on, the same for every address.
+     * The port the server listens (or listened) on, the same for every address; -1 for a Unix
+     * domain socket.
      *
      * @return the port number
      */
@@ -335,11 +386,23 @@ public final class Server implements AutoCloseable {
 
     /**
      * The addresses the server listens (or listened) on: asyncio's {@code [s.getsockname() for s in server.sockets]}.
+     * Empty for a Unix domain socket: see {@link #path()}.
      *
      * @return the listening addresses
      */
     public List<InetSocketAddress> addresses() {
         return boundAddresses;
+    }
+
+    /**
+     * The socket file a Unix domain server listens (or listened) on, as given to
+     * {@link Net#createUnixServer}; null for a TCP server. asyncio's
+     * {@code server.sockets[0].getsockname()}.
+     *
+     * @return the path, or null
+     */
+    public Path path() {
+        return unixPath;
     }
 
     /**
@@ -372,7 +435,8 @@ public final class Server implements AutoCloseable {
     /**
      * Stops listening: closes the listening sockets (connects are refused from the next
      * iteration on) and leaves accepted connections open. Completes {@link #serveForever()}.
-     * Idempotent. asyncio's {@code Server.close()}.
+     * Idempotent. asyncio's {@code Server.close()}. A Unix domain server also removes its socket
+     * file, unless another file has taken its place (asyncio 3.13's {@code cleanup_socket}).
      */
     @Override
     public void close() {
@@ -383,6 +447,9 @@ public final class Server implements AutoCloseable {
         closed = true;
         for (Listener l : listeners) {
             l.close();
+        }
+        if (unixPath != null) {
+            UnixSockets.removeOnClose(unixPath, unixFileKey);
         }
         if (serveForeverWaiters != null) {
             List<Future<Void>> waiters = serveForeverWaiters;
@@ -483,7 +550,7 @@ public final class Server implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "Server[" + boundAddresses + (closed ? ", closed" : ", serving")
+        return "Server[" + (unixPath != null ? unixPath : boundAddresses) + (closed ? ", closed" : ", serving")
                 + ", connections=" + connectionCount + "]";
     }
 }

@@ -6,10 +6,11 @@ import io.eventloop.EventLoop;
 import io.eventloop.Future;
 import io.eventloop.internal.IoHandler;
 import java.io.IOException;
-import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.net.SocketOption;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
@@ -19,7 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@link Transport} of a connected {@link SocketChannel}: asyncio's
+ * The {@link Transport} of a connected {@link SocketChannel}, TCP or Unix domain: asyncio's
  * {@code _SelectorSocketTransport}, and the {@link IoHandler} of its selection key.
  *
  * <pre>
@@ -36,6 +37,12 @@ import org.slf4j.LoggerFactory;
  * request answered with a write the socket takes whole changes nothing: no {@code epoll_ctl}
  * and no allocation on the steady path.
  *
+ * <p><b>The queue.</b> What the socket has not taken yet, oldest first: byte chunks (copied, and
+ * counted in {@link #writeBufferSize()}) and {@link FileSender.Segment}s of files given to
+ * {@link #sendFile} (not copied, not counted: their bytes stay in the page cache until
+ * {@code transferTo} hands them to the socket). Each is sent in its turn, so a file goes out
+ * after the bytes written before it and before those written after it.
+ *
  * <p>Loop thread only.
  */
 final class SocketTransport extends IoHandler implements Transport {
@@ -49,6 +56,8 @@ final class SocketTransport extends IoHandler implements Transport {
     private static final int MAX_GATHER = 64;
     /** The array gathering writes are made from: one per loop thread, not one per connection. */
     private static final ThreadLocal<ByteBuffer[]> GATHER = ThreadLocal.withInitial(() -> new ByteBuffer[MAX_GATHER]);
+    /** Most writes or transfers per readiness, so one connection with a fast peer does not hold the loop. */
+    private static final int MAX_FLUSH_ROUNDS = 16;
     /** asyncio's {@code LOG_THRESHOLD_FOR_CONNLOST_WRITES}. */
     private static final int DROPPED_WRITES_WARNING = 5;
 
@@ -59,8 +68,8 @@ final class SocketTransport extends IoHandler implements Transport {
     private final EventLoop loop;
     private final SocketChannel channel;
     private Protocol protocol;
-    private final InetSocketAddress localAddress;
-    private final InetSocketAddress remoteAddress;
+    private final SocketAddress localAddress;
+    private final SocketAddress remoteAddress;
     /** The host name a client connection was made to (for {@link Net#startTls}); null on a server. */
     String connectedHost;
     /** The server that accepted this connection, or null for a client connection. */
@@ -84,10 +93,19 @@ final class SocketTransport extends IoHandler implements Transport {
     /** How many times the key's interest set was changed; tests check the steady path makes none. */
     int interestChanges;
 
-    /** Bytes the socket did not take, oldest first, in read mode; null until first needed. */
-    private ArrayDeque<ByteBuffer> buffer;
+    /**
+     * What the socket did not take, oldest first: {@link ByteBuffer}s in read mode and
+     * {@link FileSender.Segment}s; null until first needed.
+     */
+    private ArrayDeque<Object> buffer;
+    /** Bytes in the buffer's byte chunks: the write buffer size of the water marks. */
     private long bufferSize;
-    /** Bytes handed to the socket since the start; {@link #flushed()} counts on it. */
+    /** Bytes of the queued file segments not sent yet. */
+    private long fileBytes;
+    /**
+     * Bytes handed to the socket since the start, plus what was left of file segments that
+     * ended early (file end, cancel): the queue position {@link #flushed()} counts on.
+     */
     private long bytesSent;
     /** Whether buffered bytes were thrown away by abort or an error. */
     private boolean bytesDropped;
@@ -101,8 +119,8 @@ final class SocketTransport extends IoHandler implements Transport {
         this.channel = channel;
         this.protocol = protocol;
         this.server = server;
-        this.localAddress = (InetSocketAddress) channel.getLocalAddress();
-        this.remoteAddress = (InetSocketAddress) channel.getRemoteAddress();
+        this.localAddress = channel.getLocalAddress();
+        this.remoteAddress = channel.getRemoteAddress();
     }
 
     /**
@@ -176,43 +194,27 @@ final class SocketTransport extends IoHandler implements Transport {
         }
     }
 
-    /** The socket can take more: flush the buffer with one gathering write. */
+    /** The socket can take more: flush the queue. */
     private void writeReady() {
-        if (bufferSize == 0) {
+        if (!hasQueued()) {
             updateInterest();
             return;
         }
-        long written;
         try {
-            if (buffer.size() == 1) {
-                written = channel.write(buffer.peekFirst());
-            } else {
-                ByteBuffer[] gather = GATHER.get();
-                int count = 0;
-                for (ByteBuffer b : buffer) {
-                    gather[count++] = b;
-                    if (count == MAX_GATHER) {
-                        break;
-                    }
-                }
-                try {
-                    written = channel.write(gather, 0, count);
-                } finally {
-                    Arrays.fill(gather, 0, count, null);
-                }
-            }
+            flushQueue();
         } catch (IOException e) {
             connectionFailed(e);
             return;
         }
-        bufferSize -= written;
-        bytesSent += written;
-        while (!buffer.isEmpty() && !buffer.peekFirst().hasRemaining()) {
-            buffer.pollFirst();
-        }
+        afterFlush();
+    }
+
+    /** After some of the queue went: wake waiters, resume the protocol, and close or half-close once it is empty. */
+    private void afterFlush() {
         completeFlushWaiters();
         maybeResumeProtocol(); // may write more, or close
-        if (state == CLOSED || bufferSize > 0) {
+        if (state == CLOSED || hasQueued()) {
+            updateInterest();
             return;
         }
         if (state == CLOSING) {
@@ -223,6 +225,67 @@ final class SocketTransport extends IoHandler implements Transport {
             shutdownOutput();
         }
         updateInterest();
+    }
+
+    private boolean hasQueued() {
+        return buffer != null && !buffer.isEmpty();
+    }
+
+    /**
+     * Sends from the head of the queue until the socket is full or the queue empty: byte chunks
+     * up to the next file segment with one gathering write, a segment with one
+     * {@code transferTo}; at most {@link #MAX_FLUSH_ROUNDS} of them.
+     */
+    private void flushQueue() throws IOException {
+        for (int round = 0; round < MAX_FLUSH_ROUNDS && !buffer.isEmpty(); round++) {
+            if (buffer.peekFirst() instanceof FileSender.Segment s) {
+                long n = s.transfer(channel);
+                bytesSent += n;
+                fileBytes -= n;
+                if (s.done()) {
+                    buffer.pollFirst();
+                    segmentLeft(s);
+                    s.finish(null);
+                } else if (n == 0) {
+                    return; // the socket is full
+                }
+                continue;
+            }
+            long wanted = 0;
+            long written;
+            ByteBuffer[] gather = GATHER.get();
+            int count = 0;
+            for (Object o : buffer) {
+                if (!(o instanceof ByteBuffer b)) {
+                    break;
+                }
+                gather[count++] = b;
+                wanted += b.remaining();
+                if (count == MAX_GATHER) {
+                    break;
+                }
+            }
+            try {
+                written = count == 1 ? channel.write(gather[0]) : channel.write(gather, 0, count);
+            } finally {
+                Arrays.fill(gather, 0, count, null);
+            }
+            bufferSize -= written;
+            bytesSent += written;
+            while (!buffer.isEmpty() && buffer.peekFirst() instanceof ByteBuffer b && !b.hasRemaining()) {
+                buffer.pollFirst();
+            }
+            if (written < wanted) {
+                return; // the socket is full
+            }
+        }
+    }
+
+    /** A segment left the queue without sending what is left of it: count that as passed for {@link #flushed()}. */
+    private void segmentLeft(FileSender.Segment s) {
+        long rest = s.remaining();
+        fileBytes -= rest;
+        bytesSent += rest;
     }
 
     // ------------------------------------------------------------------ writing
@@ -250,7 +313,7 @@ final class SocketTransport extends IoHandler implements Transport {
         }
         int position = data.position();
         try {
-            if (bufferSize == 0) {
+            if (!hasQueued()) {
                 // Nothing queued: try the socket first, and register OP_WRITE only on a short write.
                 int written;
                 try {
@@ -300,8 +363,7 @@ final class SocketTransport extends IoHandler implements Transport {
         if (buffer == null) {
             buffer = new ArrayDeque<>(4);
         }
-        ByteBuffer tail = buffer.peekLast();
-        if (tail != null && tail.capacity() - tail.limit() >= n) {
+        if (buffer.peekLast() instanceof ByteBuffer tail && tail.capacity() - tail.limit() >= n) {
             int end = tail.limit();
             tail.limit(end + n);
             tail.put(end, src, src.position(), n);
@@ -314,6 +376,53 @@ final class SocketTransport extends IoHandler implements Transport {
         bufferSize += n;
     }
 
+    /**
+     * Queues the range as a {@link FileSender.Segment} and, if nothing is queued before it,
+     * starts sending at once, as {@link #write} does.
+     */
+    @Override
+    public Future<Long> sendFile(FileChannel file, long position, long count) {
+        FileSender.checkArguments(file, position, count);
+        NetSupport.checkThread(loop, "Transport.sendFile");
+        if (!acceptsWrites()) {
+            return NetSupport.failed(loop, new ClosedChannelException());
+        }
+        Future<Long> future = loop.createFuture();
+        FileSender.Segment segment = new FileSender.Segment(file, position, count, future);
+        if (buffer == null) {
+            buffer = new ArrayDeque<>(4);
+        }
+        boolean first = buffer.isEmpty();
+        buffer.addLast(segment);
+        fileBytes += count;
+        future.onDone(f -> {
+            if (f.isCancelled()) {
+                cancelled(segment);
+            }
+        });
+        if (first) {
+            try {
+                flushQueue();
+            } catch (IOException e) {
+                connectionFailed(e);
+                return future;
+            }
+            afterFlush();
+        }
+        return future;
+    }
+
+    /** A sendFile future was cancelled: take its segment out of the queue, wherever it is. */
+    private void cancelled(FileSender.Segment segment) {
+        FileSender.seek(segment.file, segment.start + segment.sent);
+        if (state == CLOSED || buffer == null || !buffer.remove(segment)) {
+            return;
+        }
+        segmentLeft(segment);
+        log.debug("{}: {} cancelled", this, segment);
+        afterFlush();
+    }
+
     @Override
     public void writeEof() {
         NetSupport.checkThread(loop, "Transport.writeEof");
@@ -321,7 +430,7 @@ final class SocketTransport extends IoHandler implements Transport {
             return;
         }
         eofRequested = true;
-        if (bufferSize == 0) {
+        if (!hasQueued()) {
             shutdownOutput();
         }
     }
@@ -342,13 +451,13 @@ final class SocketTransport extends IoHandler implements Transport {
     @Override
     public Future<Void> flushed() {
         NetSupport.checkThread(loop, "Transport.flushed");
-        if (bufferSize == 0) {
+        if (!hasQueued()) {
             return bytesDropped ? NetSupport.failed(loop, new ClosedChannelException()) : NetSupport.completed(loop, null);
         }
         if (flushWaiters == null) {
             flushWaiters = new ArrayDeque<>(2);
         }
-        FlushWaiter w = new FlushWaiter(bytesSent + bufferSize, loop.createFuture());
+        FlushWaiter w = new FlushWaiter(bytesSent + bufferSize + fileBytes, loop.createFuture());
         flushWaiters.addLast(w);
         return w.future;
     }
@@ -444,7 +553,7 @@ final class SocketTransport extends IoHandler implements Transport {
         if (state == CLOSED) {
             return;
         }
-        int ops = (isReading() ? SelectionKey.OP_READ : 0) | (bufferSize > 0 ? SelectionKey.OP_WRITE : 0);
+        int ops = (isReading() ? SelectionKey.OP_READ : 0) | (hasQueued() ? SelectionKey.OP_WRITE : 0);
         if (ops != interest) {
             SelectionKey key = key();
             if (key.isValid()) {
@@ -470,7 +579,7 @@ final class SocketTransport extends IoHandler implements Transport {
     /** OPEN → CLOSING: stop reading; close now if nothing is buffered, else once it is flushed. */
     private void beginClose() {
         state = CLOSING;
-        if (bufferSize == 0) {
+        if (!hasQueued()) {
             finishClose(null);
         } else {
             updateInterest();
@@ -509,12 +618,21 @@ final class SocketTransport extends IoHandler implements Transport {
 
     /** Drops the buffer and closes now. */
     private void forceClose(Throwable cause) {
-        if (bufferSize > 0) {
+        if (hasQueued()) {
             bytesDropped = true;
         }
+        ArrayDeque<Object> dropped = buffer;
         buffer = null;
         bufferSize = 0;
+        fileBytes = 0;
         finishClose(cause);
+        if (dropped != null) {
+            for (Object o : dropped) {
+                if (o instanceof FileSender.Segment s) {
+                    s.finish(cause != null ? cause : new ClosedChannelException());
+                }
+            }
+        }
     }
 
     /** → CLOSED: close the socket now, tell the protocol on the next iteration. */
@@ -555,12 +673,12 @@ final class SocketTransport extends IoHandler implements Transport {
     // ------------------------------------------------------------------ the rest
 
     @Override
-    public InetSocketAddress localAddress() {
+    public SocketAddress localAddress() {
         return localAddress;
     }
 
     @Override
-    public InetSocketAddress remoteAddress() {
+    public SocketAddress remoteAddress() {
         return remoteAddress;
     }
 
@@ -600,6 +718,7 @@ final class SocketTransport extends IoHandler implements Transport {
             default -> "closed";
         };
         return "Transport[" + localAddress + " -> " + remoteAddress + ", " + s
-                + (bufferSize > 0 ? ", buffered=" + bufferSize : "") + "]";
+                + (bufferSize > 0 ? ", buffered=" + bufferSize : "") + (fileBytes > 0 ? ", file bytes=" + fileBytes : "")
+                + "]";
     }
 }

@@ -2,7 +2,8 @@ package io.eventloop.net;
 
 import io.eventloop.EventLoop;
 import io.eventloop.Future;
-import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.channels.FileChannel;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
@@ -106,6 +107,24 @@ public final class StreamWriter {
         return protocol.drainHelper(drained);
     }
 
+    /**
+     * Sends {@code count} bytes of {@code file} from {@code position}, after what was written
+     * before and before what is written after: {@link Transport#sendFile(FileChannel, long, long)},
+     * asyncio's {@code await loop.sendfile(writer.transport, file, offset, count)}. Zero-copy
+     * ({@link FileChannel#transferTo}) on a plain socket; read and written in chunks over TLS.
+     * The file is not buffered in memory. Completes with the number of bytes sent, fewer than
+     * {@code count} only if the file ends first.
+     *
+     * @param file the file to send from; it must be open for reading and stay open until the
+     *     future is done
+     * @param position where in the file to start
+     * @param count how many bytes to send at most
+     * @return the number of bytes sent, once they are handed to the socket
+     */
+    public Future<Long> sendFile(FileChannel file, long position, long count) {
+        return transport.sendFile(file, position, count);
+    }
+
     /** Half-closes: the peer reads EOF once the buffer is flushed; reading goes on. */
     public void writeEof() {
         transport.writeEof();
@@ -178,20 +197,24 @@ public final class StreamWriter {
     }
 
     /**
-     * The peer's address.
+     * The peer's address: an {@link java.net.InetSocketAddress} over TCP, a
+     * {@link java.net.UnixDomainSocketAddress} on a Unix domain socket (whose path is empty for a
+     * client that did not bind one, as asyncio's {@code get_extra_info('peername')} gives
+     * {@code ''}).
      *
      * @return the address of the other side
      */
-    public InetSocketAddress remoteAddress() {
+    public SocketAddress remoteAddress() {
         return transport.remoteAddress();
     }
 
     /**
-     * The local address.
+     * The local address: an {@link java.net.InetSocketAddress} over TCP, a
+     * {@link java.net.UnixDomainSocketAddress} on a Unix domain socket.
      *
      * @return the address this side of the connection is bound to
      */
-    public InetSocketAddress localAddress() {
+    public SocketAddress localAddress() {
         return transport.localAddress();
     }
 

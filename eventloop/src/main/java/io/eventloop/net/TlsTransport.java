@@ -5,6 +5,8 @@ import io.eventloop.Future;
 import io.eventloop.TimerHandle;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
 import java.net.SocketOption;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
@@ -157,7 +159,7 @@ final class TlsTransport implements Transport {
         raw.setWriteBufferLimits(highWater, lowWater);
         try {
             engine = config.isServer() ? config.newEngine(null, -1)
-                    : config.newEngine(serverName, raw.remoteAddress() == null ? -1 : raw.remoteAddress().getPort());
+                    : config.newEngine(serverName, raw.remoteAddress() instanceof InetSocketAddress a ? a.getPort() : -1);
             engine.beginHandshake();
         } catch (SSLException | RuntimeException e) {
             fail(e, false);
@@ -740,9 +742,14 @@ final class TlsTransport implements Transport {
 
     /** The peer as a user would name it: the host connected to, or the client's address. */
     private String peer() {
-        InetSocketAddress a = raw == null ? null : raw.remoteAddress();
+        SocketAddress remote = raw == null ? null : raw.remoteAddress();
+        InetSocketAddress a = remote instanceof InetSocketAddress i ? i : null;
         if (serverName != null) {
             return serverName + (a != null ? ":" + a.getPort() : "");
+        }
+        if (remote instanceof UnixDomainSocketAddress u) {
+            return "the peer on " + (raw.localAddress() instanceof UnixDomainSocketAddress l
+                    && !l.getPath().toString().isEmpty() ? l.getPath() : u.getPath());
         }
         return a == null ? "the peer" : a.getHostString() + ":" + a.getPort();
     }
@@ -968,12 +975,12 @@ final class TlsTransport implements Transport {
     }
 
     @Override
-    public InetSocketAddress localAddress() {
+    public SocketAddress localAddress() {
         return raw.localAddress();
     }
 
     @Override
-    public InetSocketAddress remoteAddress() {
+    public SocketAddress remoteAddress() {
         return raw.remoteAddress();
     }
 

@@ -3,12 +3,14 @@ package io.eventloop.net;
 import io.eventloop.EventLoop;
 import io.eventloop.Future;
 import java.io.IOException;
-import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.net.SocketOption;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 
 /**
- * One TCP connection, as its {@link Protocol} sees it: asyncio's {@code asyncio.Transport}.
+ * One stream connection (TCP, or a Unix domain socket), as its {@link Protocol} sees it: asyncio's
+ * {@code asyncio.Transport}.
  *
  * <p><b>Writing.</b> {@link #write(ByteBuffer)} goes straight to the socket when nothing is
  * buffered; what the socket does not take is copied into the transport's buffer and flushed, with
@@ -154,18 +156,55 @@ public interface Transport {
     Future<Void> flushed();
 
     /**
-     * The local address.
+     * The local address: an {@link java.net.InetSocketAddress} over TCP, a
+     * {@link java.net.UnixDomainSocketAddress} on a Unix domain socket (asyncio's
+     * {@code get_extra_info('sockname')}).
      *
      * @return the address this side of the connection is bound to
      */
-    InetSocketAddress localAddress();
+    SocketAddress localAddress();
 
     /**
-     * The peer's address.
+     * The peer's address: an {@link java.net.InetSocketAddress} over TCP, a
+     * {@link java.net.UnixDomainSocketAddress} on a Unix domain socket, whose path is empty when
+     * the peer did not bind one (a client, as asyncio's {@code get_extra_info('peername')} gives
+     * {@code ''}).
      *
      * @return the address of the other side
      */
-    InetSocketAddress remoteAddress();
+    SocketAddress remoteAddress();
+
+    /**
+     * Sends {@code count} bytes of {@code file} from {@code position}: asyncio's
+     * {@code loop.sendfile(transport, file, offset, count)}. The bytes go after everything written
+     * before the call and before everything written after it, whichever way they are sent.
+     *
+     * <p>A plain socket's transport sends them with {@link FileChannel#transferTo} (the kernel's
+     * {@code sendfile}, zero-copy), as the socket takes them; nothing of the file is held in
+     * memory, and {@link #writeBufferSize()} does not count it. Other transports (TLS, which must
+     * encrypt the bytes in the JVM) fall back to reading the file in chunks of
+     * {@value FileSender#CHUNK} bytes on the default executor and writing them, one chunk in
+     * memory at a time, as asyncio does with {@code fallback=True}; on that path writes made
+     * while the file is being sent go out between its chunks (asyncio refuses them with
+     * {@code RuntimeError} on its native path): wait for the future before writing more.
+     *
+     * <p>Completes with the number of bytes sent: {@code count}, or fewer if the file ends first.
+     * Fails if the connection is lost first, with what closed it. Cancelling stops the sending
+     * at the next chunk boundary; the peer has then received a prefix of the range, and the
+     * file's position says how long it was. On every outcome the file's position is left at
+     * {@code position} plus the bytes sent, as asyncio leaves it. The file must stay open until
+     * the future is done; closing it is the caller's business.
+     *
+     * @param file the file to send from, open for reading
+     * @param position where in the file to start
+     * @param count how many bytes to send at most
+     * @return the number of bytes sent, once they are handed to the socket
+     * @throws IllegalArgumentException if {@code position} or {@code count} is negative
+     * @throws IllegalStateException after {@link #close()}, {@link #abort()} or {@link #writeEof()}
+     */
+    default Future<Long> sendFile(FileChannel file, long position, long count) {
+        return FileSender.fallback(this, file, position, count);
+    }
 
     /**
      * Sets a socket option, such as {@code StandardSocketOptions.SO_SNDBUF}.

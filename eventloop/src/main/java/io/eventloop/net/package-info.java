@@ -1,5 +1,6 @@
 /**
- * TCP networking on the loop, in asyncio's two layers, and UDP datagram endpoints.
+ * Stream networking on the loop (TCP, and Unix domain sockets), in asyncio's two layers, and UDP
+ * datagram endpoints.
  *
  * <h2>The two layers</h2>
  * <ul>
@@ -32,6 +33,15 @@
  *       {@link io.eventloop.net.DatagramTooLargeException}. asyncio's
  *       {@code create_datagram_endpoint}; the package-private {@code DatagramEndpoints} sets a
  *       socket up and {@code DatagramChannelTransport} drives it.</li>
+ *   <li><b>Unix domain sockets</b> — {@link io.eventloop.net.Net#createUnixServer},
+ *       {@link io.eventloop.net.Net#createUnixConnection}, {@link io.eventloop.net.Net#startUnixServer},
+ *       {@link io.eventloop.net.Net#openUnixConnection}: both layers (and TLS) on a path instead
+ *       of a port, the socket file managed as asyncio manages it (package-private
+ *       {@code UnixSockets}).</li>
+ *   <li><b>Files</b> — {@link io.eventloop.net.Transport#sendFile} and
+ *       {@link io.eventloop.net.StreamWriter#sendFile}: asyncio's {@code loop.sendfile}, with
+ *       {@code FileChannel.transferTo} on a socket and a chunked fallback elsewhere
+ *       (package-private {@code FileSender}).</li>
  *   <li><b>Raw channels</b> — {@link io.eventloop.EventLoop#sockAccept},
  *       {@link io.eventloop.EventLoop#sockConnect}, {@link io.eventloop.EventLoop#sockRecv},
  *       {@link io.eventloop.EventLoop#sockSendAll} on non-blocking channels you own, plus

@@ -207,7 +207,7 @@ class TlsMisbehavingPeersTest {
         assertEquals("echo first", await(loop, good.reader().readLine()));
 
         Connection raw = await(loop, Net.openConnection(loop, "127.0.0.1", server.port()));
-        int port = raw.writer().localAddress().getPort();
+        int port = ((java.net.InetSocketAddress) raw.writer().localAddress()).getPort();
         raw.writer().write(bad.bytes);
         if (bad.thenEof) {
             raw.writer().writeEof();
@@ -244,7 +244,7 @@ class TlsMisbehavingPeersTest {
         Server server = peers.add(await(loop, Net.startServer(loop, (r, w) -> null, "127.0.0.1", 0,
                 serverTls.handshakeTimeout(Duration.ofMillis(200)))));
         Connection silent = await(loop, Net.openConnection(loop, "127.0.0.1", server.port()));
-        int port = silent.writer().localAddress().getPort();
+        int port = ((java.net.InetSocketAddress) silent.writer().localAddress()).getPort();
         assertEquals(0, await(loop, silent.reader().read(-1)).length, "closed by the server without a byte");
         silent.writer().close();
         await(loop, silent.writer().waitClosed());

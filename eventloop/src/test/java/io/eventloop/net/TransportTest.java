@@ -130,7 +130,7 @@ class TransportTest {
         assertEquals("/0:0:0:0:0:0:0:1", server.addresses().get(0).getAddress().toString());
         Recorder client = new Recorder(loop);
         Transport t = await(loop, loop.createConnection(() -> client, "::1", server.port()));
-        assertEquals(server.port(), t.remoteAddress().getPort());
+        assertEquals(server.port(), ((InetSocketAddress) t.remoteAddress()).getPort());
         t.write(new byte[] {1, 2, 3});
         assertArrayEquals(new byte[] {1, 2, 3}, await(loop, client.receive(3)));
         t.close();

@@ -1,5 +1,6 @@
 package io.eventloop.examples;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,8 +27,28 @@ public final class Args {
     private final List<String> operands = new ArrayList<>();
     private final String usage;
 
+    /** The usage line of {@code --unix}, for the servers that take it. */
+    public static final String UNIX_USAGE = "--unix PATH listens on a Unix domain socket at PATH instead of --host/--port"
+            + " (a stale socket file there is replaced; the file is removed on exit);"
+            + " try it with nc -U PATH or socat - UNIX-CONNECT:PATH";
+
     private Args(String usage) {
         this.usage = usage;
+    }
+
+    /**
+     * The path of {@code --unix}, or null when it is not given; exits with status 2, naming both,
+     * if {@code --tls} is given too (the examples print TLS client commands for TCP only).
+     */
+    public Path unixPath() {
+        String unix = get("unix");
+        if (unix == null || unix.isEmpty()) {
+            return null;
+        }
+        if ("true".equals(values.get("tls"))) {
+            fail("--unix " + unix + " and --tls: the examples serve TLS on TCP only (Net.startUnixServer takes a TlsConfig)");
+        }
+        return Path.of(unix);
     }
 
     /**

@@ -11,6 +11,7 @@ import io.eventloop.net.StreamWriter;
 import io.eventloop.net.TlsConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -103,6 +104,8 @@ public final class ChatServer {
         int backlog = Server.DEFAULT_BACKLOG;
         /** The server side of TLS, or null for plain TCP. */
         TlsConfig tls;
+        /** A Unix domain socket to listen on instead of host and port, or null. */
+        Path unix;
     }
 
     private final EventLoop loop;
@@ -133,12 +136,15 @@ public final class ChatServer {
     /** Starts a chat server on {@code loop}. */
     static Future<ChatServer> start(EventLoop loop, Config config) {
         ChatServer chat = new ChatServer(loop, config);
-        return Net.startServer(loop, chat::handle, config.host, config.port, config.maxLineBytes, config.backlog,
-                        config.tls)
+        Future<Server> listening = config.unix != null
+                ? Net.startUnixServer(loop, chat::handle, config.unix, config.maxLineBytes, config.backlog, config.tls)
+                : Net.startServer(loop, chat::handle, config.host, config.port, config.maxLineBytes, config.backlog,
+                        config.tls);
+        return listening
                 .map(s -> {
                     chat.server = s;
                     log.info("chat server on {}{} (max {} clients, lines up to {} bytes, idle timeout {}, backlog {})",
-                            Args.hostPort(config.host, s.port()), config.tls != null ? " over TLS" : "",
+                            chat.where(), config.tls != null ? " over TLS" : "",
                             config.maxClients, config.maxLineBytes, config.idleTimeout, config.backlog);
                     return chat;
                 });
@@ -146,6 +152,11 @@ public final class ChatServer {
 
     int port() {
         return server.port();
+    }
+
+    /** {@code HOST:PORT}, or the socket file's path. */
+    String where() {
+        return server.path() != null ? server.path().toString() : Args.hostPort(config.host, server.port());
     }
 
     /** Completes once {@link #shutdown()} is over. */
@@ -443,8 +454,9 @@ public final class ChatServer {
                 + "then, in a few terminals: nc 127.0.0.1 6667 (or telnet 127.0.0.1 6667);\n"
                 + "with --tls, which nc and telnet cannot speak: openssl s_client -quiet -CAfile CERT -connect localhost:6667\n"
                 + "(CERT: the file --tls prints, or your --cert)\n"
+                + Args.UNIX_USAGE + "\n"
                 + ServerTls.USAGE,
-                ServerTls.options("host", "127.0.0.1", "port", "6667",
+                ServerTls.options("host", "127.0.0.1", "port", "6667", "unix", "",
                         "max-clients", "1000", "max-line", "2048", "idle-minutes", "10", "max-pending-kib", "256",
                         "backlog", String.valueOf(Server.DEFAULT_BACKLOG)));
         Config config = new Config();
@@ -457,12 +469,15 @@ public final class ChatServer {
         config.backlog = a.intValue("backlog");
         ServerTls tls = ServerTls.parse(a, ServerTls.Client.OPENSSL);
         config.tls = tls.config();
+        config.unix = a.unixPath();
         EventLoop.run(() -> {
             EventLoop loop = EventLoop.current();
             return start(loop, config).then(chat -> {
-                tls.announce(chat.port());
-                System.out.println("listening on " + Args.hostPort(config.host, chat.port()));
+                if (config.unix == null) {
+                    tls.announce(chat.port());
+                }
                 Shutdown.onExit(loop, chat::shutdown, 10); // SIGINT / SIGTERM: tell the clients, close
+                System.out.println("listening on " + chat.where()); // after the handlers: a TERM right after it is handled
                 return chat.finished();
             });
         });

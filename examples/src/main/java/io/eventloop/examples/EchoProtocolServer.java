@@ -8,6 +8,7 @@ import io.eventloop.net.Server;
 import io.eventloop.net.TlsConfig;
 import io.eventloop.net.Transport;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
@@ -82,8 +83,8 @@ public final class EchoProtocolServer {
 
     /** Runs the server: {@code ./run echo-protocol [--host H] [--port P] [--grace SECONDS] [--backlog N] [--tls ...]}. */
     public static void main(String[] args) {
-        Args a = Args.parse(args, "./run echo-protocol [options]\n" + ServerTls.USAGE, ServerTls.options(
-                "host", "127.0.0.1", "port", "8889",
+        Args a = Args.parse(args, "./run echo-protocol [options]\n" + Args.UNIX_USAGE + "\n" + ServerTls.USAGE,
+                ServerTls.options("host", "127.0.0.1", "port", "8889", "unix", "",
                 "grace", String.valueOf(Shutdown.DEFAULT_GRACE.toSeconds()),
                 "backlog", String.valueOf(Server.DEFAULT_BACKLOG)));
         String host = a.get("host");
@@ -91,8 +92,13 @@ public final class EchoProtocolServer {
         int backlog = a.intValue("backlog");
         Duration grace = a.seconds("grace");
         ServerTls tls = ServerTls.parse(a, ServerTls.Client.OPENSSL);
+        Path unix = a.unixPath();
         EventLoop.run(() -> {
             EventLoop loop = EventLoop.current();
+            if (unix != null) {
+                return Net.createUnixServer(loop, Echo::new, unix, backlog, null)
+                        .then(server -> Shutdown.serveUntilExit(loop, host, server, grace));
+            }
             return start(loop, host, port, backlog, tls.config()).then(server -> {
                 tls.announce(server.port());
                 return Shutdown.serveUntilExit(loop, host, server, grace);

@@ -8,6 +8,7 @@ import io.eventloop.net.Server;
 import io.eventloop.net.StreamReader;
 import io.eventloop.net.StreamWriter;
 import io.eventloop.net.TlsConfig;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,10 +24,12 @@ import org.slf4j.LoggerFactory;
  *     await writer.wait_closed()
  *
  * server = await asyncio.start_server(handle, host, port)
+ * # or, on a Unix domain socket: await asyncio.start_unix_server(handle, path)
  * await server.serve_forever()
  * </pre>
  * {@code ./run echo [--host 127.0.0.1] [--port 8888] [--grace 10] [--backlog N] [--tls [--cert FILE --key FILE]]};
- * try it with {@code nc 127.0.0.1 8888}, or over TLS with the {@code openssl s_client} command it
+ * try it with {@code nc 127.0.0.1 8888}, or with {@code --unix PATH} on a Unix domain socket
+ * ({@code nc -U PATH}, {@code socat - UNIX-CONNECT:PATH}), or over TLS with the {@code openssl s_client} command it
  * prints ({@link ServerTls}). On INT or TERM it stops accepting, closes each connection once its
  * echo is flushed, and aborts those still open after {@code --grace} seconds (see {@link Shutdown}).
  *
@@ -71,8 +74,8 @@ public final class EchoServer {
 
     /** Runs the server: {@code ./run echo [--host H] [--port P] [--grace SECONDS] [--backlog N] [--tls ...]}. */
     public static void main(String[] args) {
-        Args a = Args.parse(args, "./run echo [options]\n" + ServerTls.USAGE, ServerTls.options(
-                "host", "127.0.0.1", "port", "8888",
+        Args a = Args.parse(args, "./run echo [options]\n" + Args.UNIX_USAGE + "\n" + ServerTls.USAGE, ServerTls.options(
+                "host", "127.0.0.1", "port", "8888", "unix", "",
                 "grace", String.valueOf(Shutdown.DEFAULT_GRACE.toSeconds()),
                 "backlog", String.valueOf(Server.DEFAULT_BACKLOG)));
         String host = a.get("host");
@@ -80,8 +83,13 @@ public final class EchoServer {
         int backlog = a.intValue("backlog");
         Duration grace = a.seconds("grace");
         ServerTls tls = ServerTls.parse(a, ServerTls.Client.OPENSSL);
+        Path unix = a.unixPath();
         EventLoop.run(() -> {
             EventLoop loop = EventLoop.current();
+            if (unix != null) {
+                return Net.startUnixServer(loop, EchoServer::handle, unix, StreamReader.DEFAULT_LIMIT, backlog, null)
+                        .then(server -> Shutdown.serveUntilExit(loop, host, server, grace));
+            }
             return start(loop, host, port, backlog, tls.config()).then(server -> {
                 tls.announce(server.port());
                 return Shutdown.serveUntilExit(loop, host, server, grace);

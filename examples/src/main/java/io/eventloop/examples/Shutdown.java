@@ -74,8 +74,9 @@ public final class Shutdown {
         if (grace.isNegative()) {
             throw new IllegalArgumentException("grace must not be negative: " + grace);
         }
-        System.out.println("listening on " + Args.hostPort(host, server.port()));
+        // The handlers first: a TERM sent as soon as the line is read must find them in place.
         onExit(loop, () -> stop(server, grace, finishClients), grace.plus(HOOK_MARGIN));
+        System.out.println("listening on " + (server.path() != null ? server.path() : Args.hostPort(host, server.port())));
         return server.serveForever().then(v -> server.waitClosed());
     }
 

@@ -89,6 +89,20 @@ public final class ExampleProcess implements AutoCloseable {
         throw new AssertionError("the server exited without saying where it listens:\n" + seen);
     }
 
+    /**
+     * Reads the output up to the {@code listening on WHERE} line and returns {@code WHERE}: a
+     * socket file's path for a server given {@code --unix}.
+     */
+    public String listeningOn() throws IOException {
+        for (String line = out.readLine(); line != null; line = out.readLine()) {
+            if (line.startsWith("listening on ")) {
+                return line.substring("listening on ".length());
+            }
+            seen.append(line).append('\n');
+        }
+        throw new AssertionError("the server exited without saying where it listens:\n" + seen);
+    }
+
     /** What the server printed before its {@code listening on} line: call after {@link #port()}. */
     public String printedBefore() {
         return seen.toString();

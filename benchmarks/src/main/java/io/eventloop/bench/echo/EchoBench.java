@@ -4,6 +4,7 @@ import io.eventloop.net.SelfSignedCertificate;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -57,6 +58,10 @@ import java.util.function.ToDoubleFunction;
  * echo loads shake hands before they are measured, the {@code handshake} load measures new
  * connections a second ({@link HandshakeLoad}), and the idle connections have finished their
  * handshakes. The bulk load and the Python servers are plain TCP only.
+ *
+ * <p>{@code --unix DIR} (see docs/benchmarks.md, "Unix domain sockets", and
+ * {@code benchmarks/run-unix.sh}) has the Java servers listen on Unix domain sockets in
+ * {@code DIR} ({@code --unix DIR/NAME.sock}) instead of TCP ports; the loads connect there.
  */
 public final class EchoBench {
     private static final String[] JVM = {"-XX:+UseParallelGC", "-Xms256m", "-Xmx256m", "-XX:+AlwaysPreTouch"};
@@ -97,7 +102,7 @@ public final class EchoBench {
             "slice", "1", "connections", "50", "idle", "10000", "servers", "eventloop,netty,asyncio,uvloop",
             "loads", "rr1k,rr100k,bulk", "server-cpu", "0", "python", "/usr/bin/python3",
             "script", "benchmarks/python/echo_server.py", "server-jvm-args", "", "tls", "off",
-            "client-tls", "openssl"};
+            "client-tls", "openssl", "unix", ""};
         for (int i = 0; i < defaults.length; i += 2) {
             o.put(defaults[i], defaults[i + 1]);
         }
@@ -139,6 +144,13 @@ public final class EchoBench {
             if (c.get(0).equals(java) && !o.get("server-jvm-args").isBlank()) {
                 String safe = name.replaceAll("[^A-Za-z0-9.-]", "_");
                 c.addAll(1, List.of(o.get("server-jvm-args").trim().replace("{name}", safe).split("\\s+")));
+            }
+            if (!o.get("unix").isEmpty()) {
+                if (!c.get(0).equals(java)) {
+                    throw new IllegalArgumentException("--unix: " + name + " serves TCP only");
+                }
+                Path dir = Files.createDirectories(Path.of(o.get("unix")));
+                c.addAll(List.of("--unix", dir.resolve(name.replaceAll("[^A-Za-z0-9.-]", "_") + ".sock").toString()));
             }
             if (tls != null) {
                 if (!c.get(0).equals(java)) {
@@ -244,12 +256,15 @@ public final class EchoBench {
         };
     }
 
-    private static Load open(String load, InetSocketAddress server, int connections, ClientTls tls) throws IOException {
+    private static Load open(String load, SocketAddress server, int connections, ClientTls tls) throws IOException {
         if (load.equals("handshake")) {
             if (tls == null) {
                 throw new IllegalArgumentException("the handshake load needs --tls on");
             }
-            return new HandshakeLoad(server, connections, tls);
+            if (!(server instanceof InetSocketAddress tcp)) {
+                throw new IllegalArgumentException("the handshake load runs over TCP only");
+            }
+            return new HandshakeLoad(tcp, connections, tls);
         }
         return new EchoLoad(server, connections, size(load), tls);
     }

@@ -2,6 +2,7 @@ package io.eventloop.bench.echo;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
@@ -69,7 +70,7 @@ final class EchoLoad implements Load {
      * Opens {@code connections} connections to {@code server}, over TLS from {@code tls} unless it
      * is null, and finishes their handshakes; {@code size} 0 means bulk.
      */
-    EchoLoad(InetSocketAddress server, int connections, int size, ClientTls tls) throws IOException {
+    EchoLoad(SocketAddress server, int connections, int size, ClientTls tls) throws IOException {
         if (size == 0 && tls != null) {
             throw new IllegalArgumentException("the bulk load runs over plain TCP only");
         }
@@ -84,7 +85,9 @@ final class EchoLoad implements Load {
                 SocketChannel ch = SocketChannel.open(server);
                 Conn c = new Conn(ch, message.duplicate());
                 conns.add(c);
-                ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                if (server instanceof InetSocketAddress) {
+                    ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                }
                 ch.configureBlocking(false);
                 c.key = ch.register(selector, 0, c);
                 if (tls != null) {
@@ -309,7 +312,7 @@ final class EchoLoad implements Load {
      * connection finishes its handshake before its byte is sent; the load generator then drops
      * its engine, and the connection stays open with the server's TLS state in place.
      */
-    static List<SocketChannel> openIdle(InetSocketAddress server, int count, ClientTls tls) throws IOException {
+    static List<SocketChannel> openIdle(SocketAddress server, int count, ClientTls tls) throws IOException {
         List<SocketChannel> open = new ArrayList<>(count);
         ByteBuffer one = ByteBuffer.allocate(1);
         try {
@@ -320,7 +323,9 @@ final class EchoLoad implements Load {
                     SocketChannel ch = SocketChannel.open(server);
                     open.add(ch);
                     current.add(ch);
-                    ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                    if (server instanceof InetSocketAddress) {
+                        ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                    }
                     if (tls == null) {
                         ch.write(one.clear());
                     }

@@ -11,10 +11,11 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerDomainSocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import java.net.InetSocketAddress;
+import java.net.UnixDomainSocketAddress;
 
 /**
  * Netty 4.2's NIO echo server on one event-loop thread, which accepts and serves every
@@ -24,8 +25,10 @@ import java.net.InetSocketAddress;
  * 32/64 KiB), the counterpart of {@link EventloopEchoServer}'s flow control. Prints
  * {@code listening on HOST:PORT} when ready; {@link ServerControl} commands on stdin.
  *
- * <p>Usage: {@code NettyEchoServer [port] [--tls CERT.pem KEY.pem]} (port 0, the default: a free
- * port). With {@code --tls} each connection's pipeline is Netty's {@code SslHandler} on the JDK's
+ * <p>Usage: {@code NettyEchoServer [port] [--tls CERT.pem KEY.pem] [--unix PATH]} (port 0, the
+ * default: a free port; {@code --unix} listens on a Unix domain socket at PATH instead, with
+ * Netty 4.2's {@code NioServerDomainSocketChannel} on the JDK's {@code UnixDomainSocketAddress}, and
+ * prints {@code listening on PATH}). With {@code --tls} each connection's pipeline is Netty's {@code SslHandler} on the JDK's
  * {@code SSLEngine} ({@link ServerTls#netty}), then the same echo handler, which sees plaintext.
  */
 public final class NettyEchoServer {
@@ -62,18 +65,25 @@ public final class NettyEchoServer {
         long loopThread = group.next().submit(() -> Thread.currentThread().getId()).get();
         ServerControl.start(() -> loopThread);
         Echo echo = new Echo();
-        Channel server = new ServerBootstrap()
-                .group(group)
-                .channel(NioServerSocketChannel.class)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(tls == null ? echo : new ChannelInitializer<SocketChannel>() {
+        java.nio.file.Path unix = EventloopEchoServer.unixPath(args);
+        ServerBootstrap b = new ServerBootstrap().group(group);
+        if (unix != null) {
+            java.nio.file.Files.deleteIfExists(unix);
+            b.channel(NioServerDomainSocketChannel.class);
+        } else {
+            b.channel(NioServerSocketChannel.class).childOption(ChannelOption.TCP_NODELAY, true);
+        }
+        Channel server = b
+                .childHandler(tls == null ? echo : new ChannelInitializer<Channel>() {
                     @Override
-                    protected void initChannel(SocketChannel ch) {
+                    protected void initChannel(Channel ch) {
                         ch.pipeline().addLast(tls.newHandler(ch.alloc()), echo);
                     }
                 })
-                .bind(new InetSocketAddress("127.0.0.1", port)).sync().channel();
-        System.out.println("listening on 127.0.0.1:" + ((InetSocketAddress) server.localAddress()).getPort());
+                .bind(unix != null ? UnixDomainSocketAddress.of(unix) : new InetSocketAddress("127.0.0.1", port))
+                .sync().channel();
+        System.out.println("listening on " + (unix != null ? unix.toString()
+                : "127.0.0.1:" + ((InetSocketAddress) server.localAddress()).getPort()));
         System.out.flush();
         server.closeFuture().sync();
     }

@@ -7,6 +7,8 @@ import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +18,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A benchmark echo server in a process of its own, pinned to one CPU with {@code taskset}: its
- * address (from its {@code listening on HOST:PORT} line), its command channel, and its CPU time
+ * address (from its {@code listening on HOST:PORT} or {@code listening on PATH} line), its command channel, and its CPU time
  * and resident set read from {@code /proc}.
  */
 final class ServerProcess implements AutoCloseable {
@@ -25,7 +27,8 @@ final class ServerProcess implements AutoCloseable {
     private final Process process;
     private final BufferedReader out;
     private final Writer in;
-    final InetSocketAddress address;
+    /** Where it listens: host and port, or a Unix domain socket's path. */
+    final SocketAddress address;
 
     ServerProcess(String name, List<String> command, int cpu, File log) throws IOException {
         this.name = name;
@@ -46,7 +49,8 @@ final class ServerProcess implements AutoCloseable {
         }
         String hostPort = line.substring("listening on ".length()).trim();
         int colon = hostPort.lastIndexOf(':');
-        address = new InetSocketAddress(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
+        address = hostPort.startsWith("/") ? UnixDomainSocketAddress.of(hostPort)
+                : new InetSocketAddress(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
     }
 
     long pid() {

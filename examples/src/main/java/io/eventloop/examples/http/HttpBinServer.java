@@ -8,6 +8,8 @@ import io.eventloop.examples.Args;
 import io.eventloop.examples.ServerTls;
 import io.eventloop.examples.Shutdown;
 import io.eventloop.net.Server;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +39,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * defaults and what each does are in docs/operations.md). {@code --tls} serves https with a
  * certificate made for the run and prints the {@code curl --cacert} command that trusts it;
  * {@code --tls --cert FILE --key FILE} serves with yours ({@link ServerTls}).
+ *
+ * <p>{@code --dir PATH} serves the files under {@code PATH} instead of these routes
+ * ({@link StaticFiles}: {@code Range}, {@code If-Modified-Since}, {@code index.html}, bodies sent
+ * with {@code sendFile}, nothing outside the directory).
  */
 public final class HttpBinServer {
     /** The most {@code /bytes/{n}} sends. */
@@ -185,7 +191,7 @@ public final class HttpBinServer {
     public static void main(String[] args) {
         HttpServer.Limits d = HttpServer.Limits.defaults();
         Args a = Args.parse(args, "./run http-server [options]\n" + ServerTls.USAGE, ServerTls.options(
-                "host", "127.0.0.1", "port", "8080",
+                "host", "127.0.0.1", "port", "8080", "dir", "",
                 "grace", String.valueOf(Shutdown.DEFAULT_GRACE.toSeconds()), "backlog", String.valueOf(Server.DEFAULT_BACKLOG),
                 "max-request-line", String.valueOf(d.maxRequestLine), "max-header-bytes", String.valueOf(d.maxHeaderBytes),
                 "max-headers", String.valueOf(d.maxHeaders), "max-body", String.valueOf(d.maxBody),
@@ -195,7 +201,8 @@ public final class HttpBinServer {
                 "idle-timeout", String.valueOf(d.idleTimeout.toSeconds()), "max-pipelined", String.valueOf(d.maxPipelined)));
         HttpServer http;
         try {
-            http = create().limits(d.withMaxRequestLine(a.intValue("max-request-line"))
+            http = (a.get("dir").isEmpty() ? create() : new HttpServer().fallback(new StaticFiles(Path.of(a.get("dir")))))
+                    .limits(d.withMaxRequestLine(a.intValue("max-request-line"))
                     .withMaxHeaderBytes(a.intValue("max-header-bytes"))
                     .withMaxHeaders(a.intValue("max-headers"))
                     .withMaxBody(a.intValue("max-body"))
@@ -207,6 +214,10 @@ public final class HttpBinServer {
                     .withMaxPipelined(a.intValue("max-pipelined")));
         } catch (IllegalArgumentException e) {
             System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        } catch (IOException e) {
+            System.err.println("--dir " + a.get("dir") + ": cannot serve it: " + e);
             System.exit(2);
             return;
         }

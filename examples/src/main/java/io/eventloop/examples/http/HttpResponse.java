@@ -4,12 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.eventloop.Future;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Objects;
 
 /**
  * An HTTP response: status, reason, header fields and a body. The server writes what a handler
  * returns; the client returns one per request. The body is either bytes, sent with
- * {@code Content-Length}, or a {@linkplain #streaming stream} the server sends chunked as its
- * producer writes it.
+ * {@code Content-Length}, a {@linkplain #streaming stream} the server sends chunked as its
+ * producer writes it, or a range of a {@linkplain #file file} the server sends with
+ * {@link io.eventloop.net.Transport#sendFile}.
  *
  * <p>Compared with aiohttp: {@code web.Response} and {@code web.StreamResponse} on the server
  * side, and on the client side a {@code ClientResponse} whose body has been read already, so
@@ -40,6 +43,9 @@ public final class HttpResponse {
     private final byte[] body;
     private final BodyWriter stream;
     private final long streamLength;
+    private Path file;
+    private long filePosition;
+    private long fileLength;
 
     /** A response with a body of bytes (null for none). */
     public HttpResponse(int status, HttpHeaders headers, byte[] body) {
@@ -105,6 +111,43 @@ public final class HttpResponse {
                 writer, length);
     }
 
+    /**
+     * A response whose body is {@code length} bytes of {@code file} from {@code position}, sent
+     * with a {@code Content-Length} by {@link io.eventloop.net.Transport#sendFile} (zero-copy on a
+     * plain socket): aiohttp's {@code web.FileResponse}. The file is opened when the body is sent
+     * (never for {@code HEAD}) and closed once it is out; if it then holds fewer bytes than
+     * announced, the connection is aborted, the only way to tell the client.
+     *
+     * @throws IllegalArgumentException if {@code position} or {@code length} is negative
+     */
+    public static HttpResponse file(int status, String contentType, Path file, long position, long length) {
+        Objects.requireNonNull(file, "file");
+        if (position < 0 || length < 0) {
+            throw new IllegalArgumentException("position and length must not be negative, got " + position + " and " + length);
+        }
+        HttpResponse r = new HttpResponse(status, Status.reason(status), HttpHeaders.of("Content-Type", contentType),
+                null, null);
+        r.file = file;
+        r.filePosition = position;
+        r.fileLength = length;
+        return r;
+    }
+
+    /** The file a {@link #file} response sends, or {@code null}. */
+    public Path file() {
+        return file;
+    }
+
+    /** Where in {@link #file()} the body starts. */
+    public long filePosition() {
+        return filePosition;
+    }
+
+    /** How many bytes of {@link #file()} the body is. */
+    public long fileLength() {
+        return fileLength;
+    }
+
     /** The status code. */
     public int status() {
         return status;
@@ -164,6 +207,7 @@ public final class HttpResponse {
 
     @Override
     public String toString() {
-        return status + " " + reason + " (" + (stream != null ? "streaming" : body.length + " bytes") + ")";
+        return status + " " + reason + " (" + (stream != null ? "streaming" : file != null ? fileLength + " bytes of " + file
+                : body.length + " bytes") + ")";
     }
 }

@@ -184,6 +184,7 @@ public final class HttpServer {
     private final Map<String, Map<String, Handler>> exact = new HashMap<>(); // path -> method -> handler
     private final List<Route> patterns = new ArrayList<>();
     private Limits limits = Limits.defaults();
+    private Handler fallback;
     private long accepted; // loop thread
     /** The connections open now, for {@link #finishConnections()}; loop thread. */
     private final Set<ServerConnection> open = new LinkedHashSet<>();
@@ -224,6 +225,15 @@ public final class HttpServer {
     /** {@link #route} for {@code GET} (and so {@code HEAD}). */
     public HttpServer get(String pattern, Handler handler) {
         return route("GET", pattern, handler);
+    }
+
+    /**
+     * Answers every request no route matches with {@code handler} (instead of a 404): a file
+     * server behind the routes, as aiohttp's {@code app.router.add_static} under them. Returns this.
+     */
+    public HttpServer fallback(Handler handler) {
+        fallback = Objects.requireNonNull(handler, "handler");
+        return this;
     }
 
     /** {@link #route} for {@code POST}. */
@@ -329,6 +339,9 @@ public final class HttpServer {
             if (allowed != null) {
                 return completed(loop, notAllowed(allowed));
             }
+        }
+        if (fallback != null) {
+            return fallback.handle(request);
         }
         return completed(loop, HttpResponse.text(404, "no route for " + path + "\n"));
     }

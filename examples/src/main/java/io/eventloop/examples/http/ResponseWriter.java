@@ -2,8 +2,10 @@ package io.eventloop.examples.http;
 
 import io.eventloop.Future;
 import io.eventloop.net.Transport;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -21,6 +23,7 @@ import java.util.Locale;
  *   send(response) ──&gt; head (+ small body) batched in out ──flush()──&gt; transport
  *                    └─&gt; large body: SLICE by SLICE while not paused, the rest on resume()
  *                    └─&gt; stream: the producer writes while not paused, waits on its sink while paused
+ *                    └─&gt; file: Transport.sendFile, FILE_SLICE by FILE_SLICE
  * </pre>
  *
  * <p>Heads and small bodies of responses ready together go out in one write. A body larger than
@@ -34,6 +37,13 @@ final class ResponseWriter {
      * high-water mark.
      */
     static final int SLICE = 64 * 1024;
+    /**
+     * A file body is handed to {@link Transport#sendFile} in ranges of this size, so the write
+     * timeout sees it progress: a client must take one slice per timeout. The range is not read
+     * into memory (on a plain socket the kernel sends it from the page cache), so its size costs
+     * no heap; it is asyncio's largest sendfile chunk.
+     */
+    static final int FILE_SLICE = 256 * 1024;
     private static final int INITIAL_BUFFER = 4096;
     private static final byte[] CRLF = {'\r', '\n'};
     private static final byte[] LAST_CHUNK = "0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
@@ -56,6 +66,9 @@ final class ResponseWriter {
     private boolean chunked;
     private long streamLeft;        // a stream with a Content-Length: bytes it still owes
     private Future<Void> writable;  // what the producer waits on while paused
+    private FileChannel file;       // the file body in progress, open while it is
+    private long fileAt;
+    private long fileLeft;
 
     ResponseWriter(Transport transport, Runnable bodyDone) {
         this.transport = transport;
@@ -69,7 +82,12 @@ final class ResponseWriter {
 
     /** Whether a body is being sent: the next response waits for it. */
     boolean busy() {
-        return body != null || streaming;
+        return body != null || streaming || file != null;
+    }
+
+    /** Whether a file body is being sent: it is output waiting, though not in the write buffer. */
+    boolean sendingFile() {
+        return file != null;
     }
 
     /**
@@ -85,6 +103,8 @@ final class ResponseWriter {
         }
         if (stream) {
             startStream(r, http10);
+        } else if (r.file() != null) {
+            startFile(r);
         } else if (r.body().length <= SLICE - outLength) {
             append(r.body());
         } else {
@@ -146,6 +166,7 @@ final class ResponseWriter {
     void lost(Throwable cause) {
         body = null;
         streaming = false;
+        closeFile();
         if (writable != null) {
             Future<Void> w = writable;
             writable = null;
@@ -188,7 +209,7 @@ final class ResponseWriter {
             }
         } else if (!bodiless) {
             appendAscii("Content-Length: ");
-            appendAscii(Long.toString(stream ? r.streamLength() : r.body().length));
+            appendAscii(Long.toString(stream ? r.streamLength() : r.file() != null ? r.fileLength() : r.body().length));
             append(CRLF);
         }
         append(HttpDate.now());
@@ -215,6 +236,79 @@ final class ResponseWriter {
         }
         body = null;
         return true;
+    }
+
+    private void startFile(HttpResponse r) {
+        if (r.fileLength() == 0) {
+            return;
+        }
+        flush();
+        try {
+            file = FileChannel.open(r.file());
+        } catch (IOException e) {
+            transport.abort(); // the head is out: the body that cannot follow can only be signalled by closing
+            return;
+        }
+        fileAt = r.filePosition();
+        fileLeft = r.fileLength();
+        nextFileSlice();
+    }
+
+    /**
+     * Sends the file slice by slice while the socket takes each at once (the future of a slice
+     * the socket took whole is done on return: going on here saves a loop iteration per
+     * response); a slice that waits goes on from its callback. The last one runs {@code bodyDone}.
+     */
+    private void nextFileSlice() {
+        while (true) {
+            if (transport.isClosing()) {
+                closeFile();
+                return;
+            }
+            long n = Math.min(FILE_SLICE, fileLeft);
+            FileChannel f = file;
+            Future<Long> sent = transport.sendFile(f, fileAt, n);
+            if (!sent.isDone()) {
+                sent.onDone(done -> {
+                    if (file == f && sliceDone(done, n)) {
+                        nextFileSlice();
+                    }
+                });
+                return;
+            }
+            if (!sliceDone(sent, n)) {
+                return;
+            }
+        }
+    }
+
+    /** A slice is out (or failed): true if more of the file is to be sent. */
+    private boolean sliceDone(Future<Long> sent, long n) {
+        if (sent.isCancelled() || sent.exception() != null || sent.result() < n) {
+            closeFile();
+            transport.abort(); // the file shrank or failed after its length was announced
+            return false;
+        }
+        fileAt += n;
+        fileLeft -= n;
+        handedOver += n;
+        if (fileLeft > 0) {
+            return true;
+        }
+        closeFile();
+        bodyDone.run();
+        return false;
+    }
+
+    private void closeFile() {
+        if (file != null) {
+            try {
+                file.close();
+            } catch (IOException e) {
+                // read-only: nothing was lost
+            }
+            file = null;
+        }
     }
 
     private void startStream(HttpResponse r, boolean http10) {

@@ -457,7 +457,7 @@ final class ServerConnection implements Protocol {
 
     /** Output is waiting in the transport: it must drain a little every {@code writeTimeout}. */
     private void armWriteTimer() {
-        if (writeTimer == null && transport.writeBufferSize() > 0) {
+        if (writeTimer == null && (transport.writeBufferSize() > 0 || writer.sendingFile())) {
             drainedAtCheck = writer.drained();
             writeTimer = loop.callLater(limits.writeTimeout, this::writeTimerFired);
         }
@@ -465,7 +465,7 @@ final class ServerConnection implements Protocol {
 
     private void writeTimerFired() {
         writeTimer = null;
-        if (closed || transport.writeBufferSize() == 0) {
+        if (closed || (transport.writeBufferSize() == 0 && !writer.sendingFile())) {
             return;
         }
         long drained = writer.drained();
