@@ -114,7 +114,8 @@ public final class HttpResponse {
     /**
      * A response whose body is {@code length} bytes of {@code file} from {@code position}, sent
      * with a {@code Content-Length} by {@link io.eventloop.net.Transport#sendFile} (zero-copy on a
-     * plain socket): aiohttp's {@code web.FileResponse}. The file is opened when the body is sent
+     * plain socket; a body of 16 KiB or less is read and leaves with the head in one write):
+     * aiohttp's {@code web.FileResponse}. The file is opened when the body is sent
      * (never for {@code HEAD}) and closed once it is out; if it then holds fewer bytes than
      * announced, the connection is aborted, the only way to tell the client.
      *

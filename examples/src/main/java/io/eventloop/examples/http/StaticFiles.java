@@ -22,7 +22,8 @@ import java.util.Map;
  * {@link HttpServer#fallback}: {@code GET} and {@code HEAD}, {@code Content-Length},
  * {@code Content-Type} from the extension, {@code Last-Modified} and {@code If-Modified-Since}
  * (304), one {@code Range} (206, or 416 when it starts past the end), a directory's
- * {@code index.html} (no listings), bodies sent with {@link io.eventloop.net.Transport#sendFile}.
+ * {@code index.html} (no listings), bodies sent with {@link io.eventloop.net.Transport#sendFile}
+ * (up to 16 KiB, read into the response's buffer to leave with its head in one write).
  * aiohttp's {@code app.router.add_static(prefix, path)}, asyncio's {@code loop.sendfile} under it.
  *
  * <p><b>What is exposed.</b> Regular files under the directory, and nothing else: the path is

@@ -107,6 +107,22 @@ class StaticFilesTest {
     }
 
     @Test
+    void filesEitherSideOfTheSmallFileSizeComeWhole() throws IOException {
+        for (int size : new int[] {ResponseWriter.SMALL_FILE - 1, ResponseWriter.SMALL_FILE, ResponseWriter.SMALL_FILE + 1}) {
+            byte[] content = Arrays.copyOf(big, size);
+            Files.write(www.resolve("f" + size + ".bin"), content);
+
+            RawHttp.Response r = get("/f" + size + ".bin");
+
+            assertEquals(200, r.status());
+            assertEquals(Integer.toString(size), r.header("Content-Length"));
+            assertArrayEquals(content, r.body(), "a file of " + size + " bytes");
+            RawHttp.Response part = get("/f" + size + ".bin", "Range: bytes=100-");
+            assertArrayEquals(Arrays.copyOfRange(content, 100, size), part.body(), "a range of " + size + " bytes");
+        }
+    }
+
+    @Test
     void aDirectoryServesItsIndexOrNothing() throws IOException {
         assertEquals("<h1>home</h1>\n", get("/").text());
         assertEquals("text/html; charset=utf-8", get("/").header("Content-Type"));
