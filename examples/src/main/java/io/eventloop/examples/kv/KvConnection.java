@@ -93,8 +93,11 @@ final class KvConnection implements Protocol {
             parser.reset(data.position());
             run(data);
             if (!closing && data.hasRemaining()) {
-                int upto = parser.filling() ? parser.scan : data.limit();
-                keep(data, upto, true);
+                boolean filling = parser.filling();
+                keep(data, filling ? parser.scan : data.limit(), true);
+                if (filling) {
+                    data.position(data.limit()); // the parser took the rest into the big argument
+                }
             }
         }
         if (!closing && data.hasRemaining()) {
@@ -116,6 +119,9 @@ final class KvConnection implements Protocol {
         while (!closing && !writePaused) {
             int r = parser.parse(buffer);
             if (r == RequestParser.INCOMPLETE) {
+                if (parser.filling() && buffer == pending) {
+                    pending.limit(parser.scan); // the parser took the rest into the big argument
+                }
                 return;
             }
             if (r == RequestParser.ERROR) {

@@ -166,9 +166,17 @@ final class RequestParser {
                 scan = cr + 2;
                 bulkLen = (int) n;
                 if (n >= BIG_ARG && limit - scan < n + 2) {
+                    // Read the rest straight into the argument's own array; what is here already
+                    // is taken now, and the caller drops those bytes from its buffer.
                     big = new byte[bulkLen];
-                    bigFilled = 0;
-                    return INCOMPLETE;
+                    bigFilled = Math.min(limit - scan, bulkLen);
+                    in.get(scan, big, 0, bigFilled);
+                    if (bigFilled < bulkLen) {
+                        return INCOMPLETE;
+                    }
+                    scan += bulkLen;
+                    takeBig();
+                    continue;
                 }
             }
             if (limit - scan < bulkLen + 2) {
@@ -186,22 +194,29 @@ final class RequestParser {
 
     /**
      * Copies bytes from {@code in}'s position into the big argument being read, advancing the
-     * position; once it is whole it becomes the next argument.
+     * position; once it is whole it becomes the next argument. (When {@link #parse} returns
+     * {@link #INCOMPLETE} while {@link #filling()}, it has already taken the bytes from
+     * {@link #scan} to the buffer's limit: the caller drops them.)
      */
     void fill(ByteBuffer in) {
         int n = Math.min(in.remaining(), big.length - bigFilled);
         in.get(big, bigFilled, n);
         bigFilled += n;
         if (bigFilled == big.length) {
-            room(argc + 1);
-            own[argc] = big;
-            pos[argc] = 0;
-            len[argc] = big.length;
-            argc++;
-            big = null;
-            bulkLen = -1;
-            skip = 2;
+            takeBig();
         }
+    }
+
+    /** The big argument is whole: it becomes the next argument; its CRLF is still to come. */
+    private void takeBig() {
+        room(argc + 1);
+        own[argc] = big;
+        pos[argc] = 0;
+        len[argc] = big.length;
+        argc++;
+        big = null;
+        bulkLen = -1;
+        skip = 2;
     }
 
     /** Drops the references of the command just run (its big arguments may be large). */
