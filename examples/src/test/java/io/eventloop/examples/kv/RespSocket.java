@@ -77,6 +77,9 @@ final class RespSocket implements AutoCloseable {
                     return null;
                 }
                 byte[] b = in.readNBytes(n + 2);
+                if (b.length < n + 2) {
+                    throw new IOException("the server closed the connection mid-reply");
+                }
                 return new String(b, 0, n, StandardCharsets.UTF_8);
             }
             case '*':
