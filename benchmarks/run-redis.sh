@@ -101,19 +101,15 @@ alloc_requests=$((requests * 20))
 jcmd "$kv_pid" JFR.start name=alloc settings=profile >/dev/null
 taskset -c 1 redis-benchmark -p "$kv_port" -c "$clients" -t set,get -n "$alloc_requests" -P 16 -q >/dev/null 2>&1
 jcmd "$kv_pid" JFR.stop name=alloc filename="$PWD/$out/kv-server.jfr" >/dev/null
-jfr print --events jdk.ThreadAllocationStatistics "$out/kv-server.jfr" >"$out/alloc-events.txt"
+jfr print --json --events jdk.ThreadAllocationStatistics "$out/kv-server.jfr" >"$out/alloc-events.json"
 python3 - "$out" "$((alloc_requests * 2))" <<'PY'
-import re, sys
+import json, sys
 out, requests = sys.argv[1], int(sys.argv[2])
-text = open(f"{out}/alloc-events.txt").read()
+events = json.load(open(f"{out}/alloc-events.json"))["recording"]["events"]
 per_thread = {}
-for block in text.split("jdk.ThreadAllocationStatistics")[1:]:
-    allocated = re.search(r"allocated = ([\d.,]+) (bytes|kB|MB|GB)", block)
-    thread = re.search(r'thread = "([^"]+)"', block)
-    if not allocated or not thread:
-        continue
-    value = float(allocated.group(1).replace(",", "")) * {"bytes": 1, "kB": 1e3, "MB": 1e6, "GB": 1e9}[allocated.group(2)]
-    per_thread.setdefault(thread.group(1), []).append(value)
+for e in events:
+    v = e["values"]
+    per_thread.setdefault(v["thread"]["javaName"], []).append(v["allocated"])
 loop = per_thread.get("main", [])
 with open(f"{out}/alloc.txt", "w") as f:
     if len(loop) >= 2:
