@@ -291,6 +291,15 @@ public final class KvServer {
                         "grace", String.valueOf(Shutdown.DEFAULT_GRACE.toSeconds())));
         String host = a.get("host");
         int port = a.intValue("port");
+        for (String option : new String[] {"maxclients", "proto-max-bulk-len", "client-query-buffer-limit"}) {
+            if (bytes(a, option) <= 0) {
+                a.fail("--" + option + " must be positive, got " + a.get(option));
+            }
+        }
+        int hz = a.intValue("hz");
+        if (hz < 0 || hz > 500) {
+            a.fail("--hz must be 0 to 500, got " + hz);
+        }
         Limits limits = null;
         try {
             limits = new Limits(a.intValue("maxclients"), bytes(a, "proto-max-bulk-len"),
