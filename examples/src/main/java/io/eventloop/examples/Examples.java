@@ -4,6 +4,7 @@ import io.eventloop.examples.http.FetchDelays;
 import io.eventloop.examples.http.FetchSyncVsAsync;
 import io.eventloop.examples.http.FetchUrls;
 import io.eventloop.examples.http.HttpBinServer;
+import io.eventloop.examples.kv.KvServer;
 import io.eventloop.examples.pitfalls.Blocking;
 import io.eventloop.examples.pitfalls.HangingShutdown;
 import io.eventloop.examples.pitfalls.NestedRun;
@@ -81,6 +82,7 @@ public final class Examples {
         add("chat", ChatServer.class, "chat server for nc/telnet users (port 6667): nicknames, /nick /who /me /quit /help");
         add("echo", EchoServer.class, "echo server on streams: read, write, drain (port 8888)");
         add("echo-protocol", EchoProtocolServer.class, "echo server on transports and protocols, with flow control (port 8889)");
+        add("kv-server", KvServer.class, "Redis-protocol key-value server for redis-cli and redis-benchmark (port 6380)");
         add("http-server", HttpBinServer.class, "HTTP/1.1 server: /, /get, /delay/{n}, /status/{code}, /bytes/{n} (port 8080)");
         group("datagrams (UDP)", Kind.SERVES);
         add("udp-echo", UdpEcho.class, "UDP echo server (port 9999): prints 'listening on HOST:PORT'; --host, --port, its limits");
