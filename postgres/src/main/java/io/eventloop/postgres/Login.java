@@ -30,7 +30,9 @@ final class Login {
     Login(PgProtocol protocol) {
         this.p = protocol;
         PgUri.SslMode mode = protocol.uri.ssl();
-        if (mode == PgUri.SslMode.REQUIRE || mode == PgUri.SslMode.VERIFY_CA || mode == PgUri.SslMode.VERIFY_FULL) {
+        // Over a Unix socket there is no TLS (the server refuses it there); libpq ignores sslmode then too.
+        if (!protocol.uri.isUnixSocket()
+                && (mode == PgUri.SslMode.REQUIRE || mode == PgUri.SslMode.VERIFY_CA || mode == PgUri.SslMode.VERIFY_FULL)) {
             TlsConfig t = protocol.options.tls() != null ? protocol.options.tls()
                     : mode == PgUri.SslMode.REQUIRE ? TlsConfig.client(anyCertificate()) : TlsConfig.client();
             this.tls = mode == PgUri.SslMode.VERIFY_FULL ? t : t.verifyHostname(false);

@@ -93,13 +93,9 @@ public final class PgConnection implements AsyncCloseable {
         Objects.requireNonNull(options, "options");
         EventLoop loop = EventLoop.current();
         PgUri parsed = PgUri.parse(uri);
-        if (parsed.isUnixSocket()) {
-            throw new IllegalArgumentException("host=" + parsed.host() + " is a Unix-socket directory: this client"
-                    + " connects over TCP only for now; give the server's address (host=127.0.0.1)");
-        }
         Duration timeout = parsed.connectTimeout() != null ? parsed.connectTimeout() : options.connectTimeout();
         PgProtocol protocol = new PgProtocol(loop, parsed, options);
-        Future<Transport> socket = Net.createConnection(loop, () -> protocol, parsed.host(), parsed.port(), timeout);
+        Future<Transport> socket = parsed.dial(loop, () -> protocol, timeout);
         Future<PgConnection> result = loop.createFuture();
         long deadline = loop.time() + timeout.toNanos();
         socket.onDone(s -> {

@@ -528,7 +528,7 @@ final class PgProtocol implements Protocol {
                 settleCancel();
             }
         };
-        Net.createConnection(loop, () -> side, uri.host(), uri.port(), options.connectTimeout()).onDone(c -> {
+        uri.dial(loop, () -> side, options.connectTimeout()).onDone(c -> {
             if (c.isCancelled() || c.exception() != null) {
                 Throwable e = c.isCancelled() ? new PgConnectionException("cancelled") : c.exception();
                 // the query runs on and nothing can stop it: the connection's state is unknown to its user

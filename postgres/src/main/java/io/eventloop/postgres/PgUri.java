@@ -1,9 +1,16 @@
 package io.eventloop.postgres;
 
+import io.eventloop.EventLoop;
+import io.eventloop.Future;
+import io.eventloop.net.Net;
+import io.eventloop.net.Protocol;
+import io.eventloop.net.Transport;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.function.Supplier;
 
 /**
  * A parsed connection URI, libpq's form:
@@ -145,6 +152,21 @@ record PgUri(String user, String password, String host, int port, String databas
     /** Whether {@link #host()} is a Unix-socket directory rather than a host name. */
     boolean isUnixSocket() {
         return host.startsWith("/");
+    }
+
+    /** The socket file of a Unix-socket directory: {@code DIR/.s.PGSQL.PORT}, as libpq names it. */
+    Path socketPath() {
+        return Path.of(host, ".s.PGSQL." + port);
+    }
+
+    /**
+     * Opens the connection {@code protocol} runs on: TCP to host:port, or the Unix socket in the
+     * directory {@link #host()} names.
+     */
+    Future<Transport> dial(EventLoop loop, Supplier<? extends Protocol> protocol, Duration timeout) {
+        return isUnixSocket()
+                ? Net.createUnixConnection(loop, protocol, socketPath(), timeout, null)
+                : Net.createConnection(loop, protocol, host, port, timeout);
     }
 
     /** host:port (or the socket's path), for messages. */

@@ -147,10 +147,24 @@ class PgConnectTest {
     }
 
     @Test
-    void aUnixSocketDirectoryIsRefusedNamingIt(EventLoop loop) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PgConnection.connect(
-                "postgresql://tester@/postgres?host=" + server.socketDirectory()));
-        assertTrue(e.getMessage().contains("Unix-socket directory"), e.getMessage());
+    void aUnixSocketDirectoryConnectsThroughTheSocketInIt(EventLoop loop) {
+        String uri = "postgresql://tester@/postgres?host=" + server.socketDirectory() + "&port=" + server.port
+                + "&sslmode=require"; // no TLS over a Unix socket: libpq ignores sslmode there too
+        PgConnection conn = assertCompletes(PgConnection.connect(uri));
+        try {
+            assertEquals(7L, ((Number) assertCompletes(conn.fetchVal("SELECT $1::int8 + 4", 3L))).longValue());
+            assertEquals("", assertCompletes(conn.fetchVal("SELECT coalesce(inet_client_addr()::text, '')")),
+                    "the server saw a local (Unix-socket) client");
+        } finally {
+            assertCompletes(conn.closeAsync());
+        }
+    }
+
+    @Test
+    void aMissingUnixSocketFailsNamingItsPath(EventLoop loop) {
+        PgConnectionException e = assertFails(PgConnectionException.class, PgConnection.connect(
+                "postgresql://tester@/postgres?host=" + server.socketDirectory() + "&port=1"));
+        assertTrue(e.getMessage().contains(server.socketDirectory() + "/.s.PGSQL.1"), e.getMessage());
     }
 
     @Test
