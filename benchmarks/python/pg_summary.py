@@ -65,7 +65,7 @@ def main(directory):
         print(f"{title} ({unit}, median of {max(len(v) for v in by_client.values())} rounds):")
         for client in (c for c in CLIENTS if c in by_client):
             values = by_client[client].values()
-            print(f"    {client:10s} {statistics.median(values):12,.0f}"
+            print(f"    {client:12s} {statistics.median(values):12,.0f}"
                   f"   (rounds {min(values):,.0f} - {max(values):,.0f})")
         pairs = []
         if OURS in by_client:
