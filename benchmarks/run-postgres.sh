@@ -22,8 +22,9 @@
 # chart.svg, machine.txt, the clients' logs, server.log). Settings (environment):
 #   PG_REPS=5 PG_WARMUP=2 PG_DURATION=4 PG_CALLERS=50 PG_POOL=10 PG_INSERT_ROWS=100000
 #   PG_THREADS=           pgjdbc's threads (default: as many as the pool's connections)
-#   PG_CLIENTS="eventloop asyncpg asyncpg-conn pgjdbc vertx"   asyncpg-conn: asyncpg without its pool,
-#     one caller per connection holding it for the whole run (select and rows only)
+#   PG_CLIENTS="eventloop eventloop-conn asyncpg asyncpg-conn pgjdbc vertx"
+#     asyncpg-conn: asyncpg without its pool, one caller per connection holding it for the whole run;
+#     eventloop-conn: our client in the same shape, one caller per connection (both select and rows only)
 # A smoke run, about two minutes:
 #   PG_REPS=1 PG_WARMUP=0.5 PG_DURATION=1 PG_INSERT_ROWS=10000 benchmarks/run-postgres.sh
 set -euo pipefail
@@ -38,7 +39,7 @@ callers="${PG_CALLERS:-50}"
 pool="${PG_POOL:-10}"
 threads="${PG_THREADS:-$pool}"
 insert_rows="${PG_INSERT_ROWS:-100000}"
-read -r -a wanted <<< "${PG_CLIENTS:-eventloop asyncpg asyncpg-conn pgjdbc vertx}"
+read -r -a wanted <<< "${PG_CLIENTS:-eventloop eventloop-conn asyncpg asyncpg-conn pgjdbc vertx}"
 pgbin=/usr/lib/postgresql/15/bin
 python=/usr/bin/python3
 jar=benchmarks/target/benchmarks.jar
@@ -67,16 +68,16 @@ mkdir -p "$out"
 clients=()
 for c in "${wanted[@]}"; do
   case "$c" in
-    eventloop)
+    eventloop|eventloop-conn)
       if [ ! -f postgres/pom.xml ]; then
-        echo "skipping eventloop: this tree has no postgres module (io.eventloop.postgres), nothing to measure" | tee -a "$out/skipped.txt"
+        echo "skipping $c: this tree has no postgres module (io.eventloop.postgres), nothing to measure" | tee -a "$out/skipped.txt"
       elif [ ! -f benchmarks/target/classes/io/eventloop/bench/postgres/EventloopClient.class ]; then
-        echo "skipping eventloop: the benchmarks have no driver for io.eventloop.postgres yet (EventloopClient)" | tee -a "$out/skipped.txt"
+        echo "skipping $c: the benchmarks have no driver for io.eventloop.postgres yet (EventloopClient)" | tee -a "$out/skipped.txt"
       else
         clients+=("$c")
       fi ;;
     asyncpg|asyncpg-conn|pgjdbc|vertx) clients+=("$c") ;;
-    *) echo "unknown client $c (eventloop, asyncpg, asyncpg-conn, pgjdbc, vertx)" >&2; exit 1 ;;
+    *) echo "unknown client $c (eventloop, eventloop-conn, asyncpg, asyncpg-conn, pgjdbc, vertx)" >&2; exit 1 ;;
   esac
 done
 [ "${#clients[@]}" -gt 0 ] || { echo "no client to run" >&2; exit 1; }
@@ -137,6 +138,9 @@ for rep in $(seq "$reps"); do
       cmd=("$python" benchmarks/python/pg_bench.py "${common[@]}")
     elif [ "$c" = asyncpg-conn ]; then
       cmd=("$python" benchmarks/python/pg_bench.py --mode conn --shapes select,rows "${common[@]}")
+    elif [ "$c" = eventloop-conn ]; then
+      cmd=(java "${jvm[@]}" -cp "$jar" io.eventloop.bench.postgres.PgBench --client eventloop --name "$c" "${common[@]}"
+        --callers "$pool" --shapes select,rows)
     else
       cmd=(java "${jvm[@]}" -cp "$jar" io.eventloop.bench.postgres.PgBench --client "$c" --threads "$threads" "${common[@]}")
     fi

@@ -5,8 +5,9 @@
 Reads RESULTS_DIR/runs.tsv (rep, client, shape, per_second) and machine.txt; prints, for each
 shape, every client's median over the rounds (queries/s for select, rows/s for the others) with its
 lowest and highest round, then the ratios of the medians with the lowest and highest ratio of one
-round's figures beside them: this library to each peer and its targets when it was measured, and
-asyncpg to the other peers. Writes RESULTS_DIR/chart.json for chart.py: this library against each
+round's figures beside them: this library to each peer and its targets when it was measured (and,
+with a connection per caller, to asyncpg with a connection per caller), and asyncpg to the other
+peers. Writes RESULTS_DIR/chart.json for chart.py: this library against each
 peer, or, when this library was not measured, asyncpg against the others.
 """
 import json
@@ -16,7 +17,8 @@ from collections import defaultdict
 from pathlib import Path
 
 OURS = "eventloop"
-CLIENTS = ("eventloop", "asyncpg", "asyncpg-conn", "pgjdbc", "vertx")
+CLIENTS = ("eventloop", "eventloop-conn", "asyncpg", "asyncpg-conn", "pgjdbc", "vertx")
+PEERS = ("asyncpg", "asyncpg-conn", "pgjdbc", "vertx")
 SHAPES = {
     "select": ("SELECT $1::int", "queries/s"),
     "rows": ("1,000 rows x 5 columns", "rows/s"),
@@ -69,21 +71,25 @@ def main(directory):
                   f"   (rounds {min(values):,.0f} - {max(values):,.0f})")
         pairs = []
         if OURS in by_client:
-            pairs += [(OURS, peer) for peer in CLIENTS[1:] if peer in by_client]
+            pairs += [(OURS, peer) for peer in PEERS if peer in by_client]
+        if "eventloop-conn" in by_client and "asyncpg-conn" in by_client:
+            pairs.append(("eventloop-conn", "asyncpg-conn"))
         for python in ("asyncpg", "asyncpg-conn"):
             if python in by_client:
-                pairs += [(python, peer) for peer in CLIENTS[1:]
-                          if peer in by_client and peer != python and (python, peer) != ("asyncpg-conn", "asyncpg")]
+                pairs += [(python, peer) for peer in ("pgjdbc", "vertx") if peer in by_client]
+        if "asyncpg" in by_client and "asyncpg-conn" in by_client:
+            pairs.append(("asyncpg", "asyncpg-conn"))
         bars = []
         for ours, peer in pairs:
             median, low, high = ratio_line(by_client[ours], by_client[peer])
             target = ""
-            if ours == OURS and peer in TARGETS:
+            if ours.startswith(OURS) and peer in TARGETS:
                 met = "met" if median >= TARGETS[peer] else "not met"
                 target = f"   target >= {TARGETS[peer]:.1f}: {met}"
             print(f"    {ours} / {peer}: {median:.2f} (one round: {low:.2f}-{high:.2f}){target}")
-            if ours == base:
-                bars.append({"peer": peer, "label": LABELS[peer], "ratio": f"{median:.2f}",
+            if ours == base or (base == OURS and ours == "eventloop-conn"):
+                label = LABELS[peer] if ours == base else "a connection per caller, vs asyncpg likewise"
+                bars.append({"peer": peer if ours == base else ours, "label": label, "ratio": f"{median:.2f}",
                              "low": f"{low:.2f}", "high": f"{high:.2f}"})
         if base not in by_client:
             print(f"    ({shape}: {base} has no figure, no ratio)")

@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.LongAdder;
  * java -cp benchmarks.jar io.eventloop.bench.postgres.PgBench --client pgjdbc|vertx|eventloop
  *     [--host 127.0.0.1] [--port 5432] [--user postgres] [--database postgres]
  *     [--pool 10] [--callers 50] [--threads 10] [--warmup 2] [--duration 4]
- *     [--insert-rows 100000] [--shapes select,rows,executemany,copy]
+ *     [--insert-rows 100000] [--shapes select,rows,executemany,copy] [--name LABEL]
  * </pre>
  *
  * The shapes:
@@ -36,6 +36,7 @@ import java.util.concurrent.atomic.LongAdder;
  * A shape a library has no API for prints nothing. Output, one line per figure: {@code result
  * client shape value}. Every shape is warmed up first: the query shapes for {@code warmup} seconds
  * before the {@code duration} measured, the inserts by one unmeasured insert of a fifth of the rows.
+ * {@code --name} prints another name for the client (the same client with other settings).
  */
 public final class PgBench {
     /** The query of the {@code select} shape. */
@@ -81,6 +82,7 @@ public final class PgBench {
 
     public static void main(String[] args) throws Exception {
         String client = null;
+        String name = null;
         String host = "127.0.0.1";
         int port = 5432;
         String user = "postgres";
@@ -100,6 +102,7 @@ public final class PgBench {
             String v = args[i + 1];
             switch (a) {
                 case "--client" -> client = v;
+                case "--name" -> name = v;
                 case "--host" -> host = v;
                 case "--port" -> port = Integer.parseInt(v);
                 case "--user" -> user = v;
@@ -122,12 +125,13 @@ public final class PgBench {
                 throw new IllegalArgumentException("unknown shape " + s + " (select, rows, executemany, copy)");
             }
         }
+        String label = name != null ? name : client;
         Settings settings = new Settings(host, port, user, database, pool, callers, threads < 1 ? pool : threads);
         try (Client c = open(client, settings)) {
             for (String shape : shapes) {
                 switch (shape) {
-                    case "select" -> print(client, shape, queries(c, SELECT, warmup, duration));
-                    case "rows" -> print(client, shape, queries(c, ROWS, warmup, duration));
+                    case "select" -> print(label, shape, queries(c, SELECT, warmup, duration));
+                    case "rows" -> print(label, shape, queries(c, ROWS, warmup, duration));
                     default -> {
                         boolean copy = shape.equals("copy");
                         List<Object[]> warm = records(insertRows / 5);
@@ -145,7 +149,7 @@ public final class PgBench {
                         }
                         double seconds = (System.nanoTime() - start) / 1e9;
                         c.truncate();
-                        print(client, shape, rows.size() / seconds);
+                        print(label, shape, rows.size() / seconds);
                     }
                 }
             }
