@@ -16,10 +16,12 @@
 #      Debian's /usr/bin/python3; the Java clients: io.eventloop.bench.postgres.PgBench;
 #   4. prints the medians and ratios (benchmarks/python/pg_summary.py) and draws chart.svg.
 # Each client's own way of running the shapes is described in PgBench.java and pg_bench.py. A client
-# that has no API for a shape (vertx-pg-client: COPY) leaves it out. Our client is skipped, with a
-# line saying so, when this tree has no postgres module or the benchmarks no driver for it. About 10
-# minutes. Results land in benchmarks/target/results/postgres/ (runs.tsv, summary.txt, chart.json,
-# chart.svg, machine.txt, the clients' logs, server.log). Settings (environment):
+# that has no API for a shape (vertx-pg-client: COPY) leaves it out. A client that fails is left
+# out of the later rounds (failed.txt names it and its log), and the script exits 1 after the
+# summary. Our client is skipped, with a line saying so, when this tree has no postgres module or
+# the benchmarks no driver for it. About 10 minutes. Results land in
+# benchmarks/target/results/postgres/ (runs.tsv, summary.txt, chart.json, chart.svg, machine.txt,
+# the clients' logs, server.log, skipped.txt, failed.txt). Settings (environment):
 #   PG_REPS=5 PG_WARMUP=2 PG_DURATION=4 PG_CALLERS=50 PG_POOL=10 PG_INSERT_ROWS=100000
 #   PG_THREADS=           pgjdbc's threads (default: as many as the pool's connections)
 #   PG_CLIENTS="eventloop eventloop-conn asyncpg asyncpg-conn pgjdbc vertx"
@@ -129,6 +131,7 @@ SQL
 
 common=(--port "$port" --pool "$pool" --callers "$callers" --warmup "$warmup" --duration "$duration" --insert-rows "$insert_rows")
 printf 'rep\tclient\tshape\tper_second\n' > "$out/runs.tsv"
+declare -A failed=()
 n=${#clients[@]}
 for rep in $(seq "$reps"); do
   for i in $(seq 0 $((n - 1))); do
@@ -144,7 +147,15 @@ for rep in $(seq "$reps"); do
     else
       cmd=(java "${jvm[@]}" -cp "$jar" io.eventloop.bench.postgres.PgBench --client "$c" --threads "$threads" "${common[@]}")
     fi
-    taskset -c 1 "${cmd[@]}" > "$log.out" 2> "$log" || { echo "$c failed in round $rep: see $log" >&2; cat "$log" >&2; exit 1; }
+    if [ -n "${failed[$c]:-}" ]; then
+      continue
+    fi
+    if ! taskset -c 1 "${cmd[@]}" > "$log.out" 2> "$log"; then
+      # the other clients' rounds go on; the run fails at the end
+      failed[$c]=$rep
+      echo "$c failed in round $rep, left out of the later rounds: see $log" | tee -a "$out/failed.txt" >&2
+      tail -5 "$log" >&2
+    fi
     awk -v rep="$rep" '$1 == "result" { printf "%s\t%s\t%s\t%s\n", rep, $2, $3, $4 }' "$log.out" >> "$out/runs.tsv"
     cat "$log.out" >> "$log"
     rm "$log.out"
@@ -154,3 +165,7 @@ done
 
 "$python" benchmarks/python/pg_summary.py "$out" | tee "$out/summary.txt"
 "$python" benchmarks/python/chart.py "$out/chart.json" "$out/chart.svg"
+if [ -f "$out/failed.txt" ]; then
+  cat "$out/failed.txt" >&2
+  exit 1
+fi

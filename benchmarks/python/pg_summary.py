@@ -37,7 +37,7 @@ TARGETS = {"asyncpg": 1.0, "asyncpg-conn": 1.0, "pgjdbc": 1.5}
 
 def ratio_line(ours, theirs):
     median = statistics.median(ours.values()) / statistics.median(theirs.values())
-    per_round = [ours[r] / theirs[r] for r in ours if r in theirs]
+    per_round = [ours[r] / theirs[r] for r in ours if r in theirs and theirs[r] > 0] or [median]
     return median, min(per_round), max(per_round)
 
 
