@@ -81,6 +81,9 @@ def main(directory):
             pairs.append(("asyncpg", "asyncpg-conn"))
         bars = []
         for ours, peer in pairs:
+            if statistics.median(by_client[peer].values()) <= 0:
+                print(f"    {ours} / {peer}: no ratio, {peer}'s median is 0")
+                continue
             median, low, high = ratio_line(by_client[ours], by_client[peer])
             target = ""
             if ours.startswith(OURS) and peer in TARGETS:
