@@ -1,0 +1,40 @@
+/**
+ * A non-blocking PostgreSQL client on the loop: asyncpg's counterpart, in the library's
+ * continuation style. The wire protocol (version 3.0) is built by hand on a
+ * {@link io.eventloop.net.Protocol}; nothing blocks and no thread is added.
+ *
+ * <h2>The map</h2>
+ * <ul>
+ *   <li>{@link io.eventloop.postgres.PgConnection} — connect with a URI, {@code fetch},
+ *       {@code fetchRow}, {@code fetchVal}, {@code execute}; pipelined; cancellation.</li>
+ *   <li>{@link io.eventloop.postgres.Row} — a result row: values by position or name, typed
+ *       getters; its documentation has the table of types.</li>
+ *   <li>{@link io.eventloop.postgres.PgOptions} — timeouts, the statement cache, limits, TLS
+ *       trust.</li>
+ *   <li>Failures: {@link io.eventloop.postgres.PgException} (an ErrorResponse: SQLSTATE, detail,
+ *       hint, position), {@link io.eventloop.postgres.PgConnectionException} (no answer because
+ *       of the connection, or a server that broke the protocol);
+ *       {@link java.util.concurrent.TimeoutException},
+ *       {@link java.util.concurrent.RejectedExecutionException} and
+ *       {@link java.lang.IllegalArgumentException} (an argument that does not fit its
+ *       parameter).</li>
+ *   <li>Inside: {@code PgProtocol} (one connection: framing, the statement cache, the {@code outgoing} and {@code inflight} queues, cancellation, loss),
+ *       {@code Exchange} with {@code Statement} (Parse/Describe/Sync of a new SQL text) and
+ *       {@code Query} (Bind/Execute/Sync, or a simple Query; its rows and tag), {@code PgTypes}
+ *       (binary encoding and decoding by OID), {@code MessageWriter} (one batch of frontend
+ *       messages), {@code Login} (SSLRequest and TLS, the startup message, authentication),
+ *       {@code Scram} (SCRAM-SHA-256 and MD5), {@code PgUri}, {@code PgRow}.</li>
+ * </ul>
+ *
+ * <h2>One byte buffer, followed</h2>
+ * The loop reads the socket into its read buffer and calls {@code PgProtocol.dataReceived}, which
+ * frames backend messages in place (only the unfinished tail of a read is copied aside, and only
+ * up to {@link io.eventloop.postgres.PgOptions#maxMessageSize}); each message goes to the oldest
+ * exchange in flight; a DataRow's values are decoded straight from the buffer into Java objects;
+ * ReadyForQuery completes the query's future, whose continuation runs on the next iteration.
+ *
+ * <h2>Threads</h2>
+ * Everything belongs to the loop thread of the connection; from other threads go through
+ * {@link io.eventloop.EventLoop#submit}.
+ */
+package io.eventloop.postgres;
