@@ -160,7 +160,8 @@ public final class PgBench {
         return switch (name) {
             case "pgjdbc" -> new PgjdbcClient(s);
             case "vertx" -> new VertxClient(s);
-            default -> throw new IllegalArgumentException("unknown client " + name + " (pgjdbc, vertx)");
+            case "eventloop" -> new EventloopClient(s);
+            default -> throw new IllegalArgumentException("unknown client " + name + " (eventloop, pgjdbc, vertx)");
         };
     }
 
