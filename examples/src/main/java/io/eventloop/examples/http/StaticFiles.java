@@ -92,55 +92,83 @@ public final class StaticFiles implements HttpServer.Handler {
         if (path == null || !path.startsWith("/") || path.indexOf('\0') >= 0 || path.indexOf('\\') >= 0) {
             return HttpResponse.text(400, "bad path\n");
         }
-        Path file = resolve(path);
-        if (file == null) {
+        Found found = resolve(path);
+        if (found == null || !found.attributes.isRegularFile() || !Files.isReadable(found.file)) {
             return notFound();
         }
-        BasicFileAttributes attributes;
-        try {
-            attributes = Files.readAttributes(file, BasicFileAttributes.class);
-        } catch (IOException e) {
-            return notFound();
-        }
-        if (!attributes.isRegularFile() || !Files.isReadable(file)) {
-            return notFound();
-        }
-        return serve(request, file, attributes);
+        return serve(request, found.file, found.attributes);
+    }
+
+    /** A file that may be served, and what the file system says of it. */
+    private record Found(Path file, BasicFileAttributes attributes) {
     }
 
     /**
      * The file {@code path} names under the root, or null if it may not be served: a segment that
      * is empty (beyond a trailing slash), {@code .}, {@code ..} or hidden, or a real path outside
      * the root. A directory becomes its {@code index.html}.
+     *
+     * <p>The common case costs one {@code lstat} per segment below the root (the root itself is
+     * a real path already): a path with no symbolic link in it is its own real path, and the last
+     * {@code lstat} says what the file is. Only a path through a link takes the full resolution,
+     * {@link Path#toRealPath}, and is then checked to stay under the root.
      */
-    private Path resolve(String path) {
+    private Found resolve(String path) {
         Path p = root;
+        BasicFileAttributes a = null;
         String[] segments = path.substring(1).split("/", -1);
-        for (int i = 0; i < segments.length; i++) {
-            String s = segments[i];
-            if (s.isEmpty() && i == segments.length - 1) {
-                break; // a trailing slash: the directory itself
-            }
-            if (s.isEmpty() || s.startsWith(".")) {
-                return null; // "//", ".", "..", and hidden files
-            }
-            p = p.resolve(s);
-        }
         try {
-            Path real = p.toRealPath();
-            if (!real.startsWith(root)) {
-                return null; // a symbolic link out of the directory
-            }
-            if (Files.isDirectory(real, LinkOption.NOFOLLOW_LINKS)) {
-                real = real.resolve("index.html").toRealPath();
-                if (!real.startsWith(root)) {
-                    return null;
+            for (int i = 0; i < segments.length; i++) {
+                String s = segments[i];
+                if (s.isEmpty() && i == segments.length - 1) {
+                    break; // a trailing slash: the directory itself
+                }
+                if (s.isEmpty() || s.startsWith(".")) {
+                    return null; // "//", ".", "..", and hidden files
+                }
+                p = p.resolve(s);
+                a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                if (a.isSymbolicLink()) {
+                    for (int j = i + 1; j < segments.length; j++) {
+                        String rest = segments[j];
+                        if (rest.isEmpty() && j == segments.length - 1) {
+                            break;
+                        }
+                        if (rest.isEmpty() || rest.startsWith(".")) {
+                            return null;
+                        }
+                        p = p.resolve(rest);
+                    }
+                    return resolveThroughLinks(p);
+                }
+                if (!a.isDirectory() && i < segments.length - 1) {
+                    return null; // a file used as a directory
                 }
             }
-            return real;
+            if (a == null || a.isDirectory()) {
+                Path index = p.resolve("index.html");
+                BasicFileAttributes ia = Files.readAttributes(index, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                return ia.isSymbolicLink() ? resolveThroughLinks(index) : new Found(index, ia);
+            }
+            return new Found(p, a);
         } catch (IOException | RuntimeException e) {
             return null; // missing, unreadable, or a name the file system refuses
         }
+    }
+
+    /** A path with a symbolic link in it: served only if its real path stays under the root. */
+    private Found resolveThroughLinks(Path p) throws IOException {
+        Path real = p.toRealPath();
+        if (!real.startsWith(root)) {
+            return null; // a symbolic link out of the directory
+        }
+        if (Files.isDirectory(real, LinkOption.NOFOLLOW_LINKS)) {
+            real = real.resolve("index.html").toRealPath();
+            if (!real.startsWith(root)) {
+                return null;
+            }
+        }
+        return new Found(real, Files.readAttributes(real, BasicFileAttributes.class));
     }
 
     private HttpResponse serve(HttpRequest request, Path file, BasicFileAttributes attributes) {
