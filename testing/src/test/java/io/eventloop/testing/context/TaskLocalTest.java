@@ -327,7 +327,10 @@ class TaskLocalTest {
                 requests.add(loop.createTask(() -> {
                     requestId.set(id);
                     log.add(id + " saw " + store.get(Thread.currentThread()));
-                    return sleep(id.equals("r1") ? 20 : 10)
+                    // r1 sleeps an hour of fake time: while r2's executor job runs, fake time moves with
+                    // real time (the loop waits on another thread), and a busy machine must not let
+                    // r1 wake before r2's job is back.
+                    return sleep(id.equals("r1") ? 3_600_000 : 10)
                             .then(v -> {
                                 log.add(id + " after sleep saw " + store.get(Thread.currentThread()));
                                 return Async.toThread(() -> id + " on executor saw " + store.get(Thread.currentThread()));
