@@ -246,6 +246,17 @@ public final class EventLoop implements AutoCloseable {
     }
 
     /**
+     * Whether the loop runs in debug mode ({@link Options#debug(boolean)}, or
+     * {@code -Deventloop.debug=true}): asyncio's {@code loop.get_debug()}. Fixed when the loop is
+     * made. Any thread.
+     *
+     * @return true in debug mode
+     */
+    public boolean isDebug() {
+        return debug;
+    }
+
+    /**
      * Whether {@link #close()} was called. Any thread.
      *
      * @return true once the loop is closed

@@ -111,7 +111,9 @@ public final class Await {
      * @throws CancellationException if {@code f} or the task was cancelled
      * @throws IllegalStateException if called outside the body of an {@link #async} task (from a
      *         callback, off the loop thread), for a future of another loop, or where the body cannot
-     *         be suspended: inside {@code synchronized}, or under a native frame such as a class
+     *         be suspended: inside {@code synchronized} (on JDK 24 and later, where the JVM would
+     *         suspend the body with the monitor held, only in debug mode:
+     *         {@link io.eventloop.EventLoop#isDebug()}), or under a native frame such as a class
      *         initializer (the message says where)
      * @throws UnsupportedOperationException if this JVM cannot run coroutines (the message says
      *         which flag to add)

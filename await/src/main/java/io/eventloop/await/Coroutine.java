@@ -76,7 +76,7 @@ final class Coroutine<T> implements Task.Stepper<T> {
             String where = switch (reason) {
                 // JDK 21-23. JDK 24+ (JEP 491) suspends a continuation that holds a monitor instead, for
                 // this one too; Continuation.isPinned cannot tell (it counts its own native frame), so
-                // there a held monitor is not refused: docs/guide.md warns against it.
+                // there only debug mode refuses a held monitor (Monitors, before the yield).
                 case MONITOR -> "inside a synchronized block or method (a held monitor pins the stack on this JDK):"
                         + " move the await out of it, and guard loop state with an AsyncLock if it needs one";
                 case NATIVE -> "under a native frame (a class initializer, or code called back from native code):"
@@ -122,6 +122,15 @@ final class Coroutine<T> implements Task.Stepper<T> {
     <V> V suspend(Future<V> f) {
         if (abandoned) {
             throw new CancellationException("the event loop closed while " + task + " was waiting");
+        }
+        if (loop.isDebug()) {
+            String monitor = Monitors.heldInBody();
+            if (monitor != null) {
+                throw pinned("inside a synchronized block or method (debug mode found " + monitor + " held): this"
+                        + " JDK would suspend the body with the monitor, and other code of the loop thread that"
+                        + " then synchronizes on it would block the loop for good; move the await out of it, and"
+                        + " guard loop state with an AsyncLock if it needs one");
+            }
         }
         awaiting = f;
         try {

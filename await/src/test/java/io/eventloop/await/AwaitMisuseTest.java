@@ -80,12 +80,40 @@ class AwaitMisuseTest {
         });
     }
 
+    @EventLoopTest
+    Future<?> fromJdk24DebugModeRefusesAnAwaitInsideSynchronizedNamingTheMonitor(EventLoop loop) {
+        assumeTrue(Runtime.version().feature() >= 24, "before JDK 24 the await is refused in any mode");
+        assertTrue(loop.isDebug());
+        return async(() -> {
+            IllegalStateException e;
+            synchronized (monitor) {
+                e = assertThrows(IllegalStateException.class, () -> await(Async.yieldNow()));
+            }
+            assertTrue(e.getMessage().contains("synchronized") && e.getMessage().contains("java.lang.Object locked in")
+                    && e.getMessage().contains("AsyncLock"), e.getMessage());
+            await(Async.yieldNow()); // out of it, the body suspends as usual
+            return null;
+        });
+    }
+
+    @EventLoopTest
+    Future<?> debugModeLetsABodyAwaitWhileTheLoopThreadHoldsAMonitorOutsideIt(EventLoop loop) {
+        // A monitor held below the body (by whoever runs the loop) is not the body's to carry away.
+        return async(() -> {
+            await(Async.yieldNow());
+            return "suspended";
+        }).map(v -> {
+            assertEquals("suspended", v);
+            return null;
+        });
+    }
+
     /**
      * What the guide warns of: from JDK 24 (JEP 491) the JVM suspends a body inside
      * {@code synchronized}, and the monitor goes with it, so the loop thread no longer holds it. If
-     * a JDK changes this, this test says so.
+     * a JDK changes this, this test says so. Debug mode off: on, the await is refused (above).
      */
-    @EventLoopTest
+    @EventLoopTest(debug = false)
     Future<?> fromJdk24ABodySuspendedInsideSynchronizedTakesTheMonitorWithIt(EventLoop loop) {
         assumeTrue(Runtime.version().feature() >= 24, "before JDK 24 the await is refused");
         Future<Void> inside = loop.createFuture();
