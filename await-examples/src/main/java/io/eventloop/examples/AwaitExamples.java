@@ -1,5 +1,8 @@
 package io.eventloop.examples;
 
+import io.eventloop.examples.http.FetchDelaysAwait;
+import io.eventloop.examples.http.FetchSyncVsAsyncAwait;
+import io.eventloop.examples.http.FetchUrlsAwait;
 import java.lang.reflect.Method;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -20,9 +23,11 @@ public final class AwaitExamples {
         FORMS.put("semaphore", SemaphoreAwait.class);
         FORMS.put("producer-consumer", ProducerConsumerAwait.class);
         FORMS.put("timeout", TimeoutAwait.class);
+        FORMS.put("fetch-delays", FetchDelaysAwait.class);
         FORMS.put("offload-blocking", OffloadBlockingAwait.class);
         FORMS.put("structure", StructureAwait.class);
         FORMS.put("create-task", CreateTaskAwait.class);
+        FORMS.put("fetch-sync-vs-async", FetchSyncVsAsyncAwait.class);
         FORMS.put("coroutine", CoroutineAwait.class);
         FORMS.put("wait-first", WaitFirstAwait.class);
         FORMS.put("context-manager", ContextManagerAwait.class);
@@ -34,6 +39,7 @@ public final class AwaitExamples {
         FORMS.put("task-group", TaskGroupAwait.class);
         FORMS.put("fetch-data", FetchDataAwait.class);
         FORMS.put("hello-world-tasks", HelloWorldTasksAwait.class);
+        FORMS.put("fetch-urls", FetchUrlsAwait.class);
         FORMS.put("chat", ChatAwait.class);
         FORMS.put("echo", EchoAwait.class);
     }
