@@ -32,11 +32,15 @@ public final class AwaitExamples {
         FORMS.put("wait-first", WaitFirstAwait.class);
         FORMS.put("context-manager", ContextManagerAwait.class);
         FORMS.put("async-iterator", AsyncIteratorAwait.class);
+        FORMS.put("files", FilesAwait.class);
+        FORMS.put("async-from-sync", AsyncFromSyncAwait.class);
         FORMS.put("cancel-cleanup", CancelCleanupAwait.class);
         FORMS.put("simulated-tasks", SimulatedTasksAwait.class);
         FORMS.put("error-handling", ErrorHandlingAwait.class);
         FORMS.put("lock-counter", LockCounterAwait.class);
+        FORMS.put("async-generator", AsyncGeneratorAwait.class);
         FORMS.put("task-group", TaskGroupAwait.class);
+        FORMS.put("logging-context", LoggingContextAwait.class);
         FORMS.put("fetch-data", FetchDataAwait.class);
         FORMS.put("hello-world-tasks", HelloWorldTasksAwait.class);
         FORMS.put("fetch-urls", FetchUrlsAwait.class);
