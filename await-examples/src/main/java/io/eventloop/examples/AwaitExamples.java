@@ -32,6 +32,7 @@ public final class AwaitExamples {
         FORMS.put("wait-first", WaitFirstAwait.class);
         FORMS.put("context-manager", ContextManagerAwait.class);
         FORMS.put("async-iterator", AsyncIteratorAwait.class);
+        FORMS.put("database", DatabaseAwait.class);
         FORMS.put("files", FilesAwait.class);
         FORMS.put("async-from-sync", AsyncFromSyncAwait.class);
         FORMS.put("cancel-cleanup", CancelCleanupAwait.class);

@@ -79,6 +79,21 @@ class AwaitFormsTest {
         }
     }
 
+    /** How many ticks the ticker saw depends on timing; the rest, the rows included, does not. */
+    @Test
+    void databasePrintsTheRowsAndTicksWhileTheQueryRuns() throws Exception {
+        String[] args = {"database", "--scale", "0.3"};
+        String callback = withoutTicks(output(() -> Examples.main(args)));
+        String straight = withoutTicks(output(() -> AwaitExamples.main(args)));
+        assertEquals(callback, straight);
+        assertEquals(List.of("1 alice", "2 bob", "3 carol", "slow query started", "slow query done",
+                "ticks while the query ran: N"), straight.lines().toList());
+    }
+
+    private static String withoutTicks(String text) {
+        return text.replaceAll("(?m)^tick\\R", "").replaceAll("ran: \\d+", "ran: N");
+    }
+
     /** The lines of {@code text} sorted, with executor thread numbers masked (which worker runs what varies). */
     private static List<String> sortedLines(String text) {
         return text.lines().map(l -> l.replaceAll("eventloop-executor-\\d+", "eventloop-executor-N")).sorted().toList();
