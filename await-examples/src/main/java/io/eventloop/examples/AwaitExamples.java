@@ -3,6 +3,11 @@ package io.eventloop.examples;
 import io.eventloop.examples.http.FetchDelaysAwait;
 import io.eventloop.examples.http.FetchSyncVsAsyncAwait;
 import io.eventloop.examples.http.FetchUrlsAwait;
+import io.eventloop.examples.pitfalls.BlockingAwait;
+import io.eventloop.examples.pitfalls.HangingShutdownAwait;
+import io.eventloop.examples.pitfalls.NestedRunAwait;
+import io.eventloop.examples.pitfalls.NoAwaitAwait;
+import io.eventloop.examples.pitfalls.NoTimeoutAwait;
 import java.lang.reflect.Method;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -47,6 +52,21 @@ public final class AwaitExamples {
         FORMS.put("fetch-urls", FetchUrlsAwait.class);
         FORMS.put("chat", ChatAwait.class);
         FORMS.put("echo", EchoAwait.class);
+        FORMS.put("pitfall-no-await", NoAwaitAwait.class);
+        FORMS.put("pitfall-blocking", BlockingAwait.class);
+        FORMS.put("pitfall-no-timeout", NoTimeoutAwait.class);
+        FORMS.put("pitfall-hanging-shutdown", HangingShutdownAwait.class);
+        FORMS.put("pitfall-nested-run", NestedRunAwait.class);
+    }
+
+    /** Why an example has no straight-line form, for those where one would make no sense. */
+    private static final Map<String, String> WHY_NOT = new LinkedHashMap<>();
+
+    static {
+        WHY_NOT.put("echo-protocol", "a Protocol is callbacks by nature (the loop calls dataReceived; nothing in it awaits),"
+                + " so it has no straight-line form: ./run echo --await is the echo server written straight-line, on streams");
+        WHY_NOT.put("http-server", "the server stays in callback form; its clients fetch-delays, fetch-sync-vs-async and"
+                + " fetch-urls have a straight-line form");
     }
 
     private AwaitExamples() {
@@ -55,6 +75,21 @@ public final class AwaitExamples {
     /** The names that have a straight-line form. */
     static Iterable<String> names() {
         return FORMS.keySet();
+    }
+
+    /** What {@code ./run NAME --await} says for a name without a straight-line form. */
+    static String noForm(String name) {
+        boolean known = false;
+        for (Examples.Kind kind : Examples.Kind.values()) {
+            known |= Examples.names(kind).contains(name);
+        }
+        if (!known) {
+            return "no example named '" + name + "'; ./run lists them. Those with a straight-line form: "
+                    + String.join(" ", FORMS.keySet());
+        }
+        String why = WHY_NOT.getOrDefault(name, "it has no straight-line form yet");
+        return "'" + name + "': " + why + "; ./run " + name + " runs its callback form. Those with one: "
+                + String.join(" ", FORMS.keySet());
     }
 
     /** Runs the straight-line form of {@code args[0]} with the remaining arguments, or lists them. */
@@ -66,8 +101,7 @@ public final class AwaitExamples {
         }
         Class<?> form = FORMS.get(args[0]);
         if (form == null) {
-            System.err.println("'" + args[0] + "' has no straight-line form yet; ./run " + args[0]
-                    + " runs its callback form. Those with one: " + String.join(" ", FORMS.keySet()));
+            System.err.println(noForm(args[0]));
             System.exit(2);
         }
         Method main = form.getMethod("main", String[].class);

@@ -19,7 +19,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** The straight-line forms print what their callback forms print, and the servers serve. */
 class AwaitFormsTest {
 
-    /** What {@code main} prints, with elapsed times and loopback ports masked (they vary from run to run). */
+    /**
+     * What {@code main} prints, with what varies from run to run masked: elapsed times, loopback
+     * ports, identity hash codes and deadlines.
+     */
     private static String output(ThrowingRunnable main) throws Exception {
         PrintStream out = System.out;
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
@@ -30,7 +33,8 @@ class AwaitFormsTest {
             System.setOut(out);
         }
         return buffer.toString(StandardCharsets.UTF_8).replaceAll("\\d+\\.\\d+s", "N.NNs")
-                .replaceAll("127\\.0\\.0\\.1:\\d+", "127.0.0.1:PORT");
+                .replaceAll("127\\.0\\.0\\.1:\\d+", "127.0.0.1:PORT")
+                .replaceAll("EventLoop@\\p{XDigit}+", "EventLoop@ID").replaceAll("when=\\d+", "when=T");
     }
 
     private interface ThrowingRunnable {
@@ -41,7 +45,8 @@ class AwaitFormsTest {
     @ValueSource(strings = {"hello", "timeout", "cancel-cleanup", "producer-consumer", "task-group", "lock-counter",
             "simulated-tasks", "hello-world-tasks", "structure", "create-task", "wait-first", "fetch-data", "offload-blocking",
             "context-manager", "async-iterator", "fetch-delays", "fetch-sync-vs-async",
-            "async-generator", "async-from-sync"})
+            "async-generator", "async-from-sync", "pitfall-no-await", "pitfall-blocking", "pitfall-no-timeout",
+            "pitfall-hanging-shutdown", "pitfall-nested-run"})
     void printsWhatTheCallbackFormPrints(String name) throws Exception {
         String[] args = {"--scale", "0.05"};
         String callback = output(() -> Examples.main(concat(name, args)));
@@ -163,6 +168,16 @@ class AwaitFormsTest {
 
     private static io.eventloop.Future<String> line(StreamReader reader) {
         return reader.readLine();
+    }
+
+    @Test
+    void aProgramWithoutAFormSaysWhyOrThatItHasNoneYet() {
+        assertTrue(AwaitExamples.noForm("echo-protocol").contains("a Protocol is callbacks by nature"),
+                AwaitExamples.noForm("echo-protocol"));
+        assertTrue(AwaitExamples.noForm("kv-server").startsWith("'kv-server': it has no straight-line form yet; ./run kv-server"),
+                AwaitExamples.noForm("kv-server"));
+        assertTrue(AwaitExamples.noForm("fetch-dlays").startsWith("no example named 'fetch-dlays'"),
+                AwaitExamples.noForm("fetch-dlays"));
     }
 
     @Test
