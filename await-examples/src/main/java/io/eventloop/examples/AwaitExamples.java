@@ -8,6 +8,7 @@ import io.eventloop.examples.pitfalls.HangingShutdownAwait;
 import io.eventloop.examples.pitfalls.NestedRunAwait;
 import io.eventloop.examples.pitfalls.NoAwaitAwait;
 import io.eventloop.examples.pitfalls.NoTimeoutAwait;
+import io.eventloop.examples.pitfalls.UnboundedAwait;
 import java.lang.reflect.Method;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -54,6 +55,7 @@ public final class AwaitExamples {
         FORMS.put("echo", EchoAwait.class);
         FORMS.put("pitfall-no-await", NoAwaitAwait.class);
         FORMS.put("pitfall-blocking", BlockingAwait.class);
+        FORMS.put("pitfall-unbounded", UnboundedAwait.class);
         FORMS.put("pitfall-no-timeout", NoTimeoutAwait.class);
         FORMS.put("pitfall-hanging-shutdown", HangingShutdownAwait.class);
         FORMS.put("pitfall-nested-run", NestedRunAwait.class);

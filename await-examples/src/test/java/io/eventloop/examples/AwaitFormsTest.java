@@ -46,13 +46,25 @@ class AwaitFormsTest {
             "simulated-tasks", "hello-world-tasks", "structure", "create-task", "wait-first", "fetch-data", "offload-blocking",
             "context-manager", "async-iterator", "fetch-delays", "fetch-sync-vs-async",
             "async-generator", "async-from-sync", "pitfall-no-await", "pitfall-blocking", "pitfall-no-timeout",
-            "pitfall-hanging-shutdown", "pitfall-nested-run"})
+            "pitfall-nested-run"})
     void printsWhatTheCallbackFormPrints(String name) throws Exception {
         String[] args = {"--scale", "0.05"};
         String callback = output(() -> Examples.main(concat(name, args)));
         String straight = output(() -> AwaitExamples.main(concat(name, args)));
         assertEquals(callback, straight);
         assertTrue(!straight.isBlank());
+    }
+
+    /**
+     * At full scale: the work's 20 ms sleep is what lets the consumer take both jobs before it is
+     * cancelled (at a twentieth of it, the callback form's consumer sometimes takes only one).
+     */
+    @Test
+    void hangingShutdownPrintsWhatTheCallbackFormPrints() throws Exception {
+        String callback = output(() -> Examples.main(new String[] {"pitfall-hanging-shutdown"}));
+        String straight = output(() -> AwaitExamples.main(new String[] {"pitfall-hanging-shutdown"}));
+        assertEquals(callback, straight);
+        assertEquals(4, straight.split("consumed job 2", -1).length - 1, straight);
     }
 
     /** The programs that take no {@code --scale}: they wait on nothing but the disk or loopback. */
@@ -97,6 +109,20 @@ class AwaitFormsTest {
 
     private static String withoutTicks(String text) {
         return text.replaceAll("(?m)^tick\\R", "").replaceAll("ran: \\d+", "ran: N");
+    }
+
+    /**
+     * How many requests the flood gets turned away varies; under the semaphore every one is
+     * served, never more than ten at once, in both forms.
+     */
+    @Test
+    void unboundedRequestsAreTurnedAwayAndTheSemaphoreServesThemAll() throws Exception {
+        String callback = output(() -> Examples.main(new String[] {"pitfall-unbounded"}));
+        String straight = output(() -> AwaitExamples.main(new String[] {"pitfall-unbounded"}));
+        assertEquals(callback.replaceAll("[\\d.]+", "N"), straight.replaceAll("[\\d.]+", "N"));
+        String fix = straight.substring(straight.indexOf("== fix"));
+        assertTrue(fix.matches("(?s).*served 2000, turned away busy 0; at most (10|\\d) served at once.*"), straight);
+        assertTrue(straight.substring(0, straight.indexOf("== fix")).matches("(?s).*turned away busy [1-9]\\d*;.*"), straight);
     }
 
     /** The lines of {@code text} sorted, with executor thread numbers masked (which worker runs what varies). */
