@@ -51,6 +51,7 @@ public final class AwaitExamples {
         FORMS.put("fetch-data", FetchDataAwait.class);
         FORMS.put("hello-world-tasks", HelloWorldTasksAwait.class);
         FORMS.put("fetch-urls", FetchUrlsAwait.class);
+        FORMS.put("subprocess", SubprocessAwait.class);
         FORMS.put("chat", ChatAwait.class);
         FORMS.put("echo", EchoAwait.class);
         FORMS.put("pitfall-no-await", NoAwaitAwait.class);

@@ -67,6 +67,16 @@ class AwaitFormsTest {
         assertEquals(4, straight.split("consumed job 2", -1).length - 1, straight);
     }
 
+    /** The date differs from one second to the next; the rest does not. */
+    @Test
+    void subprocessPrintsWhatTheCallbackFormPrints() throws Exception {
+        String[] args = {"subprocess", "--scale", "0.1"};
+        String callback = output(() -> Examples.main(args)).replaceAll("Current date: .*", "Current date: D");
+        String straight = output(() -> AwaitExamples.main(args)).replaceAll("Current date: .*", "Current date: D");
+        assertEquals(callback, straight);
+        assertTrue(straight.contains("[sleep 60 killed after N.NNs: returncode"), straight);
+    }
+
     /** The programs that take no {@code --scale}: they wait on nothing but the disk or loopback. */
     @ParameterizedTest
     @ValueSource(strings = {"fetch-urls", "files"})
