@@ -42,7 +42,7 @@ class AwaitFormsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"hello", "timeout", "cancel-cleanup", "producer-consumer", "task-group", "lock-counter",
+    @ValueSource(strings = {"hello", "sync-vs-async", "timeout", "cancel-cleanup", "producer-consumer", "task-group", "lock-counter",
             "simulated-tasks", "hello-world-tasks", "structure", "create-task", "wait-first", "fetch-data", "offload-blocking",
             "context-manager", "async-iterator", "fetch-delays", "fetch-sync-vs-async",
             "async-generator", "async-from-sync", "pitfall-no-await", "pitfall-blocking", "pitfall-no-timeout",
