@@ -19,7 +19,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** The straight-line forms print what their callback forms print, and the servers serve. */
 class AwaitFormsTest {
 
-    /** What {@code main} prints, with elapsed times masked (they vary from run to run). */
+    /**
+     * What {@code main} prints, with what varies from run to run masked: elapsed times, loopback
+     * ports, identity hash codes and deadlines.
+     */
     private static String output(ThrowingRunnable main) throws Exception {
         PrintStream out = System.out;
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
@@ -29,7 +32,9 @@ class AwaitFormsTest {
         } finally {
             System.setOut(out);
         }
-        return buffer.toString(StandardCharsets.UTF_8).replaceAll("\\d+\\.\\d+s", "N.NNs");
+        return buffer.toString(StandardCharsets.UTF_8).replaceAll("\\d+\\.\\d+s", "N.NNs")
+                .replaceAll("127\\.0\\.0\\.1:\\d+", "127.0.0.1:PORT")
+                .replaceAll("EventLoop@\\p{XDigit}+", "EventLoop@ID").replaceAll("when=\\d+", "when=T");
     }
 
     private interface ThrowingRunnable {
@@ -37,15 +42,102 @@ class AwaitFormsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"hello", "timeout", "cancel-cleanup", "producer-consumer", "task-group", "lock-counter",
+    @ValueSource(strings = {"hello", "sync-vs-async", "timeout", "cancel-cleanup", "producer-consumer", "task-group", "lock-counter",
             "simulated-tasks", "hello-world-tasks", "structure", "create-task", "wait-first", "fetch-data", "offload-blocking",
-            "context-manager", "async-iterator"})
+            "context-manager", "async-iterator", "fetch-delays", "fetch-sync-vs-async",
+            "async-generator", "async-from-sync", "pitfall-no-await", "pitfall-blocking", "pitfall-no-timeout",
+            "pitfall-nested-run"})
     void printsWhatTheCallbackFormPrints(String name) throws Exception {
         String[] args = {"--scale", "0.05"};
         String callback = output(() -> Examples.main(concat(name, args)));
         String straight = output(() -> AwaitExamples.main(concat(name, args)));
         assertEquals(callback, straight);
         assertTrue(!straight.isBlank());
+    }
+
+    /**
+     * At full scale: the work's 20 ms sleep is what lets the consumer take both jobs before it is
+     * cancelled (at a twentieth of it, the callback form's consumer sometimes takes only one).
+     */
+    @Test
+    void hangingShutdownPrintsWhatTheCallbackFormPrints() throws Exception {
+        String callback = output(() -> Examples.main(new String[] {"pitfall-hanging-shutdown"}));
+        String straight = output(() -> AwaitExamples.main(new String[] {"pitfall-hanging-shutdown"}));
+        assertEquals(callback, straight);
+        assertEquals(4, straight.split("consumed job 2", -1).length - 1, straight);
+    }
+
+    /** The date differs from one second to the next; the rest does not. */
+    @Test
+    void subprocessPrintsWhatTheCallbackFormPrints() throws Exception {
+        String[] args = {"subprocess", "--scale", "0.1"};
+        String callback = output(() -> Examples.main(args)).replaceAll("Current date: .*", "Current date: D");
+        String straight = output(() -> AwaitExamples.main(args)).replaceAll("Current date: .*", "Current date: D");
+        assertEquals(callback, straight);
+        assertTrue(straight.contains("[sleep 60 killed after N.NNs: returncode"), straight);
+    }
+
+    /** The programs that take no {@code --scale}: they wait on nothing but the disk or loopback. */
+    @ParameterizedTest
+    @ValueSource(strings = {"fetch-urls", "files"})
+    void unscaledProgramsPrintWhatTheCallbackFormPrints(String name) throws Exception {
+        String callback = output(() -> Examples.main(new String[] {name}));
+        String straight = output(() -> AwaitExamples.main(new String[] {name}));
+        assertEquals(callback, straight);
+        assertTrue(!straight.isBlank());
+    }
+
+    /**
+     * The request lines interleave by timing, so they are compared as a set; the id on each line
+     * is the one of the request it names, in both forms.
+     */
+    @Test
+    void loggingContextTagsTheSameLinesWithTheSameIds() throws Exception {
+        String[] args = {"logging-context", "--scale", "0.2"};
+        List<String> callback = sortedLines(output(() -> Examples.main(args)));
+        List<String> straight = sortedLines(output(() -> AwaitExamples.main(args)));
+        assertEquals(callback, straight);
+        assertEquals(17, straight.size());
+        for (String line : straight) {
+            String id = line.substring(0, 5).strip();
+            String expected = line.contains("/users/7") ? "a3f1" : line.contains("/orders") ? "7c02"
+                    : line.contains("/health") ? "e9b4" : "-";
+            assertEquals(expected, id, line);
+        }
+    }
+
+    /** How many ticks the ticker saw depends on timing; the rest, the rows included, does not. */
+    @Test
+    void databasePrintsTheRowsAndTicksWhileTheQueryRuns() throws Exception {
+        String[] args = {"database", "--scale", "0.3"};
+        String callback = withoutTicks(output(() -> Examples.main(args)));
+        String straight = withoutTicks(output(() -> AwaitExamples.main(args)));
+        assertEquals(callback, straight);
+        assertEquals(List.of("1 alice", "2 bob", "3 carol", "slow query started", "slow query done",
+                "ticks while the query ran: N"), straight.lines().toList());
+    }
+
+    private static String withoutTicks(String text) {
+        return text.replaceAll("(?m)^tick\\R", "").replaceAll("ran: \\d+", "ran: N");
+    }
+
+    /**
+     * How many requests the flood gets turned away varies; under the semaphore every one is
+     * served, never more than ten at once, in both forms.
+     */
+    @Test
+    void unboundedRequestsAreTurnedAwayAndTheSemaphoreServesThemAll() throws Exception {
+        String callback = output(() -> Examples.main(new String[] {"pitfall-unbounded"}));
+        String straight = output(() -> AwaitExamples.main(new String[] {"pitfall-unbounded"}));
+        assertEquals(callback.replaceAll("[\\d.]+", "N"), straight.replaceAll("[\\d.]+", "N"));
+        String fix = straight.substring(straight.indexOf("== fix"));
+        assertTrue(fix.matches("(?s).*served 2000, turned away busy 0; at most (10|\\d) served at once.*"), straight);
+        assertTrue(straight.substring(0, straight.indexOf("== fix")).matches("(?s).*turned away busy [1-9]\\d*;.*"), straight);
+    }
+
+    /** The lines of {@code text} sorted, with executor thread numbers masked (which worker runs what varies). */
+    private static List<String> sortedLines(String text) {
+        return text.lines().map(l -> l.replaceAll("eventloop-executor-\\d+", "eventloop-executor-N")).sorted().toList();
     }
 
     private static String[] concat(String name, String[] args) {
@@ -115,9 +207,19 @@ class AwaitFormsTest {
     }
 
     @Test
+    void aProgramWithoutAFormSaysWhyOrThatItHasNoneYet() {
+        assertTrue(AwaitExamples.noForm("echo-protocol").contains("a Protocol is callbacks by nature"),
+                AwaitExamples.noForm("echo-protocol"));
+        assertTrue(AwaitExamples.noForm("kv-server").startsWith("'kv-server': it has no straight-line form yet; ./run kv-server"),
+                AwaitExamples.noForm("kv-server"));
+        assertTrue(AwaitExamples.noForm("fetch-dlays").startsWith("no example named 'fetch-dlays'"),
+                AwaitExamples.noForm("fetch-dlays"));
+    }
+
+    @Test
     void everyFormIsRegistered() {
         for (String name : AwaitExamples.names()) {
-            assertTrue(Examples.names(Examples.Kind.WAITS).contains(name) || Examples.names(Examples.Kind.SERVES).contains(name),
+            assertTrue(java.util.Arrays.stream(Examples.Kind.values()).anyMatch(kind -> Examples.names(kind).contains(name)),
                     name + " is an example name");
         }
     }

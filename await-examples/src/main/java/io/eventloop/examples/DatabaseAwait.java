@@ -1,0 +1,75 @@
+package io.eventloop.examples;
+
+import static io.eventloop.await.Await.async;
+import static io.eventloop.await.Await.await;
+
+import io.eventloop.Async;
+import io.eventloop.EventLoop;
+import io.eventloop.Task;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+
+/**
+ * {@link Database} in straight-line form: the asyncpg snippet line for line, each JDBC call an
+ * {@code await} of {@link Database.AsyncConnection}'s future (the call runs on the default
+ * executor; the loop thread only waits), and {@code await conn.close()} in a {@code finally}, so
+ * the connection is closed on every path. Python:
+ * <pre>
+ * async def main():
+ *     conn = await asyncpg.connect('postgresql://localhost/mydb')
+ *     rows = await conn.fetch('SELECT * FROM users')
+ *     await conn.close()
+ * </pre>
+ * The ticker is a coroutine task that counts until it is cancelled and then returns its count,
+ * as an asyncio task that catches {@code CancelledError} and returns does.
+ */
+public final class DatabaseAwait {
+    private DatabaseAwait() {
+    }
+
+    static Task<Integer> ticker(Scale scale) {
+        return async(() -> {
+            int ticks = 0;
+            try {
+                while (true) {
+                    await(Async.sleep(scale.seconds(0.2)));
+                    System.out.println("tick");
+                    ticks++;
+                }
+            } catch (CancellationException e) {
+                return ticks;
+            }
+        });
+    }
+
+    static Task<Void> main(String url, Scale scale) {
+        return async(() -> {
+            long slowMillis = scale.seconds(1).toMillis();
+            Database.AsyncConnection conn = await(Database.AsyncConnection.connect(url));
+            try {
+                await(conn.execute("CREATE TABLE users (id INT PRIMARY KEY, name VARCHAR(20))"));
+                await(conn.execute("INSERT INTO users VALUES (1, 'alice'), (2, 'bob'), (3, 'carol')"));
+                await(conn.execute("CREATE ALIAS SLEEP FOR 'java.lang.Thread.sleep(long)'"));
+                List<String> rows = await(conn.fetch("SELECT * FROM users ORDER BY id"));
+                rows.forEach(System.out::println);
+                System.out.println("slow query started");
+                Task<Integer> ticker = ticker(scale);
+                await(conn.fetch("SELECT SLEEP(" + slowMillis + ")"));
+                System.out.println("slow query done");
+                ticker.cancel();
+                System.out.println("ticks while the query ran: " + await(ticker));
+            } finally {
+                await(conn.closeAsync());
+            }
+            return null;
+        });
+    }
+
+    /** Runs the program: {@code ./run database --await [--scale F]}. */
+    public static void main(String[] args) {
+        Scale scale = Scale.parse(args, "database --await");
+        // a fresh private in-memory database; it disappears when its one connection closes
+        String url = "jdbc:h2:mem:example" + System.nanoTime();
+        EventLoop.run(() -> main(url, scale));
+    }
+}
