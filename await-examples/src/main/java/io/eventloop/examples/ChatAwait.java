@@ -205,7 +205,13 @@ public final class ChatAwait {
         switch (parts[0]) {
             case "/nick" -> rename(c, argument);
             case "/who" -> c.send("* " + byNick.size() + " online: " + String.join(", ", byNick.keySet()));
-            case "/me" -> broadcast(c, "* " + c.nick + " " + argument);
+            case "/me" -> {
+                if (argument.isEmpty()) {
+                    c.send("* usage: /me ACTION");
+                } else {
+                    broadcast(c, "* " + c.nick + " " + argument);
+                }
+            }
             case "/quit" -> {
                 c.leaveReason = argument.isEmpty() ? null : argument;
                 c.send("* bye");
