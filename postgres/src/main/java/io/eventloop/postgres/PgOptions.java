@@ -154,32 +154,56 @@ public final class PgOptions {
         return c;
     }
 
-    /** @return the connect timeout */
+    /**
+     * How long connecting (TCP, TLS and the login) may take.
+     *
+     * @return the connect timeout
+     */
     public Duration connectTimeout() {
         return connectTimeout;
     }
 
-    /** @return the command timeout, or null for none */
+    /**
+     * How long a query may wait for its answer before it fails.
+     *
+     * @return the command timeout, or null for none
+     */
     public Duration commandTimeout() {
         return commandTimeout;
     }
 
-    /** @return the number of prepared statements kept per connection */
+    /**
+     * The size of each connection's prepared-statement cache.
+     *
+     * @return the number of prepared statements kept per connection
+     */
     public int statementCacheSize() {
         return statementCacheSize;
     }
 
-    /** @return the number of queries that may wait per connection */
+    /**
+     * How many queries a connection holds, queued or in flight, before it refuses more.
+     *
+     * @return the number of queries that may wait per connection
+     */
     public int maxPending() {
         return maxPending;
     }
 
-    /** @return the largest message accepted, in bytes */
+    /**
+     * The largest message the server may send (a row, an error), in bytes.
+     *
+     * @return the largest message accepted, in bytes
+     */
     public int maxMessageSize() {
         return maxMessageSize;
     }
 
-    /** @return the TLS settings, or null for {@link TlsConfig#client()} */
+    /**
+     * The trust and TLS settings used when the URI's {@code sslmode} asks for TLS.
+     *
+     * @return the TLS settings, or null for {@link TlsConfig#client()}
+     */
     public TlsConfig tls() {
         return tls;
     }
