@@ -6,8 +6,6 @@ import io.eventloop.net.Protocol;
 import io.eventloop.net.Transport;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetSocketAddress;
-import java.net.SocketOption;
 import java.nio.ByteBuffer;
 
 /**
@@ -35,7 +33,7 @@ import java.nio.ByteBuffer;
  * <p>Compared with a socket {@link Transport}: read-only ({@code write} and friends throw
  * {@link UnsupportedOperationException}), no addresses (null), no socket options.
  */
-final class PipeReader implements Transport {
+final class PipeReader extends Pipe {
     /** One read's size: the capacity of a Linux pipe, so one read usually empties it. */
     static final int CHUNK = 64 * 1024;
     /**
@@ -45,15 +43,11 @@ final class PipeReader implements Transport {
      */
     static final long CLOSED_LOOP_CHECK_MILLIS = 1000;
 
-    private final EventLoop loop;
-    /** For messages and the thread's name: "stdout of process 1234". */
-    private final String name;
     /** The pipe's thread owns it: it reads it and closes it. */
     private final InputStream in;
     private final Thread thread;
 
     // Loop thread only:
-    private Protocol protocol;
     /** close() was called or the pipe ended: nothing more reaches the protocol but connectionLost. */
     private boolean closing;
     private boolean lost;
@@ -67,8 +61,7 @@ final class PipeReader implements Transport {
     private boolean stopRequested;
 
     PipeReader(EventLoop loop, String name, InputStream in) {
-        this.loop = loop;
-        this.name = name;
+        super(loop, name);
         this.in = in;
         this.thread = Subprocess.daemonThread(this::readLoop, "eventloop-subprocess-" + name.replace(' ', '-'));
     }
@@ -286,44 +279,6 @@ final class PipeReader implements Transport {
         Future<Void> f = loop.createFuture();
         f.complete(null);
         return f;
-    }
-
-    /** A pipe has no address: null. */
-    @Override
-    public InetSocketAddress localAddress() {
-        return null;
-    }
-
-    /** A pipe has no address: null. */
-    @Override
-    public InetSocketAddress remoteAddress() {
-        return null;
-    }
-
-    @Override
-    public <T> Transport setOption(SocketOption<T> option, T value) {
-        throw new UnsupportedOperationException("the " + name + " is a pipe: no socket option " + option);
-    }
-
-    @Override
-    public <T> T getOption(SocketOption<T> option) {
-        throw new UnsupportedOperationException("the " + name + " is a pipe: no socket option " + option);
-    }
-
-    @Override
-    public Protocol protocol() {
-        return protocol;
-    }
-
-    @Override
-    public void setProtocol(Protocol p) {
-        loop.checkThread("setProtocol");
-        protocol = p;
-    }
-
-    @Override
-    public EventLoop loop() {
-        return loop;
     }
 
     @Override

@@ -6,8 +6,6 @@ import io.eventloop.net.Protocol;
 import io.eventloop.net.Transport;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.SocketOption;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.util.ArrayDeque;
@@ -34,17 +32,14 @@ import java.util.List;
  * second of the loop closing, once what is queued is written (nobody can write more: the child
  * gets EOF). It closes the stream itself, for the reason {@link PipeReader} gives.
  */
-final class PipeWriter implements Transport {
+final class PipeWriter extends Pipe {
     private static final int DEFAULT_HIGH = 64 * 1024;
 
-    private final EventLoop loop;
-    private final String name;
     /** The pipe's thread owns it once started; before, the loop thread does. */
     private final OutputStream out;
     private final Thread thread;
 
     // Loop thread only:
-    private Protocol protocol;
     private boolean started;
     /** close(), writeEof() or abort() was called, or the pipe was lost. */
     private boolean closing;
@@ -68,8 +63,7 @@ final class PipeWriter implements Transport {
     private boolean exited;
 
     PipeWriter(EventLoop loop, String name, OutputStream out) {
-        this.loop = loop;
-        this.name = name;
+        super(loop, name);
         this.out = out;
         this.thread = Subprocess.daemonThread(this::writeLoop, "eventloop-subprocess-" + name.replace(' ', '-'));
     }
@@ -366,44 +360,6 @@ final class PipeWriter implements Transport {
             flushWaiters.add(f);
         }
         return f;
-    }
-
-    /** A pipe has no address: null. */
-    @Override
-    public InetSocketAddress localAddress() {
-        return null;
-    }
-
-    /** A pipe has no address: null. */
-    @Override
-    public InetSocketAddress remoteAddress() {
-        return null;
-    }
-
-    @Override
-    public <T> Transport setOption(SocketOption<T> option, T value) {
-        throw new UnsupportedOperationException("the " + name + " is a pipe: no socket option " + option);
-    }
-
-    @Override
-    public <T> T getOption(SocketOption<T> option) {
-        throw new UnsupportedOperationException("the " + name + " is a pipe: no socket option " + option);
-    }
-
-    @Override
-    public Protocol protocol() {
-        return protocol;
-    }
-
-    @Override
-    public void setProtocol(Protocol p) {
-        loop.checkThread("setProtocol");
-        protocol = p;
-    }
-
-    @Override
-    public EventLoop loop() {
-        return loop;
     }
 
     @Override
