@@ -516,27 +516,23 @@ final class PgProtocol implements Protocol {
         request.int32(backendSecret);
         request.end();
         byte[] bytes = Arrays.copyOf(request.array(), request.size());
-        Protocol side = new Protocol() {
-            @Override
-            public void connectionMade(Transport t) {
-                t.write(bytes);
-            }
-
-            @Override
-            public void connectionLost(Throwable cause) {
-                cancelSideClosed = true; // the server closes it once it has signalled the backend
-                settleCancel();
-            }
-        };
+        Protocol side = new CancelRequest(bytes, login.tls(), () -> {
+            cancelSideClosed = true; // the server closes it once it has signalled the backend
+            settleCancel();
+        }, this::cancelNotSent);
         uri.dial(loop, () -> side, options.connectTimeout()).onDone(c -> {
             if (c.isCancelled() || c.exception() != null) {
-                Throwable e = c.isCancelled() ? new PgConnectionException("cancelled") : c.exception();
-                // the query runs on and nothing can stop it: the connection's state is unknown to its user
-                refuse(new PgConnectionException("cannot send a CancelRequest to " + server + " (" + e
-                        + "); the connection is closed, as the cancelled query may still be running", e));
-                abortTransport();
+                cancelNotSent(c.isCancelled() ? new PgConnectionException("cancelled") : c.exception());
             }
         });
+    }
+
+    /** The CancelRequest could not be delivered: the query runs on, and nothing can stop it. */
+    private void cancelNotSent(Throwable e) {
+        // the connection's state is unknown to its user
+        refuse(new PgConnectionException("cannot send a CancelRequest to " + server + " (" + e
+                + "); the connection is closed, as the cancelled query may still be running", e));
+        abortTransport();
     }
 
     private void settleCancel() {
