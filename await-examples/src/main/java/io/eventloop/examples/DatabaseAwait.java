@@ -28,7 +28,7 @@ import java.util.concurrent.CancellationException;
  *
  * <p>{@code --postgres URI}: the same on a PostgreSQL server through {@link PgConnection}
  * ({@link #onPostgres}), each query an {@code await} of the client's own future: no executor
- * thread, the loop thread waits on the server's socket. It prints what
+ * thread for the queries, the loop thread waits on the server's socket. It prints what
  * {@code ./run database --postgres URI} prints and fails as it does ({@link DatabasePostgres}).
  */
 public final class DatabaseAwait {
@@ -76,9 +76,9 @@ public final class DatabaseAwait {
     static Task<Void> onPostgres(String uri, Scale scale) {
         return async(() -> {
             double slowSeconds = scale.seconds(1).toNanos() / 1e9;
-            Set<Thread> executorsBefore = DatabasePostgres.executorThreads();
             PgConnection conn = await(DatabasePostgres.connect(uri));
             try {
+                Set<Thread> executors = DatabasePostgres.executorThreads(); // connected: from here on, only queries
                 await(conn.execute("CREATE TEMPORARY TABLE users (id int PRIMARY KEY, name varchar(20))"));
                 await(conn.execute("INSERT INTO users VALUES ($1, $2), ($3, $4), ($5, $6)", 1, "alice", 2, "bob", 3, "carol"));
                 List<Row> rows = await(conn.fetch("SELECT * FROM users ORDER BY id"));
@@ -89,7 +89,7 @@ public final class DatabaseAwait {
                 System.out.println("slow query done");
                 ticker.cancel();
                 System.out.println("ticks while the query ran: " + await(ticker));
-                System.out.println(DatabasePostgres.executorsStarted(executorsBefore));
+                System.out.println(DatabasePostgres.executorsStarted(executors));
             } finally {
                 await(conn.closeAsync());
             }

@@ -132,7 +132,7 @@ class AwaitFormsTest {
             String straight = withoutTicks(output(() -> AwaitExamples.main(args)));
             assertEquals(callback, straight);
             assertEquals(List.of("1 alice", "2 bob", "3 carol", "slow query started", "slow query done",
-                    "ticks while the query ran: N", "executor threads started: 0 (every query ran on the loop thread)"),
+                    "ticks while the query ran: N", "executor threads the queries started: 0"),
                     straight.lines().toList());
             Scale scale = Scale.parse(new String[] {"--scale", "0.3"}, "test");
             PgException refused = assertThrows(PgException.class, () -> EventLoop.run(

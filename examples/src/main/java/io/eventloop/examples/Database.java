@@ -40,9 +40,9 @@ import java.util.concurrent.Callable;
  * {@code --scale F} multiplies the slow query and the ticks.
  *
  * <p>{@code --postgres URI} runs the same program on a PostgreSQL server instead, through the
- * library's own client, {@link io.eventloop.postgres.PgConnection}, which needs no executor thread:
- * see {@link DatabasePostgres}. It prints the same lines, and then how many executor threads it
- * started (none, against an IP address without TLS).
+ * library's own client, {@link io.eventloop.postgres.PgConnection}, whose queries need no executor
+ * thread: see {@link DatabasePostgres}. It prints the same lines, and then how many executor
+ * threads the queries started: none.
  */
 public final class Database {
     private Database() {

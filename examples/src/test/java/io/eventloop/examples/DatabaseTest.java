@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.eventloop.Async;
+import io.eventloop.EventLoop;
 import io.eventloop.examples.ExampleProcess.Finished;
 import io.eventloop.postgres.PgServer;
 import java.io.IOException;
@@ -11,6 +13,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,8 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * child JVM, as {@code ./run} does, to see its exit status.
  */
 class DatabaseTest {
-    /** The line the PostgreSQL path ends with when it started no executor thread. */
-    private static final String NO_EXECUTOR = "executor threads started: 0 (every query ran on the loop thread)";
+    /** The line the PostgreSQL path ends with: its queries started no executor thread. */
+    private static final String NO_EXECUTOR = "executor threads the queries started: 0";
 
     private static PgServer server;
 
@@ -67,6 +70,16 @@ class DatabaseTest {
         List<String> lines = Outputs.runScaled(0.3, Database::main, "--postgres", server.uri());
         assertEquals(List.of(NO_EXECUTOR), assertRowsAndTicks(lines));
         assertEquals(sockets, PgServer.openSockets(), "the program closed its connection");
+    }
+
+    /** The count the PostgreSQL path prints would see a query handed to the executor, as H2's are. */
+    @Test
+    void theExecutorCountSeesAThreadStartedForBlockingWork() {
+        String line = EventLoop.run(() -> {
+            Set<Thread> before = DatabasePostgres.executorThreads();
+            return Async.toThread(() -> null).map(v -> DatabasePostgres.executorsStarted(before));
+        });
+        assertEquals("executor threads the queries started: 1", line);
     }
 
     @Test
