@@ -84,13 +84,14 @@ class PgListenTest {
 
     @Test
     void aNotificationFromAnotherSessionArrivesWithItsPayloadAndThePidThatSentIt() {
-        Future<Notifications> listening = listener.listen("orders");
-        Notifications orders = assertCompletes(listening);
-        Future<Optional<Notification>> next = orders.next();
-        assertCompletes(sender.execute("SELECT pg_notify('orders', 'id=7')"));
-        assertEquals(new Notification(sender.serverPid(), "orders", "id=7"), assertCompletes(next).orElseThrow());
-        assertEquals("orders", orders.channel());
-        assertCompletes(orders.closeAsync());
+        Future<Notification> first = listener.listen("orders").then(orders ->
+                sender.execute("SELECT pg_notify('orders', 'id=7')")       // another session
+                        .then(tag -> orders.next())                        // Optional.empty() at the end
+                        .map(Optional::orElseThrow)
+                        .ensure(orders::closeAsync));                      // UNLISTEN
+        Notification n = assertCompletes(first);
+        assertEquals(new Notification(sender.serverPid(), "orders", "id=7"), n);
+        assertEquals(List.of(), listening());
     }
 
     @Test
@@ -237,14 +238,16 @@ class PgListenTest {
     @Test
     void aCallbackListenerIsCalledOnALaterIterationAndRemovingItUnlistens(EventLoop loop) {
         List<Notification> got = new ArrayList<>();
-        Consumer<Notification> callback = got::add;
-        assertCompletes(listener.addListener("jobs", callback));
+        Consumer<Notification> callback = n -> got.add(n);                // runs on a later iteration
+        Future<Void> added = listener.addListener("jobs", callback);
+        assertCompletes(added);
         assertCompletes(listener.addListener("jobs", callback)); // a set, as asyncpg's: called once each
         notify("jobs", "one");
         runIterations(loop, 2);
         assertEquals(List.of(new Notification(sender.serverPid(), "jobs", "one")), got);
         Notifications it = assertCompletes(listener.listen("jobs"));
-        assertCompletes(listener.removeListener("jobs", callback));
+        Future<Void> removed = listener.removeListener("jobs", callback);  // UNLISTEN if it was the last
+        assertCompletes(removed);
         assertEquals(List.of("jobs"), listening(), "the iterator still listens");
         notify("jobs", "two");
         runIterations(loop, 2);
@@ -316,11 +319,11 @@ class PgListenTest {
 
     @Test
     void forEachRunsUntilTheIteratorIsClosed() {
-        Notifications it = assertCompletes(listener.listen("jobs"));
+        Notifications jobs = assertCompletes(listener.listen("jobs"));
         List<String> seen = new ArrayList<>();
-        Future<Void> all = Async.forEach(it, n -> {
+        Future<Void> all = Async.forEach(jobs, n -> {
             seen.add(n.payload());
-            return n.payload().equals("last") ? it.closeAsync() : Async.completed(null);
+            return n.payload().equals("last") ? jobs.closeAsync() : Async.completed(null);
         });
         assertCompletes(sender.execute("SELECT pg_notify('jobs', 'first'); SELECT pg_notify('jobs', 'last')"));
         assertCompletes(all);

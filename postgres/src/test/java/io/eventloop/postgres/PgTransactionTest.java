@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -142,12 +143,13 @@ class PgTransactionTest {
     @Test
     void cancellingTheBodysFutureCancelsTheRunningQueryOnTheServerThenRollsBack() {
         OffsetDateTime start = (OffsetDateTime) assertCompletes(conn.fetchVal("SELECT clock_timestamp()"));
-        @SuppressWarnings("unchecked")
-        Future<Object>[] body = new Future[1];
-        Future<Object> tx = conn.transaction(c -> body[0] = c.execute("UPDATE accounts SET balance = 0 WHERE id = 1")
-                .then(tag -> c.fetchVal("SELECT pg_sleep(60)")));
+        AtomicReference<Future<Object>> body = new AtomicReference<>();
+        Future<Object> tx = conn.transaction(c -> {
+            body.set(c.execute("UPDATE accounts SET balance = 0 WHERE id = 1").then(tag -> c.fetchVal("SELECT pg_sleep(60)")));
+            return body.get();
+        });
         awaitRunning(conn.serverPid());
-        assertTrue(body[0].cancel());
+        assertTrue(body.get().cancel());
         assertFails(CancellationException.class, tx);
         assertTrue(tx.isCancelled());
         assertEquals('I', conn.transactionStatus(), "rolled back before the returned future ended");
@@ -173,8 +175,11 @@ class PgTransactionTest {
 
     @Test
     void aTimeoutAroundTheTransactionRollsItBack() {
-        Future<Object> bounded = Async.waitFor(conn.transaction(c -> c.execute("UPDATE accounts SET balance = 0")
-                .then(tag -> c.fetchVal("SELECT pg_sleep(60)"))), Duration.ofMillis(200));
+        Future<Object> tx = conn.transaction(c -> c.execute("UPDATE accounts SET balance = 0")
+                .then(tag -> c.fetchVal("SELECT pg_sleep(60)")));
+        Future<Object> bounded = Async.waitFor(tx, Duration.ofMillis(200));
+        // after 200 ms: the sleep is cancelled on the server, ROLLBACK runs, then
+        // bounded fails with TimeoutException; conn is out of the transaction
         assertFails(java.util.concurrent.TimeoutException.class, bounded);
         assertEquals(List.of(100, 0), balances());
         assertIdleAndUsable(conn);
@@ -196,9 +201,10 @@ class PgTransactionTest {
     void nestedTransactionsUseSavepointsAndAnInnerFailureCaughtByTheOuterBodyUndoesOnlyItsOwnWork() {
         Future<String> outer = conn.transaction(c ->
                 c.execute("UPDATE accounts SET balance = balance - 10 WHERE id = 1")
-                        .then(tag -> c.transaction(inner ->
+                        .then(tag -> c.transaction(inner ->                        // SAVEPOINT
                                 inner.execute("UPDATE accounts SET balance = balance + 10 WHERE id = 2")
                                         .then(t -> inner.execute("UPDATE accounts SET balance = 1 / 0 WHERE id = 1"))))
+                        // the inner block was rolled back to its savepoint; the outer one goes on
                         .recover(PgException.class, e -> Async.completed("inner failed: " + e.sqlState()))
                         .then(result -> c.execute("UPDATE accounts SET balance = balance + 1 WHERE id = 2")
                                 .map(tag -> result)));
@@ -295,6 +301,8 @@ class PgTransactionTest {
                 .isolation(PgTransaction.Isolation.SERIALIZABLE)
                 .readOnly(true)
                 .deferrable(true);
+        Future<Object> level = conn.transaction(report, c -> c.fetchVal("SHOW transaction_isolation"));  // "serializable"
+        assertEquals("serializable", assertCompletes(level));
         Future<List<Row>> modes = conn.transaction(report, c -> c.fetch("SELECT current_setting('transaction_isolation'),"
                 + " current_setting('transaction_read_only'), current_setting('transaction_deferrable')"));
         Row row = assertCompletes(modes).get(0);
@@ -341,10 +349,10 @@ class PgTransactionTest {
 
     @Test
     void theManualFormStartsCommitsAndRollsBack() {
-        PgTransaction tx = conn.transaction();
-        Future<Void> done = tx.start()
+        PgTransaction tx = conn.transaction();                 // not started
+        Future<Void> done = tx.start()                         // BEGIN
                 .then(v -> conn.execute("UPDATE accounts SET balance = balance - 10 WHERE id = 1"))
-                .then(tag -> tx.commit());
+                .then(tag -> tx.commit());                     // COMMIT; tx.rollback() for ROLLBACK
         assertCompletes(done);
         assertEquals(List.of(90, 0), balances());
         assertFalse(tx.isNested());
