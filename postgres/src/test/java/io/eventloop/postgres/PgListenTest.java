@@ -295,6 +295,18 @@ class PgListenTest {
     }
 
     @Test
+    void aListenTheServerRefusesFailsAndLeavesNothingListening() {
+        assertCompletes(listener.execute("BEGIN"));
+        assertFails(PgException.class, listener.execute("SELECT * FROM nope"));
+        PgException e = assertFails(PgException.class, listener.listen("jobs"));
+        assertEquals("25P02", e.sqlState());
+        assertCompletes(listener.execute("ROLLBACK"));
+        assertCompletes(listener.fetchVal("SELECT 1"));
+        assertEquals(0, listener.protocol().listening.channelCount());
+        assertEquals(List.of(), listening());
+    }
+
+    @Test
     void nextWhileThePreviousIsPendingIsRefused() {
         Notifications it = assertCompletes(listener.listen("jobs"));
         Future<Optional<Notification>> first = it.next();

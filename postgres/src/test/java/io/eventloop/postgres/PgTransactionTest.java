@@ -174,6 +174,20 @@ class PgTransactionTest {
     }
 
     @Test
+    void cancellingBeforeTheBeginIsAnsweredNeverRunsTheBodyAndRollsBackBehindTheBegin() {
+        List<String> ran = new java.util.ArrayList<>();
+        Future<String> tx = conn.transaction(c -> {
+            ran.add("body");
+            return c.execute("UPDATE accounts SET balance = 0");
+        });
+        assertTrue(tx.cancel());
+        assertFails(CancellationException.class, tx);
+        assertEquals(List.of(), ran);
+        assertEquals(List.of(100, 0), balances());
+        assertIdleAndUsable(conn);
+    }
+
+    @Test
     void aTimeoutAroundTheTransactionRollsItBack() {
         Future<Object> tx = conn.transaction(c -> c.execute("UPDATE accounts SET balance = 0")
                 .then(tag -> c.fetchVal("SELECT pg_sleep(60)")));
