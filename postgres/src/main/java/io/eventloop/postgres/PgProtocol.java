@@ -53,6 +53,11 @@ import java.util.concurrent.TimeoutException;
  * side connection cannot be made, the connection is closed: the query's fate on the server is
  * unknown.
  *
+ * <p><b>Notifications.</b> A NotificationResponse belongs to no exchange (the backend sends one
+ * when it is between transactions, which may be inside another exchange's answer, just before
+ * its ReadyForQuery): it goes to
+ * {@link Listening}, which hands it to the channel's listeners. A loss ends them too.
+ *
  * <p><b>Loss.</b> {@code connectionLost} fails every query, written or not, with a
  * {@link PgConnectionException} naming the server (the query the server was running gets the
  * server's FATAL error when it sent one), and refuses queries from then on. A message the
@@ -78,6 +83,8 @@ final class PgProtocol implements Protocol {
     /** Prepared statements by SQL text, least recently used first. */
     private final LinkedHashMap<String, Statement> statements = new LinkedHashMap<>(16, 0.75f, true);
     private final Map<String, String> parameters = new HashMap<>();
+    /** The channels listened on, and who gets their notifications. */
+    final Listening listening = new Listening(this);
     /** The connection's transport: the socket's, then the TLS one once the handshake is done. */
     Transport transport;
     Phase phase = Phase.STARTING;
@@ -89,6 +96,8 @@ final class PgProtocol implements Protocol {
     /** A CancelRequest is on its way: nothing is written until it is settled (see the class comment). */
     private boolean cancelling;
     private boolean closeWhenIdle;
+    /** closeGracefully() or abort() was called: the end is the client's, not a loss. */
+    private boolean closedByClient;
     /** Why submit() fails at once; null while queries are accepted. */
     private PgConnectionException refusal;
     /** A FATAL error the server sent before closing, for the query it was running. */
@@ -214,8 +223,12 @@ final class PgProtocol implements Protocol {
 
     private void handle(byte type, ByteBuffer body) throws PgConnectionException {
         switch (type) {
-            case 'N', 'A' -> {
-                return; // NoticeResponse, NotificationResponse: nobody listens yet
+            case 'N' -> {
+                return; // NoticeResponse: nobody listens yet
+            }
+            case 'A' -> {
+                listening.notification(body); // NotificationResponse: comes whenever the backend is between transactions
+                return;
             }
             case 'S' -> {
                 parameters.put(Exchange.cstring(body), Exchange.cstring(body));
@@ -594,6 +607,7 @@ final class PgProtocol implements Protocol {
             q.lost(new PgConnectionException(q.describe() + " was not sent: " + refusal.getMessage(), refusal.getCause()));
         }
         statements.clear();
+        listening.ended(closedByClient ? null : refusal);
         closed.complete(null);
     }
 
@@ -604,6 +618,7 @@ final class PgProtocol implements Protocol {
     Future<Void> closeGracefully() {
         refuse(new PgConnectionException("the connection to " + server + " is closed"));
         closeWhenIdle = true;
+        closedByClient = true;
         closeIfIdle();
         return closed;
     }
@@ -624,6 +639,7 @@ final class PgProtocol implements Protocol {
     /** Closes at once: every waiting query fails (asyncpg's {@code terminate()}). */
     void abort() {
         refuse(new PgConnectionException("the connection to " + server + " was closed by the client"));
+        closedByClient = true;
         abortTransport();
     }
 
