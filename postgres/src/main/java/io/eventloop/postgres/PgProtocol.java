@@ -74,12 +74,18 @@ final class PgProtocol implements Protocol {
     /** The frontend messages not yet written: this iteration's batch. */
     final MessageWriter out = new MessageWriter();
     private final ArrayDeque<Query> outgoing = new ArrayDeque<>();
-    private final ArrayDeque<Exchange> inflight = new ArrayDeque<>();
+    /** Exchanges written (a bulk one: from its first chunk), waiting for their ReadyForQuery, in order. */
+    final ArrayDeque<Exchange> inflight = new ArrayDeque<>();
+    /** Writes executeMany's and COPY's messages a chunk at a time. */
+    final BulkWriter bulk = new BulkWriter(this);
+    /** A COPY's sink is busy with the last row: nothing more is read until this completes. */
+    private Future<?> readHold;
     /** Prepared statements by SQL text, least recently used first. */
     private final LinkedHashMap<String, Statement> statements = new LinkedHashMap<>(16, 0.75f, true);
     private final Map<String, String> parameters = new HashMap<>();
     /** The connection's transport: the socket's, then the TLS one once the handshake is done. */
     Transport transport;
+    /** Where the connection is; {@link BulkWriter} reads it. */
     Phase phase = Phase.STARTING;
     private int backendPid;
     private int backendSecret;
@@ -165,7 +171,7 @@ final class PgProtocol implements Protocol {
             buf = ByteBuffer.wrap(partial, 0, partialLength + n);
         }
         partialLength = 0;
-        while (phase != Phase.CLOSED && buf.remaining() >= 5) {
+        while (phase != Phase.CLOSED && readHold == null && buf.remaining() >= 5) {
             int start = buf.position();
             byte type = buf.get(start);
             int length = buf.getInt(start + 1);
@@ -263,6 +269,9 @@ final class PgProtocol implements Protocol {
             if (head.error == null) {
                 head.error = e;
             }
+            if (head == bulk.streaming) {
+                bulk.schedule(); // the server skips the rest up to the Sync: stop sending it
+            }
             return;
         }
         if (head == null) {
@@ -276,7 +285,7 @@ final class PgProtocol implements Protocol {
                 // "cached plan must not change result type" after DDL, or a statement the server
                 // no longer has: the next use prepares the text again
                 statements.remove(q.sql, q.statement);
-                if (!q.retried && !q.future.isDone() && transactionStatus == 'I' && inflight.isEmpty()) {
+                if (!q.retried && q.bulk == null && !q.future.isDone() && transactionStatus == 'I' && inflight.isEmpty()) {
                     // nothing ran, no transaction is spoiled, and nothing issued after it was sent
                     // yet: prepared again and run once more, as asyncpg does, in its place
                     q.retry();
@@ -302,7 +311,15 @@ final class PgProtocol implements Protocol {
 
     /** Queues a query: it goes out with this iteration's batch (see the class comment). */
     Query submit(String sql, Object[] args, Query.Mode mode, boolean simple) {
-        Query q = new Query(this, loop, sql, args, mode, simple);
+        return submit(new Query(this, loop, sql, args, mode, simple));
+    }
+
+    /** Queues an executeMany or a COPY: written a chunk at a time when its turn comes (see {@link BulkWriter}). */
+    Query submitBulk(String sql, Bulk body) {
+        return submit(new Query(this, loop, sql, body));
+    }
+
+    private Query submit(Query q) {
         if (refusal != null) {
             q.future.fail(new PgConnectionException(q.describe() + ": " + refusal.getMessage(), refusal.getCause()));
             return q;
@@ -327,7 +344,7 @@ final class PgProtocol implements Protocol {
         return q;
     }
 
-    private void scheduleFlush() {
+    void scheduleFlush() {
         if (!flushScheduled) {
             flushScheduled = true;
             loop.callSoon(this::flush);
@@ -337,13 +354,16 @@ final class PgProtocol implements Protocol {
     /** Encodes every query that can go now, in order, and writes them in one batch. */
     private void flush() {
         flushScheduled = false;
-        if (phase != Phase.READY || cancelling) {
+        if (phase != Phase.READY || cancelling || bulk.streaming != null) {
             return;
         }
         while (!outgoing.isEmpty()) {
             Query q = outgoing.peek();
             if (q.future.isDone()) {
                 outgoing.poll(); // cancelled or timed out before it was written
+                if (q.bulk != null) {
+                    q.bulk.close();
+                }
                 continue;
             }
             int mark = out.size();
@@ -359,8 +379,8 @@ final class PgProtocol implements Protocol {
                     continue;
                 }
             } else {
-                Statement st = statements.get(q.sql);
-                if (st == null) {
+                Statement st = q.needsStatement() ? statements.get(q.sql) : null;
+                if (st == null && q.needsStatement()) {
                     try {
                         prepare(q.sql);
                     } catch (IllegalArgumentException e) {
@@ -371,8 +391,13 @@ final class PgProtocol implements Protocol {
                     }
                     break; // what follows waits for the statement's types (see the class comment)
                 }
-                if (st.state != Statement.State.READY) {
+                if (st != null && st.state != Statement.State.READY) {
                     break;
+                }
+                if (q.bulk != null) {
+                    outgoing.poll();
+                    bulk.start(q, st); // writes this batch with its first chunks; what follows waits for its Sync
+                    return;
                 }
                 try {
                     bind(q, st);
@@ -441,28 +466,7 @@ final class PgProtocol implements Protocol {
                     + (types.length == 1 ? "" : "s") + " and was given " + q.args.length + " argument"
                     + (q.args.length == 1 ? "" : "s"));
         }
-        out.begin((byte) 'B');
-        out.int8(0); // the unnamed portal
-        out.cstring(st.name);
-        out.int16(types.length);
-        for (int t : types) {
-            out.int16(PgTypes.binary(t) ? 1 : 0);
-        }
-        out.int16(types.length);
-        for (int i = 0; i < types.length; i++) {
-            PgTypes.encode(types[i], q.args[i], out, "argument $" + (i + 1) + " of " + q.describe());
-        }
-        PgRow.Columns columns = st.columns;
-        int n = columns == null ? 0 : columns.binary.length;
-        out.int16(n);
-        for (int i = 0; i < n; i++) {
-            out.int16(columns.binary[i] ? 1 : 0);
-        }
-        out.end();
-        out.begin((byte) 'E');
-        out.int8(0);
-        out.int32(0); // every row
-        out.end();
+        st.bindExecute(out, q.args, st.argumentNames(q.describe()), true);
         out.begin((byte) 'S');
         out.end();
     }
@@ -477,7 +481,7 @@ final class PgProtocol implements Protocol {
         statements.remove(st.sql, st);
         for (Iterator<Query> it = outgoing.iterator(); it.hasNext(); ) {
             Query q = it.next();
-            if (q.sql.equals(st.sql) && !q.simple) {
+            if (q.sql.equals(st.sql) && q.needsStatement()) {
                 it.remove();
                 if (!q.future.isDone()) {
                     q.future.fail(error != null ? error : new PgConnectionException(server
@@ -502,6 +506,9 @@ final class PgProtocol implements Protocol {
      * dropped when it comes (see the class comment).
      */
     void abandoned(Query q) {
+        if (bulk.abandoned(q)) {
+            return; // still being written: ended with CopyFail or an error, no CancelRequest needed
+        }
         if (!q.sent || phase != Phase.READY || cancelling || inflight.size() != 1 || inflight.peek() != q) {
             return;
         }
@@ -571,9 +578,45 @@ final class PgProtocol implements Protocol {
         }
     }
 
+    // ------------------------------------------------------------------ flow control
+
+    @Override
+    public void pauseWriting() {
+        bulk.pauseWriting();
+    }
+
+    @Override
+    public void resumeWriting() {
+        bulk.resumeWriting();
+    }
+
+    /**
+     * Stops reading until {@code until} completes: what is already read waits, unparsed, in
+     * {@link #partial}. A COPY's slow sink holds the server back this way.
+     */
+    void holdReading(Future<?> until) {
+        if (phase == Phase.CLOSED || transport == null) {
+            return;
+        }
+        readHold = until;
+        transport.pauseReading();
+        until.onDone(f -> {
+            if (readHold != until) {
+                return;
+            }
+            readHold = null;
+            if (phase != Phase.CLOSED && !transport.isClosing()) {
+                transport.resumeReading();
+                dataReceived(ByteBuffer.allocate(0)); // what was read before the hold
+            }
+        });
+    }
+
     @Override
     public void connectionLost(Throwable cause) {
         phase = Phase.CLOSED;
+        bulk.lost();
+        readHold = null;
         refuse(closeWhenIdle && cause == null
                 ? new PgConnectionException("the connection to " + server + " was closed by the client")
                 : cause == null
