@@ -269,7 +269,7 @@ public final class CopyOptions {
             throw new IllegalArgumentException("forceQuote is for copying out of a table, not into " + table);
         }
         return "COPY " + table(table) + (columns.isEmpty() ? "" : " (" + idents(columns) + ")") + " FROM STDIN"
-                + options(format) + (where == null ? "" : " WHERE " + where);
+                + options(format != null ? format : this.format) + (where == null ? "" : " WHERE " + where);
     }
 
     /** {@code COPY table (cols) TO STDOUT (options)}. */

@@ -101,7 +101,7 @@ final class CopyQuery {
                     i = j;
                     continue;
                 }
-                while (j < n && identifierPart(sql.charAt(j))) {
+                while (j < n && (Character.isLetterOrDigit(sql.charAt(j)) || sql.charAt(j) == '_')) {
                     j++;
                 }
                 if (j < n && sql.charAt(j) == '$') { // $tag$ ... $tag$
