@@ -82,7 +82,7 @@ final class CopyOut extends Bulk {
             return;
         }
         if (!done.isDone()) {
-            protocol.holdReading(done);
+            protocol.holdReading(done, query.future);
         }
         done.onDone(f -> {
             if (f.isCancelled() || f.exception() != null) {

@@ -294,6 +294,10 @@ final class PgProtocol implements Protocol {
                     return;
                 }
             }
+            if (head instanceof Query q && q.error != null && q.bulk instanceof CopyIn && q.statement != null) {
+                // the table may have changed since it was described (a column added): describe it again next time
+                statements.remove(q.sql, q.statement);
+            }
             head.finished();
             if (cancelling && head instanceof Query q && q == cancelled) {
                 cancelledAnswered = true;
@@ -591,16 +595,17 @@ final class PgProtocol implements Protocol {
     }
 
     /**
-     * Stops reading until {@code until} completes: what is already read waits, unparsed, in
+     * Stops reading until {@code until} completes, or {@code orUntil} (the COPY's own future: a
+     * cancelled COPY does not wait for its sink): what is already read waits, unparsed, in
      * {@link #partial}. A COPY's slow sink holds the server back this way.
      */
-    void holdReading(Future<?> until) {
+    void holdReading(Future<?> until, Future<?> orUntil) {
         if (phase == Phase.CLOSED || transport == null) {
             return;
         }
         readHold = until;
         transport.pauseReading();
-        until.onDone(f -> {
+        java.util.function.Consumer<Future<?>> release = f -> {
             if (readHold != until) {
                 return;
             }
@@ -609,7 +614,9 @@ final class PgProtocol implements Protocol {
                 transport.resumeReading();
                 dataReceived(ByteBuffer.allocate(0)); // what was read before the hold
             }
-        });
+        };
+        until.onDone(release::accept);
+        orUntil.onDone(release::accept);
     }
 
     @Override

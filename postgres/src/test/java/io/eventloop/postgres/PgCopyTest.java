@@ -346,6 +346,30 @@ class PgCopyTest {
     }
 
     @Test
+    void cancellingACopyOutWhileItsSinkIsBusyLeavesTheConnectionUsable(EventLoop loop) {
+        Future<Void> busy = loop.createFuture(); // never completed
+        int[] calls = {0};
+        Future<String> copy = conn.copyFromQuery("SELECT g FROM generate_series(1, 10000000) g", chunk -> {
+            calls[0]++;
+            return busy;
+        });
+        awaitTrue(() -> calls[0] == 1);
+        copy.cancel();
+        assertFails(CancellationException.class, copy);
+        assertEquals(1, assertCompletes(conn.fetchVal("SELECT 1")), "the COPY was cancelled on the server");
+        assertEquals(1, calls[0], "the sink is not called after the cancellation");
+    }
+
+    @Test
+    void aTableChangedAfterItWasDescribedIsDescribedAgain() {
+        assertCompletes(conn.copyRecordsToTable("copied", List.of(List.of(1, "a", 1))));
+        assertCompletes(conn.execute("ALTER TABLE copied ADD COLUMN extra text"));
+        PgException e = assertFails(PgException.class, conn.copyRecordsToTable("copied", List.of(List.of(2, "b", 2))));
+        assertEquals("22P04", e.sqlState(), "three values for four columns: the old description");
+        assertEquals("COPY 1", assertCompletes(conn.copyRecordsToTable("copied", List.of(List.of(2, "b", 2, "x")))));
+    }
+
+    @Test
     void optionsThatDoNotApplyAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> conn.copyFromQuery("SELECT 1",
                 CopyOptions.defaults().columns("a"), collect(new ByteArrayOutputStream())));
