@@ -37,6 +37,13 @@ import java.util.concurrent.TimeoutException;
  * and raises "another operation is in progress" for a second; our Redis client pipelines the
  * same way as here.)
  *
+ * <p><b>Bulk writes.</b> An executeMany or a COPY ({@link Query#bulk}) has too many messages to
+ * encode at once: the flush that reaches it hands it to {@link BulkWriter}, which writes it a
+ * chunk at a time (the first with the batch before it) and waits while the transport is paused
+ * ({@link #pauseWriting}) or its source has nothing ready. Until its Sync is written, the flush
+ * writes nothing else; the queries issued meanwhile go out after it, in order. A COPY's sink that
+ * is slow to take the data holds reading instead ({@link #holdReading}).
+ *
  * <p><b>First use of a SQL text.</b> A query whose text has no prepared statement yet is
  * preceded by a {@link Statement} exchange (Parse, Describe, Sync), and the flush stops there:
  * what follows waits one round trip for the parameter and column types, then goes out in the

@@ -12,7 +12,9 @@ import java.util.List;
  * A query of the user's and its answer: in the extended protocol Bind, Execute, Sync of a
  * prepared {@link Statement}, answered by BindComplete, DataRow..., CommandComplete,
  * ReadyForQuery; in the simple protocol ({@code execute} without arguments) one Query message,
- * answered by a CommandComplete per statement in it. Rows are decoded as they arrive, into the
+ * answered by a CommandComplete per statement in it; with a {@link Bulk} body, an executeMany
+ * (Bind and Execute per row, one Sync) or a COPY, whose messages the body encodes and answers it
+ * reads. Rows are decoded as they arrive, into the
  * form {@link Mode} asks for; the future completes at ReadyForQuery, so a query that failed
  * half-way never reports the rows before the error.
  *

@@ -6,7 +6,12 @@
  * <h2>The map</h2>
  * <ul>
  *   <li>{@link io.eventloop.postgres.PgConnection} — connect with a URI, {@code fetch},
- *       {@code fetchRow}, {@code fetchVal}, {@code execute}; pipelined; cancellation.</li>
+ *       {@code fetchRow}, {@code fetchVal}, {@code execute}; pipelined; cancellation; the bulk
+ *       writes {@code executeMany}, {@code copyRecordsToTable}, {@code copyToTable},
+ *       {@code copyFromTable}, {@code copyFromQuery}.</li>
+ *   <li>{@link io.eventloop.postgres.CopyOptions} — a COPY's schema, columns, format and its
+ *       details; {@link io.eventloop.postgres.PgCopy} — files and channels as COPY sinks and
+ *       sources.</li>
  *   <li>{@link io.eventloop.postgres.Row} — a result row: values by position or name, typed
  *       getters; its documentation has the table of types.</li>
  *   <li>{@link io.eventloop.postgres.PgOptions} — timeouts, the statement cache, limits, TLS
@@ -23,7 +28,11 @@
  *       {@code Query} (Bind/Execute/Sync, or a simple Query; its rows and tag), {@code PgTypes}
  *       (binary encoding and decoding by OID), {@code MessageWriter} (one batch of frontend
  *       messages), {@code Login} (SSLRequest and TLS, the startup message, authentication),
- *       {@code Scram} (SCRAM-SHA-256 and MD5), {@code PgUri}, {@code PgRow}.</li>
+ *       {@code Scram} (SCRAM-SHA-256 and MD5), {@code PgUri}, {@code PgRow}; for the bulk
+ *       writes {@code Bulk} (a query's body written a chunk at a time) with {@code ExecuteMany},
+ *       {@code CopyIn}, {@code CopyOut}, {@code CopyQuery} (arguments of a COPY query), and
+ *       {@code BulkWriter} (the chunks, back-pressure, and the rule that nothing else is written
+ *       until the Sync).</li>
  * </ul>
  *
  * <h2>One byte buffer, followed</h2>

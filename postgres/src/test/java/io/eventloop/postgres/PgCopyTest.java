@@ -94,11 +94,9 @@ class PgCopyTest {
 
     @Test
     void copiesRecordsAndReturnsTheTag() {
-        // excerpt-start: copyRecordsToTable
         Future<String> tag = conn.copyRecordsToTable("items",
                 List.of(new Object[] {1, "tea"}, List.of(2, "coffee")),
                 CopyOptions.defaults().columns("id", "name"));
-        // excerpt-end: copyRecordsToTable
         assertEquals("COPY 2", assertCompletes(tag));
         assertEquals("COPY 1", assertCompletes(conn.copyRecordsToTable("items",
                 List.of(List.of(3, "cocoa", new java.math.BigDecimal("4.50"))))));
@@ -180,10 +178,8 @@ class PgCopyTest {
         PgConnection locker = assertCompletes(PgConnection.connect(server.uri()));
         try {
             assertCompletes(locker.execute("BEGIN; LOCK TABLE big IN ACCESS EXCLUSIVE MODE"));
-            // excerpt-start: copyStream
             AsyncIterator<Object[]> source = records(200_000, i -> new Object[] {i, BulkData.filler(i)});
             Future<String> copy = conn.copyRecordsToTable("big", source, CopyOptions.defaults());
-            // excerpt-end: copyStream
             BulkWriter writer = conn.protocol().bulk;
             awaitTrue(() -> writer.pauses > 0); // the server waits for the lock: its socket is full
             assertFalse(copy.isDone());
@@ -244,13 +240,11 @@ class PgCopyTest {
     void copiesInAndOutInCsv() {
         assertCompletes(conn.execute("INSERT INTO items SELECT g, 'item, \"' || g || '\"', g / 4.0 FROM generate_series(1, 1000) g;"
                 + " INSERT INTO items VALUES (0, NULL, NULL)"));
-        // excerpt-start: copyCsv
         CopyOptions csv = CopyOptions.defaults().format(CopyOptions.Format.CSV).header(true);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         Future<String> copiedOut = conn.copyFromTable("items", PgCopy.toChannel(Channels.newChannel(out)), csv);
         Future<String> copiedIn = copiedOut.then(tag ->
                 conn.copyToTable("copied", List.of(out.toByteArray()), csv));
-        // excerpt-end: copyCsv
         assertEquals("COPY 1001", assertCompletes(copiedIn));
         assertTrue(out.toString(UTF_8).startsWith("id,name,price\n"), out.toString(UTF_8).substring(0, 40));
         assertEquals(0L, assertCompletes(conn.fetchVal("SELECT count(*) FROM (SELECT * FROM items EXCEPT SELECT * FROM copied"
@@ -281,10 +275,8 @@ class PgCopyTest {
     void copyFromQueryTakesArgumentsAsLiteralsTheServerQuotes() {
         assertCompletes(conn.execute("INSERT INTO items VALUES (1, 'it''s', 1), (2, '$1', 2), (3, 'c', NULL)"));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        // excerpt-start: copyFromQuery
         Future<String> tag = conn.copyFromQuery("SELECT id, name FROM items WHERE name <> $2 AND id >= $1 ORDER BY id",
                 PgCopy.toChannel(Channels.newChannel(out)), 1, "it's");
-        // excerpt-end: copyFromQuery
         assertEquals("COPY 2", assertCompletes(tag));
         assertEquals("2\t$1\n3\tc\n", out.toString(UTF_8));
         assertEquals("SELECT '$1', 'x' /* $1 */, \"$1\", $q$ $1 $q$, E'\\' $1', 5 -- $1\n",
@@ -301,7 +293,6 @@ class PgCopyTest {
     void aSlowSinkStopsTheConnectionReading(EventLoop loop) {
         List<Future<Void>> pending = new ArrayList<>();
         boolean[] keepUp = {false};
-        // excerpt-start: slowSink
         Function<ByteBuffer, Future<Void>> sink = chunk -> {
             if (keepUp[0]) {
                 return Async.completed(null);
@@ -311,7 +302,6 @@ class PgCopyTest {
             return taken;
         };
         Future<String> copy = conn.copyFromQuery("SELECT g, repeat('x', 100) FROM generate_series(1, 100000) g", sink);
-        // excerpt-end: slowSink
         awaitTrue(() -> pending.size() == 1);
         runIterations(loop, 20);
         assertEquals(1, pending.size(), "no more data while the sink is busy");

@@ -73,10 +73,8 @@ class PgExecuteManyTest {
 
     @Test
     void insertsEveryRowAndCompletesWithNull() {
-        // excerpt-start: executeMany
         Future<Void> done = conn.executeMany("INSERT INTO items (id, name) VALUES ($1, $2)",
                 List.of(new Object[] {1, "tea"}, new Object[] {2, "coffee"}, List.of(3, "cocoa")));
-        // excerpt-end: executeMany
         assertNull(assertCompletes(done));
         List<Row> rows = assertCompletes(conn.fetch("SELECT id, name FROM items ORDER BY id"));
         assertEquals(List.of("tea", "coffee", "cocoa"), rows.stream().map(r -> r.getString("name")).toList());
