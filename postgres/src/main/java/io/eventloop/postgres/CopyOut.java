@@ -82,7 +82,7 @@ final class CopyOut extends Bulk {
             return;
         }
         if (!done.isDone()) {
-            protocol.holdReading(done, query.future);
+            protocol.readHold.hold(done, query.future);
         }
         done.onDone(f -> {
             if (f.isCancelled() || f.exception() != null) {

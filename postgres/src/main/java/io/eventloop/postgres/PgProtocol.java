@@ -42,7 +42,7 @@ import java.util.concurrent.TimeoutException;
  * chunk at a time (the first with the batch before it) and waits while the transport is paused
  * ({@link #pauseWriting}) or its source has nothing ready. Until its Sync is written, the flush
  * writes nothing else; the queries issued meanwhile go out after it, in order. A COPY's sink that
- * is slow to take the data holds reading instead ({@link #holdReading}).
+ * is slow to take the data holds reading instead ({@link ReadHold}).
  *
  * <p><b>First use of a SQL text.</b> A query whose text has no prepared statement yet is
  * preceded by a {@link Statement} exchange (Parse, Describe, Sync), and the flush stops there:
@@ -85,8 +85,8 @@ final class PgProtocol implements Protocol {
     final ArrayDeque<Exchange> inflight = new ArrayDeque<>();
     /** Writes executeMany's and COPY's messages a chunk at a time. */
     final BulkWriter bulk = new BulkWriter(this);
-    /** A COPY's sink is busy with the last row: nothing more is read until this completes. */
-    private Future<?> readHold;
+    /** A COPY's sink is busy with the last row: nothing more is read until it has taken it. */
+    final ReadHold readHold = new ReadHold(this);
     /** Prepared statements by SQL text, least recently used first. */
     private final LinkedHashMap<String, Statement> statements = new LinkedHashMap<>(16, 0.75f, true);
     private final Map<String, String> parameters = new HashMap<>();
@@ -178,7 +178,7 @@ final class PgProtocol implements Protocol {
             buf = ByteBuffer.wrap(partial, 0, partialLength + n);
         }
         partialLength = 0;
-        while (phase != Phase.CLOSED && readHold == null && buf.remaining() >= 5) {
+        while (phase != Phase.CLOSED && !readHold.active() && buf.remaining() >= 5) {
             int start = buf.position();
             byte type = buf.get(start);
             int length = buf.getInt(start + 1);
@@ -601,36 +601,11 @@ final class PgProtocol implements Protocol {
         bulk.resumeWriting();
     }
 
-    /**
-     * Stops reading until {@code until} completes, or {@code orUntil} (the COPY's own future: a
-     * cancelled COPY does not wait for its sink): what is already read waits, unparsed, in
-     * {@link #partial}. A COPY's slow sink holds the server back this way.
-     */
-    void holdReading(Future<?> until, Future<?> orUntil) {
-        if (phase == Phase.CLOSED || transport == null) {
-            return;
-        }
-        readHold = until;
-        transport.pauseReading();
-        java.util.function.Consumer<Future<?>> release = f -> {
-            if (readHold != until) {
-                return;
-            }
-            readHold = null;
-            if (phase != Phase.CLOSED && !transport.isClosing()) {
-                transport.resumeReading();
-                dataReceived(ByteBuffer.allocate(0)); // what was read before the hold
-            }
-        };
-        until.onDone(release::accept);
-        orUntil.onDone(release::accept);
-    }
-
     @Override
     public void connectionLost(Throwable cause) {
         phase = Phase.CLOSED;
         bulk.lost();
-        readHold = null;
+        readHold.release();
         refuse(closeWhenIdle && cause == null
                 ? new PgConnectionException("the connection to " + server + " was closed by the client")
                 : cause == null
