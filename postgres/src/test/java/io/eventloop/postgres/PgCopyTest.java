@@ -360,6 +360,39 @@ class PgCopyTest {
     }
 
     @Test
+    void bulkWritesAndASlowSinkWorkOverTls(EventLoop loop) throws IOException {
+        try (PgServer tls = PgServer.start(true)) {
+            PgConnection secure = assertCompletes(PgConnection.connect(tls.uri() + "?sslmode=require"));
+            try {
+                assertCompletes(secure.execute("CREATE TABLE big (id int PRIMARY KEY, name text)"));
+                assertCompletes(secure.executeMany("INSERT INTO big VALUES ($1, $2)",
+                        BulkData.generated(50_000, i -> new Object[] {i, BulkData.filler(i)})));
+                assertEquals("COPY 50000", assertCompletes(secure.copyRecordsToTable("big",
+                        records(50_000, i -> new Object[] {50_000 + i, BulkData.filler(i)}), CopyOptions.defaults())));
+                List<Future<Void>> pending = new ArrayList<>();
+                boolean[] keepUp = {false};
+                Future<String> copy = secure.copyFromTable("big", chunk -> {
+                    if (keepUp[0]) {
+                        return Async.completed(null);
+                    }
+                    Future<Void> taken = loop.createFuture();
+                    pending.add(taken);
+                    return taken;
+                }, CopyOptions.defaults());
+                awaitTrue(() -> pending.size() == 1);
+                runIterations(loop, 20);
+                assertEquals(1, pending.size(), "no more data while the sink is busy, TLS records or not");
+                assertFalse(secure.protocol().transport.isReading());
+                keepUp[0] = true;
+                pending.get(0).complete(null);
+                assertEquals("COPY 100000", assertCompletes(copy));
+            } finally {
+                assertCompletes(secure.closeAsync());
+            }
+        }
+    }
+
+    @Test
     void optionsThatDoNotApplyAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> conn.copyFromQuery("SELECT 1",
                 CopyOptions.defaults().columns("a"), collect(new ByteArrayOutputStream())));
