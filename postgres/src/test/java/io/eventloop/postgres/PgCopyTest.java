@@ -125,6 +125,22 @@ class PgCopyTest {
     }
 
     @Test
+    void runsInItsPlaceAmongPipelinedQueries() {
+        Future<String> before = conn.execute("INSERT INTO big VALUES ($1, $2)", -1, "before");
+        Future<String> copy = conn.copyRecordsToTable("big", BulkData.generated(30_000,
+                i -> new Object[] {i, BulkData.filler(i)}));
+        Future<Object> after = conn.fetchVal("SELECT count(*) FROM big");
+        Future<String> out = conn.copyFromQuery("SELECT count(*) FROM big", PgCopy.toChannel(Channels.newChannel(
+                new ByteArrayOutputStream())));
+        Future<Object> last = conn.fetchVal("SELECT max(id) FROM big");
+        assertEquals("COPY 30000", assertCompletes(copy));
+        assertTrue(before.isDone(), "the query issued before it was answered before it");
+        assertEquals(30_001L, assertCompletes(after), "the query issued after it saw every record");
+        assertEquals("COPY 1", assertCompletes(out));
+        assertEquals(29_999, assertCompletes(last));
+    }
+
+    @Test
     void aMissingTableFailsClearlyAndTheConnectionGoesOn() {
         Future<String> records = conn.copyRecordsToTable("nope", List.of(List.of(1)));
         Future<String> raw = conn.copyToTable("nope", List.of("1\n".getBytes(UTF_8)), CopyOptions.defaults());
