@@ -81,15 +81,19 @@ final class CopyOut extends Bulk {
             sinkFailed(e);
             return;
         }
-        if (!done.isDone()) {
-            protocol.readHold.hold(done, query.future);
+        if (done.isDone()) {
+            checkSink(done); // at once: a failed sink is not given the next row
+            return;
         }
-        done.onDone(f -> {
-            if (f.isCancelled() || f.exception() != null) {
-                sinkFailed(f.isCancelled() ? new java.util.concurrent.CancellationException("the sink's write was cancelled")
-                        : f.exception());
-            }
-        });
+        protocol.readHold.hold(done, query.future);
+        done.onDone(this::checkSink);
+    }
+
+    private void checkSink(Future<?> f) {
+        if (f.isCancelled() || f.exception() != null) {
+            sinkFailed(f.isCancelled() ? new java.util.concurrent.CancellationException("the sink's write was cancelled")
+                    : f.exception());
+        }
     }
 
     private void sinkFailed(Throwable e) {

@@ -348,6 +348,11 @@ class PgCopyTest {
         assertEquals("disk full", assertFails(IllegalStateException.class, copy).getMessage());
         assertEquals(1000, calls[0], "the sink is not called after it failed");
         assertEquals(1, assertCompletes(conn.fetchVal("SELECT 1")));
+        calls[0] = 0;
+        Future<String> failed = conn.copyFromQuery("SELECT g FROM generate_series(1, 10000000) g", chunk ->
+                ++calls[0] == 10 ? Async.failed(new IllegalStateException("refused")) : Async.completed(null));
+        assertEquals("refused", assertFails(IllegalStateException.class, failed).getMessage());
+        assertEquals(10, calls[0], "nor after its future failed");
         assertEquals('I', conn.transactionStatus());
     }
 
