@@ -214,7 +214,7 @@ public final class PgConnection implements AsyncCloseable {
     public Future<Void> executeMany(String sql, Iterable<?> argumentRows) {
         Objects.requireNonNull(sql, "sql");
         Objects.requireNonNull(argumentRows, "argumentRows");
-        checkThread();
+        checkThread("PgConnection");
         return (Future) protocol.submitBulk(sql, new ExecuteMany(sql, argumentRows, protocol.options.maxMessageSize())).future;
     }
 
@@ -278,7 +278,7 @@ public final class PgConnection implements AsyncCloseable {
     @SuppressWarnings({"unchecked", "rawtypes"})
     private Future<String> copyRecords(String table, Bulk.Source records, CopyOptions options) {
         Objects.requireNonNull(options, "options");
-        checkThread();
+        checkThread("PgConnection");
         String copy = options.copyIn(table, CopyOptions.Format.BINARY);
         CopyIn body = new CopyIn(copy, options.table(table), records, true, protocol.options.maxMessageSize());
         return (Future) protocol.submitBulk(options.describeSql(table), body).future;
@@ -319,7 +319,7 @@ public final class PgConnection implements AsyncCloseable {
     @SuppressWarnings({"unchecked", "rawtypes"})
     private Future<String> copyIn(String table, Bulk.Source source, CopyOptions options) {
         Objects.requireNonNull(options, "options");
-        checkThread();
+        checkThread("PgConnection");
         String copy = options.copyIn(table, null);
         CopyIn body = new CopyIn(copy, options.table(table), source, false, protocol.options.maxMessageSize());
         return (Future) protocol.submitBulk(copy, body).future;
@@ -385,7 +385,7 @@ public final class PgConnection implements AsyncCloseable {
         Objects.requireNonNull(sql, "sql");
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(args, "args (for one NULL argument write (Object) null)");
-        checkThread();
+        checkThread("PgConnection");
         if (args.length == 0) {
             return copyOut(options.copyOutOfQuery(sql), sink);
         }
@@ -397,7 +397,7 @@ public final class PgConnection implements AsyncCloseable {
     @SuppressWarnings({"unchecked", "rawtypes"})
     private Future<String> copyOut(String copy, Function<? super ByteBuffer, ? extends Future<?>> sink) {
         Objects.requireNonNull(sink, "sink");
-        checkThread();
+        checkThread("PgConnection");
         return (Future) protocol.submitBulk(copy, new CopyOut(protocol, copy, sink)).future;
     }
 
@@ -407,9 +407,9 @@ public final class PgConnection implements AsyncCloseable {
         return (Future) protocol.submitBulk(sql, new CopyQuery.Describe(sql)).future;
     }
 
-    private void checkThread() {
+    void checkThread(String what) {
         if (!protocol.loop.inLoopThread()) {
-            throw new IllegalStateException("PgConnection is used from thread " + Thread.currentThread().getName()
+            throw new IllegalStateException(what + " is used from thread " + Thread.currentThread().getName()
                     + ", not its loop's; from another thread go through EventLoop.submit");
         }
     }
@@ -417,7 +417,7 @@ public final class PgConnection implements AsyncCloseable {
     private Future<Object> submit(String sql, Object[] args, Query.Mode mode, boolean simple) {
         Objects.requireNonNull(sql, "sql");
         Objects.requireNonNull(args, "args (for one NULL argument write (Object) null)");
-        checkThread();
+        checkThread("PgConnection");
         return protocol.submit(sql, args, mode, simple).future;
     }
 
