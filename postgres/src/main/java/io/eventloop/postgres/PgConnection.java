@@ -214,7 +214,7 @@ public final class PgConnection implements AsyncCloseable {
     public Future<Void> executeMany(String sql, Iterable<?> argumentRows) {
         Objects.requireNonNull(sql, "sql");
         Objects.requireNonNull(argumentRows, "argumentRows");
-        checkThread("PgConnection");
+        checkThread("PgConnection.executeMany");
         return (Future) protocol.submitBulk(sql, new ExecuteMany(sql, argumentRows, protocol.options.maxMessageSize())).future;
     }
 
@@ -278,7 +278,7 @@ public final class PgConnection implements AsyncCloseable {
     @SuppressWarnings({"unchecked", "rawtypes"})
     private Future<String> copyRecords(String table, Bulk.Source records, CopyOptions options) {
         Objects.requireNonNull(options, "options");
-        checkThread("PgConnection");
+        checkThread("PgConnection.copyRecordsToTable");
         String copy = options.copyIn(table, CopyOptions.Format.BINARY);
         CopyIn body = new CopyIn(copy, options.table(table), records, true, protocol.options.maxMessageSize());
         return (Future) protocol.submitBulk(options.describeSql(table), body).future;
@@ -319,7 +319,7 @@ public final class PgConnection implements AsyncCloseable {
     @SuppressWarnings({"unchecked", "rawtypes"})
     private Future<String> copyIn(String table, Bulk.Source source, CopyOptions options) {
         Objects.requireNonNull(options, "options");
-        checkThread("PgConnection");
+        checkThread("PgConnection.copyToTable");
         String copy = options.copyIn(table, null);
         CopyIn body = new CopyIn(copy, options.table(table), source, false, protocol.options.maxMessageSize());
         return (Future) protocol.submitBulk(copy, body).future;
@@ -385,7 +385,7 @@ public final class PgConnection implements AsyncCloseable {
         Objects.requireNonNull(sql, "sql");
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(args, "args (for one NULL argument write (Object) null)");
-        checkThread("PgConnection");
+        checkThread("PgConnection.copyFromQuery");
         if (args.length == 0) {
             return copyOut(options.copyOutOfQuery(sql), sink);
         }
@@ -397,7 +397,7 @@ public final class PgConnection implements AsyncCloseable {
     @SuppressWarnings({"unchecked", "rawtypes"})
     private Future<String> copyOut(String copy, Function<? super ByteBuffer, ? extends Future<?>> sink) {
         Objects.requireNonNull(sink, "sink");
-        checkThread("PgConnection");
+        checkThread("PgConnection (COPY TO)");
         return (Future) protocol.submitBulk(copy, new CopyOut(protocol, copy, sink)).future;
     }
 
