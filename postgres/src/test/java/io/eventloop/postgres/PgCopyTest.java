@@ -353,6 +353,7 @@ class PgCopyTest {
                 ++calls[0] == 10 ? Async.failed(new IllegalStateException("refused")) : Async.completed(null));
         assertEquals("refused", assertFails(IllegalStateException.class, failed).getMessage());
         assertEquals(10, calls[0], "nor after its future failed");
+        assertEquals(1, assertCompletes(conn.fetchVal("SELECT 1")), "written once the CancelRequest is settled");
         assertEquals('I', conn.transactionStatus());
     }
 
