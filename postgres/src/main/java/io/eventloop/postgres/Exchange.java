@@ -13,7 +13,8 @@ import java.util.Map;
  * error with no extra round trip.
  *
  * <p>The two kinds: {@link Statement} (Parse and Describe of a new statement) and {@link Query}
- * (Bind and Execute of a prepared one, or a simple-protocol Query). Loop-thread confined.
+ * (Bind and Execute of a prepared one, or a simple-protocol Query, or with a {@link Bulk} body an
+ * executeMany or a COPY: many messages, still one Sync). Loop-thread confined.
  */
 abstract class Exchange {
     /** The server's error for this exchange, waiting for its ReadyForQuery; null if none. */

@@ -1,17 +1,20 @@
 package io.eventloop.postgres;
 
 import io.eventloop.AsyncCloseable;
+import io.eventloop.AsyncIterator;
 import io.eventloop.EventLoop;
 import io.eventloop.Future;
 import io.eventloop.ThrowingFunction;
 import io.eventloop.net.Net;
 import io.eventloop.net.Transport;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 
 /**
  * One connection to a PostgreSQL server, speaking its wire protocol on the loop: asyncpg's
@@ -200,11 +203,224 @@ public final class PgConnection implements AsyncCloseable {
         return (Future) submit(sql, args, Query.Mode.TAG, args.length == 0);
     }
 
-    private Future<Object> submit(String sql, Object[] args, Query.Mode mode, boolean simple) {
+    // ------------------------------------------------------------------ bulk writes
+
+    /**
+     * Runs one statement once per row of arguments, atomically: asyncpg's {@code executemany}
+     * (0.22 and later). The rows are sent as Bind and Execute of the prepared statement each, with
+     * one Sync after the last, so they run in one implicit transaction: if any row fails, none is
+     * applied (inside a transaction opened with {@code BEGIN}, that transaction is failed, as for
+     * any failing statement). The rows are encoded and written a chunk at a time while the
+     * transport keeps up, so a large input is never encoded whole; until the last is written,
+     * nothing else is written on the connection, and queries issued meanwhile follow in order.
+     *
+     * <p>asyncpg's returns {@code None}; here a {@code Future<Void>}: per-row command tags are not
+     * kept (with a million rows they would be a million strings).
+     *
+     * @param sql one statement, with {@code $1}, {@code $2} ... for the arguments
+     * @param argumentRows the rows, each an {@code Object[]} or a {@code List} of one argument per
+     *     parameter; iterated once, as it is written
+     * @return completes when every row is applied; fails with a {@link PgException} naming the
+     *     row that failed ({@code row 3 of executeMany ...}, counting from 0), or an
+     *     {@link IllegalArgumentException} naming the row and the argument that cannot be sent (if
+     *     found before any row was written, nothing of the call was sent; if found later, the
+     *     server is made to fail the call, so no row is applied either way)
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public Future<Void> executeMany(String sql, Iterable<?> argumentRows) {
         Objects.requireNonNull(sql, "sql");
+        Objects.requireNonNull(argumentRows, "argumentRows");
+        checkThread("PgConnection.executeMany");
+        return (Future) protocol.submitBulk(sql, new ExecuteMany(sql, argumentRows, protocol.options.maxMessageSize())).future;
+    }
+
+    /**
+     * Copies records into a table with {@code COPY ... FROM STDIN} in the binary format:
+     * asyncpg's {@code copy_records_to_table(table, records=..., columns=...)}.
+     *
+     * @param table the table's name, as it is (sent as a quoted identifier)
+     * @param records the records, each an {@code Object[]} or a {@code List} with a value per column
+     * @param columns the columns the values are for, in order; none for every column of the table
+     * @return the command tag, {@code "COPY 3"}; fails as {@link #copyRecordsToTable(String, Iterable, CopyOptions)}
+     */
+    public Future<String> copyRecordsToTable(String table, Iterable<?> records, String... columns) {
+        return copyRecordsToTable(table, records, CopyOptions.defaults().columns(columns));
+    }
+
+    /**
+     * Copies records into a table with {@code COPY ... FROM STDIN} in the binary format:
+     * asyncpg's {@code copy_records_to_table}. The columns' types come from the description of
+     * {@code SELECT cols FROM table} (prepared once per connection, like any statement), and each
+     * value is encoded as for a query argument of that type. The COPY's messages follow without
+     * waiting for the server's answer and are written a chunk at a time, as for
+     * {@link #executeMany}. A COPY is all or nothing: a failing record applies none.
+     *
+     * @param table the table's name, as it is (sent as a quoted identifier)
+     * @param records the records, each an {@code Object[]} or a {@code List} with a value per column;
+     *     iterated once, as it is written
+     * @param options the schema, the columns and a {@code WHERE} filter (the format is binary)
+     * @return the command tag, {@code "COPY 3"}; fails with a {@link PgException} from the server
+     *     (a missing table, a unique violation: with {@code COPY items, line 5} in its context,
+     *     lines counting from 1), or an {@link IllegalArgumentException} naming the record (from 0)
+     *     and the column whose value cannot be sent (sent nothing if found before the first chunk
+     *     was written, else the COPY is ended with CopyFail and nothing is applied)
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public Future<String> copyRecordsToTable(String table, Iterable<?> records, CopyOptions options) {
+        Objects.requireNonNull(records, "records");
+        return copyRecords(table, new Bulk.Source(records), options);
+    }
+
+    /**
+     * Copies records from an asynchronous source into a table: the streaming form of
+     * {@link #copyRecordsToTable(String, Iterable, CopyOptions)}, for more records than fit in
+     * memory (asyncpg's {@code copy_records_to_table} takes an async iterable as well). Each record
+     * is taken when the last chunk was written and the transport has room, so the source is read
+     * no faster than the server takes the data. If the source fails, the COPY is ended with
+     * CopyFail (nothing applied) and the call fails with the source's error; the source is closed
+     * when the call ends, whatever its outcome.
+     *
+     * @param table the table's name, as it is (sent as a quoted identifier)
+     * @param records the records, each an {@code Object[]} or a {@code List} with a value per column
+     * @param options the schema, the columns and a {@code WHERE} filter (the format is binary)
+     * @return the command tag; fails as {@link #copyRecordsToTable(String, Iterable, CopyOptions)},
+     *     or with the source's error
+     */
+    public Future<String> copyRecordsToTable(String table, AsyncIterator<?> records, CopyOptions options) {
+        Objects.requireNonNull(records, "records");
+        return copyRecords(table, new Bulk.Source(records), options);
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private Future<String> copyRecords(String table, Bulk.Source records, CopyOptions options) {
+        Objects.requireNonNull(options, "options");
+        checkThread("PgConnection.copyRecordsToTable");
+        String copy = options.copyIn(table, CopyOptions.Format.BINARY);
+        CopyIn body = new CopyIn(copy, options.table(table), records, true, protocol.options.maxMessageSize());
+        return (Future) protocol.submitBulk(options.describeSql(table), body).future;
+    }
+
+    /**
+     * Copies data in a format the server parses (text, CSV, binary) into a table: asyncpg's
+     * {@code copy_to_table(table, source=...)}. The elements are sent as they are, in CopyData
+     * messages of at most a chunk each, and taken as the transport has room. If the source fails
+     * or the call is cancelled, the COPY is ended with CopyFail and nothing is applied.
+     *
+     * @param table the table's name, as it is (sent as a quoted identifier)
+     * @param source the data, each element a {@link ByteBuffer} or a {@code byte[]}, split anywhere
+     *     (a row may span elements); closed when the call ends
+     * @param options the format and its details, the schema, the columns, a {@code WHERE} filter
+     * @return the command tag, {@code "COPY 3"}; fails with a {@link PgException} when the server
+     *     rejects the data (its context names the line), or with the source's error
+     */
+    public Future<String> copyToTable(String table, AsyncIterator<?> source, CopyOptions options) {
+        Objects.requireNonNull(source, "source");
+        return copyIn(table, new Bulk.Source(source), options);
+    }
+
+    /**
+     * Copies data held in memory into a table: {@link #copyToTable(String, AsyncIterator, CopyOptions)}
+     * with the elements of {@code source}.
+     *
+     * @param table the table's name, as it is (sent as a quoted identifier)
+     * @param source the data, each element a {@link ByteBuffer} or a {@code byte[]}
+     * @param options the format and its details, the schema, the columns, a {@code WHERE} filter
+     * @return the command tag; fails as {@link #copyToTable(String, AsyncIterator, CopyOptions)}
+     */
+    public Future<String> copyToTable(String table, Iterable<?> source, CopyOptions options) {
+        Objects.requireNonNull(source, "source");
+        return copyIn(table, new Bulk.Source(source), options);
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private Future<String> copyIn(String table, Bulk.Source source, CopyOptions options) {
+        Objects.requireNonNull(options, "options");
+        checkThread("PgConnection.copyToTable");
+        String copy = options.copyIn(table, null);
+        CopyIn body = new CopyIn(copy, options.table(table), source, false, protocol.options.maxMessageSize());
+        return (Future) protocol.submitBulk(copy, body).future;
+    }
+
+    /**
+     * Copies a table out with {@code COPY ... TO STDOUT}: asyncpg's
+     * {@code copy_from_table(table, output=...)}. Each CopyData the server sends (a row in the text
+     * and CSV formats) goes to {@code sink} as a buffer the sink may keep; while the future it
+     * returned is pending, the connection reads nothing more from the server, so a slow sink slows
+     * the server down rather than filling memory. asyncpg's {@code output=} is a path, a file or an
+     * {@code async def} taking {@code bytes}; here a function returning a future, and
+     * {@link PgCopy#toFile} and {@link PgCopy#toChannel} for the first two.
+     *
+     * @param table the table's name, as it is (sent as a quoted identifier)
+     * @param sink called with each chunk of data, in order; returns a future that completes when
+     *     the chunk is taken care of
+     * @param options the format and its details, the schema, the columns
+     * @return the command tag, {@code "COPY 3"}; fails with a {@link PgException} from the server,
+     *     or with the sink's error (the COPY is then cancelled on the server, as a cancelled query
+     *     is, and the rest of its data dropped)
+     */
+    public Future<String> copyFromTable(String table, Function<? super ByteBuffer, ? extends Future<?>> sink,
+            CopyOptions options) {
+        Objects.requireNonNull(options, "options");
+        return copyOut(options.copyOutOfTable(table), sink);
+    }
+
+    /**
+     * Copies a query's result out in the text format: {@link #copyFromQuery(String, CopyOptions, Function, Object...)}
+     * with {@link CopyOptions#defaults()}.
+     *
+     * @param sql the query
+     * @param sink called with each chunk of data, in order
+     * @param args the query's arguments, one per parameter (null for SQL NULL)
+     * @return the command tag, {@code "COPY 3"}
+     */
+    public Future<String> copyFromQuery(String sql, Function<? super ByteBuffer, ? extends Future<?>> sink, Object... args) {
+        return copyFromQuery(sql, CopyOptions.defaults(), sink, args);
+    }
+
+    /**
+     * Copies a query's result out with {@code COPY (query) TO STDOUT}: asyncpg's
+     * {@code copy_from_query(query, *args, output=...)}. The data goes to {@code sink} as for
+     * {@link #copyFromTable}.
+     *
+     * <p>COPY takes no parameters, so with arguments the query is first described (its parameter
+     * types), the server turns each argument into a literal of its type ({@code quote_nullable}),
+     * and the literals replace {@code $1}, {@code $2} ... in the text (not inside strings, quoted
+     * names or comments), as asyncpg does: two round trips more than without arguments.
+     *
+     * @param sql the query, with {@code $1}, {@code $2} ... for the arguments
+     * @param options the format and its details
+     * @param sink called with each chunk of data, in order; returns a future that completes when
+     *     the chunk is taken care of
+     * @param args the query's arguments, one per parameter (null for SQL NULL)
+     * @return the command tag, {@code "COPY 3"}; fails with a {@link PgException} from the server,
+     *     an {@link IllegalArgumentException} for an argument that does not fit its parameter, or
+     *     with the sink's error (the COPY is then cancelled on the server)
+     */
+    public Future<String> copyFromQuery(String sql, CopyOptions options,
+            Function<? super ByteBuffer, ? extends Future<?>> sink, Object... args) {
+        Objects.requireNonNull(sql, "sql");
+        Objects.requireNonNull(options, "options");
         Objects.requireNonNull(args, "args (for one NULL argument write (Object) null)");
-        checkThread("PgConnection");
-        return protocol.submit(sql, args, mode, simple).future;
+        checkThread("PgConnection.copyFromQuery");
+        if (args.length == 0) {
+            return copyOut(options.copyOutOfQuery(sql), sink);
+        }
+        options.copyOutOfQuery(sql); // the options are checked before anything is sent
+        return CopyQuery.literals(this, sql, args).then(literals ->
+                copyOut(options.copyOutOfQuery(CopyQuery.substitute(sql, literals)), sink));
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private Future<String> copyOut(String copy, Function<? super ByteBuffer, ? extends Future<?>> sink) {
+        Objects.requireNonNull(sink, "sink");
+        checkThread("PgConnection (COPY TO)");
+        return (Future) protocol.submitBulk(copy, new CopyOut(protocol, copy, sink)).future;
+    }
+
+    /** The parameter types of {@code sql}, from its description (prepared through the cache). */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    Future<int[]> parameterTypes(String sql) {
+        return (Future) protocol.submitBulk(sql, new CopyQuery.Describe(sql)).future;
     }
 
     void checkThread(String what) {
@@ -212,6 +428,13 @@ public final class PgConnection implements AsyncCloseable {
             throw new IllegalStateException(what + " is used from thread " + Thread.currentThread().getName()
                     + ", not its loop's; from another thread go through EventLoop.submit");
         }
+    }
+
+    private Future<Object> submit(String sql, Object[] args, Query.Mode mode, boolean simple) {
+        Objects.requireNonNull(sql, "sql");
+        Objects.requireNonNull(args, "args (for one NULL argument write (Object) null)");
+        checkThread("PgConnection");
+        return protocol.submit(sql, args, mode, simple).future;
     }
 
     // ------------------------------------------------------------------ transactions

@@ -37,6 +37,13 @@ import java.util.concurrent.TimeoutException;
  * and raises "another operation is in progress" for a second; our Redis client pipelines the
  * same way as here.)
  *
+ * <p><b>Bulk writes.</b> An executeMany or a COPY ({@link Query#bulk}) has too many messages to
+ * encode at once: the flush that reaches it hands it to {@link BulkWriter}, which writes it a
+ * chunk at a time (the first with the batch before it) and waits while the transport is paused
+ * ({@link #pauseWriting}) or its source has nothing ready. Until its Sync is written, the flush
+ * writes nothing else; the queries issued meanwhile go out after it, in order. A COPY's sink that
+ * is slow to take the data holds reading instead ({@link ReadHold}).
+ *
  * <p><b>First use of a SQL text.</b> A query whose text has no prepared statement yet is
  * preceded by a {@link Statement} exchange (Parse, Describe, Sync), and the flush stops there:
  * what follows waits one round trip for the parameter and column types, then goes out in the
@@ -79,7 +86,12 @@ final class PgProtocol implements Protocol {
     /** The frontend messages not yet written: this iteration's batch. */
     final MessageWriter out = new MessageWriter();
     private final ArrayDeque<Query> outgoing = new ArrayDeque<>();
-    private final ArrayDeque<Exchange> inflight = new ArrayDeque<>();
+    /** Exchanges written (a bulk one: from its first chunk), waiting for their ReadyForQuery, in order. */
+    final ArrayDeque<Exchange> inflight = new ArrayDeque<>();
+    /** Writes executeMany's and COPY's messages a chunk at a time. */
+    final BulkWriter bulk = new BulkWriter(this);
+    /** A COPY's sink is busy with the last row: nothing more is read until it has taken it. */
+    final ReadHold readHold = new ReadHold(this);
     /** Prepared statements by SQL text, least recently used first. */
     private final LinkedHashMap<String, Statement> statements = new LinkedHashMap<>(16, 0.75f, true);
     private final Map<String, String> parameters = new HashMap<>();
@@ -87,6 +99,7 @@ final class PgProtocol implements Protocol {
     final Listening listening = new Listening(this);
     /** The connection's transport: the socket's, then the TLS one once the handshake is done. */
     Transport transport;
+    /** Where the connection is; {@link BulkWriter} reads it. */
     Phase phase = Phase.STARTING;
     private int backendPid;
     private int backendSecret;
@@ -174,7 +187,7 @@ final class PgProtocol implements Protocol {
             buf = ByteBuffer.wrap(partial, 0, partialLength + n);
         }
         partialLength = 0;
-        while (phase != Phase.CLOSED && buf.remaining() >= 5) {
+        while (phase != Phase.CLOSED && !readHold.active() && buf.remaining() >= 5) {
             int start = buf.position();
             byte type = buf.get(start);
             int length = buf.getInt(start + 1);
@@ -276,6 +289,9 @@ final class PgProtocol implements Protocol {
             if (head.error == null) {
                 head.error = e;
             }
+            if (head == bulk.streaming) {
+                bulk.schedule(); // the server skips the rest up to the Sync: stop sending it
+            }
             return;
         }
         if (head == null) {
@@ -289,7 +305,7 @@ final class PgProtocol implements Protocol {
                 // "cached plan must not change result type" after DDL, or a statement the server
                 // no longer has: the next use prepares the text again
                 statements.remove(q.sql, q.statement);
-                if (!q.retried && !q.future.isDone() && transactionStatus == 'I' && inflight.isEmpty()) {
+                if (!q.retried && q.bulk == null && !q.future.isDone() && transactionStatus == 'I' && inflight.isEmpty()) {
                     // nothing ran, no transaction is spoiled, and nothing issued after it was sent
                     // yet: prepared again and run once more, as asyncpg does, in its place
                     q.retry();
@@ -297,6 +313,10 @@ final class PgProtocol implements Protocol {
                     scheduleFlush();
                     return;
                 }
+            }
+            if (head instanceof Query q && q.error != null && q.bulk instanceof CopyIn && q.statement != null) {
+                // the table may have changed since it was described (a column added): describe it again next time
+                statements.remove(q.sql, q.statement);
             }
             head.finished();
             if (cancelling && head instanceof Query q && q == cancelled) {
@@ -315,7 +335,15 @@ final class PgProtocol implements Protocol {
 
     /** Queues a query: it goes out with this iteration's batch (see the class comment). */
     Query submit(String sql, Object[] args, Query.Mode mode, boolean simple) {
-        Query q = new Query(this, loop, sql, args, mode, simple);
+        return submit(new Query(this, loop, sql, args, mode, simple));
+    }
+
+    /** Queues an executeMany or a COPY: written a chunk at a time when its turn comes (see {@link BulkWriter}). */
+    Query submitBulk(String sql, Bulk body) {
+        return submit(new Query(this, loop, sql, body));
+    }
+
+    private Query submit(Query q) {
         if (refusal != null) {
             q.future.fail(new PgConnectionException(q.describe() + ": " + refusal.getMessage(), refusal.getCause()));
             return q;
@@ -340,7 +368,7 @@ final class PgProtocol implements Protocol {
         return q;
     }
 
-    private void scheduleFlush() {
+    void scheduleFlush() {
         if (!flushScheduled) {
             flushScheduled = true;
             loop.callSoon(this::flush);
@@ -350,13 +378,16 @@ final class PgProtocol implements Protocol {
     /** Encodes every query that can go now, in order, and writes them in one batch. */
     private void flush() {
         flushScheduled = false;
-        if (phase != Phase.READY || cancelling) {
+        if (phase != Phase.READY || cancelling || bulk.streaming != null) {
             return;
         }
         while (!outgoing.isEmpty()) {
             Query q = outgoing.peek();
             if (q.future.isDone()) {
                 outgoing.poll(); // cancelled or timed out before it was written
+                if (q.bulk != null) {
+                    q.bulk.close();
+                }
                 continue;
             }
             int mark = out.size();
@@ -372,8 +403,8 @@ final class PgProtocol implements Protocol {
                     continue;
                 }
             } else {
-                Statement st = statements.get(q.sql);
-                if (st == null) {
+                Statement st = q.needsStatement() ? statements.get(q.sql) : null;
+                if (st == null && q.needsStatement()) {
                     try {
                         prepare(q.sql);
                     } catch (IllegalArgumentException e) {
@@ -384,8 +415,13 @@ final class PgProtocol implements Protocol {
                     }
                     break; // what follows waits for the statement's types (see the class comment)
                 }
-                if (st.state != Statement.State.READY) {
+                if (st != null && st.state != Statement.State.READY) {
                     break;
+                }
+                if (q.bulk != null) {
+                    outgoing.poll();
+                    bulk.start(q, st); // writes this batch with its first chunks; what follows waits for its Sync
+                    return;
                 }
                 try {
                     bind(q, st);
@@ -454,28 +490,7 @@ final class PgProtocol implements Protocol {
                     + (types.length == 1 ? "" : "s") + " and was given " + q.args.length + " argument"
                     + (q.args.length == 1 ? "" : "s"));
         }
-        out.begin((byte) 'B');
-        out.int8(0); // the unnamed portal
-        out.cstring(st.name);
-        out.int16(types.length);
-        for (int t : types) {
-            out.int16(PgTypes.binary(t) ? 1 : 0);
-        }
-        out.int16(types.length);
-        for (int i = 0; i < types.length; i++) {
-            PgTypes.encode(types[i], q.args[i], out, "argument $" + (i + 1) + " of " + q.describe());
-        }
-        PgRow.Columns columns = st.columns;
-        int n = columns == null ? 0 : columns.binary.length;
-        out.int16(n);
-        for (int i = 0; i < n; i++) {
-            out.int16(columns.binary[i] ? 1 : 0);
-        }
-        out.end();
-        out.begin((byte) 'E');
-        out.int8(0);
-        out.int32(0); // every row
-        out.end();
+        st.bindExecute(out, q.args, st.argumentNames(q.describe()), true);
         out.begin((byte) 'S');
         out.end();
     }
@@ -490,7 +505,7 @@ final class PgProtocol implements Protocol {
         statements.remove(st.sql, st);
         for (Iterator<Query> it = outgoing.iterator(); it.hasNext(); ) {
             Query q = it.next();
-            if (q.sql.equals(st.sql) && !q.simple) {
+            if (q.sql.equals(st.sql) && q.needsStatement()) {
                 it.remove();
                 if (!q.future.isDone()) {
                     q.future.fail(error != null ? error : new PgConnectionException(server
@@ -515,6 +530,9 @@ final class PgProtocol implements Protocol {
      * dropped when it comes (see the class comment).
      */
     void abandoned(Query q) {
+        if (bulk.abandoned(q)) {
+            return; // still being written: ended with CopyFail or an error, no CancelRequest needed
+        }
         if (!q.sent || phase != Phase.READY || cancelling || inflight.size() != 1 || inflight.peek() != q) {
             return;
         }
@@ -580,9 +598,23 @@ final class PgProtocol implements Protocol {
         }
     }
 
+    // ------------------------------------------------------------------ flow control
+
+    @Override
+    public void pauseWriting() {
+        bulk.pauseWriting();
+    }
+
+    @Override
+    public void resumeWriting() {
+        bulk.resumeWriting();
+    }
+
     @Override
     public void connectionLost(Throwable cause) {
         phase = Phase.CLOSED;
+        bulk.lost();
+        readHold.release();
         refuse(closeWhenIdle && cause == null
                 ? new PgConnectionException("the connection to " + server + " was closed by the client")
                 : cause == null

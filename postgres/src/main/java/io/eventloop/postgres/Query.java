@@ -12,7 +12,9 @@ import java.util.List;
  * A query of the user's and its answer: in the extended protocol Bind, Execute, Sync of a
  * prepared {@link Statement}, answered by BindComplete, DataRow..., CommandComplete,
  * ReadyForQuery; in the simple protocol ({@code execute} without arguments) one Query message,
- * answered by a CommandComplete per statement in it. Rows are decoded as they arrive, into the
+ * answered by a CommandComplete per statement in it; with a {@link Bulk} body, an executeMany
+ * (Bind and Execute per row, one Sync) or a COPY, whose messages the body encodes and answers it
+ * reads. Rows are decoded as they arrive, into the
  * form {@link Mode} asks for; the future completes at ReadyForQuery, so a query that failed
  * half-way never reports the rows before the error.
  *
@@ -55,6 +57,8 @@ final class Query extends Exchange {
     /** Simple protocol: no arguments, several statements allowed, results only as command tags. */
     final boolean simple;
     final QueryFuture future;
+    /** The body of an executeMany or COPY, written a chunk at a time; null for a query of one Bind. */
+    final Bulk bulk;
     boolean sent;
     /** Whether it was already run again after its statement was invalidated. */
     boolean retried;
@@ -71,14 +75,39 @@ final class Query extends Exchange {
         this.args = args;
         this.mode = mode;
         this.simple = simple;
+        this.bulk = null;
         this.future = new QueryFuture(loop, this);
         if (mode == Mode.ROWS) {
             rows = new ArrayList<>();
         }
     }
 
+    /**
+     * A bulk query: {@code sql} is the text its body needs prepared (executeMany's statement, the
+     * {@code SELECT} that describes a COPY's columns), or what describes it when it needs none.
+     */
+    Query(PgProtocol protocol, EventLoop loop, String sql, Bulk bulk) {
+        this.protocol = protocol;
+        this.sql = sql;
+        this.args = new Object[0];
+        this.mode = Mode.TAG;
+        this.simple = false;
+        this.bulk = bulk;
+        bulk.query = this;
+        this.future = new QueryFuture(loop, this);
+    }
+
+    /** Whether it needs {@link #sql} prepared before it can be written. */
+    boolean needsStatement() {
+        return bulk != null ? bulk.needsStatement : !simple;
+    }
+
     @Override
     void message(byte type, ByteBuffer body) {
+        if (bulk != null) {
+            bulk.message(type, body);
+            return;
+        }
         switch (type) {
             case 'D' -> {
                 if (simple || error != null || future.isDone()) {
@@ -139,8 +168,21 @@ final class Query extends Exchange {
         if (timeout != null) {
             timeout.cancel();
         }
+        if (bulk != null) {
+            bulk.close();
+        }
         if (future.isDone()) {
             return; // cancelled or timed out: the answer is dropped
+        }
+        if (bulk != null) {
+            if (bulk.clientError != null) {
+                future.fail(bulk.clientError);
+            } else if (error != null) {
+                future.fail(bulk.failure(error));
+            } else {
+                future.complete(bulk.result());
+            }
+            return;
         }
         if (error != null) {
             future.fail(error);
@@ -159,6 +201,9 @@ final class Query extends Exchange {
         if (timeout != null) {
             timeout.cancel();
         }
+        if (bulk != null) {
+            bulk.close();
+        }
         if (!future.isDone()) {
             future.fail(why);
         }
@@ -166,6 +211,6 @@ final class Query extends Exchange {
 
     @Override
     String describe() {
-        return MessageWriter.abbreviate(sql.strip());
+        return bulk != null ? bulk.describe() : MessageWriter.abbreviate(sql.strip());
     }
 }

@@ -19,6 +19,8 @@ final class Statement extends Exchange {
     enum State { PREPARING, READY, FAILED }
 
     final String name;
+    /** The name as the Bind message carries it, NUL included: encoded once, bound many times. */
+    private final byte[] nameBytes;
     final String sql;
     private final PgProtocol protocol;
     State state = State.PREPARING;
@@ -29,6 +31,7 @@ final class Statement extends Exchange {
     Statement(PgProtocol protocol, String name, String sql) {
         this.protocol = protocol;
         this.name = name;
+        this.nameBytes = (name + "\0").getBytes(java.nio.charset.StandardCharsets.UTF_8);
         this.sql = sql;
     }
 
@@ -64,6 +67,47 @@ final class Statement extends Exchange {
             body.getShort(); // format (zero in a statement's description)
         }
         return new PgRow.Columns(names, oids);
+    }
+
+    /** For each parameter, how an error names it: {@code argument $1 of SELECT ...}. */
+    String[] argumentNames(String of) {
+        String[] names = new String[parameterTypes.length];
+        for (int i = 0; i < names.length; i++) {
+            names[i] = "argument $" + (i + 1) + " of " + of;
+        }
+        return names;
+    }
+
+    /**
+     * Bind of this statement to the unnamed portal with {@code args}, and Execute of every row.
+     * The caller checked the number of arguments; {@code what} names each for errors.
+     *
+     * @param results whether the rows are asked for (their formats follow the description)
+     * @throws IllegalArgumentException when an argument does not fit its parameter's type
+     */
+    void bindExecute(MessageWriter out, Object[] args, String[] what, boolean results) {
+        int[] types = parameterTypes;
+        out.begin((byte) 'B');
+        out.int8(0); // the unnamed portal
+        out.bytes(nameBytes);
+        out.int16(types.length);
+        for (int t : types) {
+            out.int16(PgTypes.binary(t) ? 1 : 0);
+        }
+        out.int16(types.length);
+        for (int i = 0; i < types.length; i++) {
+            PgTypes.encode(types[i], args[i], out, what[i]);
+        }
+        int n = results && columns != null ? columns.binary.length : 0;
+        out.int16(n);
+        for (int i = 0; i < n; i++) {
+            out.int16(columns.binary[i] ? 1 : 0);
+        }
+        out.end();
+        out.begin((byte) 'E');
+        out.int8(0);
+        out.int32(0); // every row
+        out.end();
     }
 
     @Override

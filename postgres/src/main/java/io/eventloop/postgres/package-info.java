@@ -7,13 +7,18 @@
  * <ul>
  *   <li>{@link io.eventloop.postgres.PgConnection} — connect with a URI, {@code fetch},
  *       {@code fetchRow}, {@code fetchVal}, {@code execute}; pipelined; cancellation;
- *       {@code transaction(body)}; {@code listen(channel)} and {@code addListener}.</li>
+ *       {@code transaction(body)}; {@code listen(channel)} and {@code addListener}; the bulk
+ *       writes {@code executeMany}, {@code copyRecordsToTable}, {@code copyToTable},
+ *       {@code copyFromTable}, {@code copyFromQuery}.</li>
  *   <li>{@link io.eventloop.postgres.PgTransaction} — a transaction block or savepoint: the manual
  *       form under {@code transaction(body)}, its {@code Options} and {@code Isolation}.</li>
  *   <li>{@link io.eventloop.postgres.Notifications} — the notifications of a channel as an async
  *       iterator, with a bounded buffer; {@link io.eventloop.postgres.Notification} — one of them
  *       (pid, channel, payload); {@link io.eventloop.postgres.NotificationOverflowException} — a
  *       consumer that fell behind.</li>
+ *   <li>{@link io.eventloop.postgres.CopyOptions} — a COPY's schema, columns, format and its
+ *       details; {@link io.eventloop.postgres.PgCopy} — files and channels as COPY sinks and
+ *       sources.</li>
  *   <li>{@link io.eventloop.postgres.Row} — a result row: values by position or name, typed
  *       getters; its documentation has the table of types.</li>
  *   <li>{@link io.eventloop.postgres.PgOptions} — timeouts, the statement cache, limits, TLS
@@ -33,7 +38,11 @@
  *       {@code Scram} (SCRAM-SHA-256 and MD5), {@code PgUri}, {@code PgRow},
  *       {@code Listening} (the channels listened on and their listeners, LISTEN and UNLISTEN),
  *       {@code TransactionScope} (the future of {@code transaction(body)}: start, body, commit or
- *       rollback).</li>
+ *       rollback); for the bulk
+ *       writes {@code Bulk} (a query's body written a chunk at a time) with {@code ExecuteMany},
+ *       {@code CopyIn}, {@code CopyOut}, {@code CopyQuery} (arguments of a COPY query), and
+ *       {@code BulkWriter} (the chunks, back-pressure, and the rule that nothing else is written
+ *       until the Sync).</li>
  * </ul>
  *
  * <h2>One byte buffer, followed</h2>

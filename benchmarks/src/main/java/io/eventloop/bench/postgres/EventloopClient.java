@@ -17,8 +17,11 @@ import java.util.concurrent.atomic.LongAdder;
  * fetch(ROWS)} and the next when it completes. The module has no pool yet, so the callers are
  * spread over the connections as a fixed assignment, and the connection pipelines the queries of
  * the callers that share it (several in flight on one connection) where asyncpg's pool lends a
- * connection to one query at a time. The insert shapes need {@code executeMany} and {@code
- * copyRecordsToTable}, which the module does not have yet: they print nothing.
+ * connection to one query at a time. The insert shapes are {@code executeMany(INSERT, rows)} (one
+ * call is one implicit transaction, so no {@code BEGIN}/{@code COMMIT} around it, where asyncpg's
+ * shape wraps {@code executemany} in {@code conn.transaction()}) and {@code
+ * copyRecordsToTable("pg_bench_insert", rows, "a", "b", "c", "d", "e")} (binary COPY), on the
+ * first connection.
  */
 final class EventloopClient implements PgBench.Client {
     private final LoopThread thread = new LoopThread();
@@ -106,12 +109,17 @@ final class EventloopClient implements PgBench.Client {
 
     @Override
     public boolean executeMany(List<Object[]> rows) {
-        return false;
+        join(() -> connections.get(0).executeMany(PgBench.INSERT, rows));
+        return true;
     }
 
     @Override
     public boolean copy(List<Object[]> rows) {
-        return false;
+        String tag = join(() -> connections.get(0).copyRecordsToTable(PgBench.INSERT_TABLE, rows, "a", "b", "c", "d", "e"));
+        if (!tag.equals("COPY " + rows.size())) {
+            throw new IllegalStateException("copyRecordsToTable answered " + tag + " for " + rows.size() + " rows");
+        }
+        return true;
     }
 
     @Override
