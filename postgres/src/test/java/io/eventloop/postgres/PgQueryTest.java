@@ -65,12 +65,9 @@ class PgQueryTest {
         return assertCompletes(PgConnection.connect(server.uri(), options));
     }
 
-    /** Waits, through another connection, until the backend {@code pid} runs a query. */
+    /** Waits, through another connection, until the backend {@code pid} is inside pg_sleep. */
     private void awaitRunning(int pid) {
-        assertCompletes(Async.waitFor(Async.repeat(() -> conn.fetchVal(
-                "SELECT count(*) FROM pg_stat_activity WHERE pid = $1 AND state = 'active'", pid)
-                .then(n -> n.equals(1L) ? Async.completed(false) : Async.sleep(Duration.ofMillis(10), true))),
-                Duration.ofSeconds(50)));
+        PgServer.awaitSleeping(conn, pid);
     }
 
     @Test

@@ -37,10 +37,7 @@ class PgRestartTest {
         assertCompletes(conn.fetchVal("SELECT pg_sleep($1)", 0)); // prepared, so the next one runs at once
         Future<Object> running = conn.fetchVal("SELECT pg_sleep($1)", 60);
         Future<Object> behind = conn.fetchVal("SELECT 1");
-        assertCompletes(Async.waitFor(Async.repeat(() -> watcher.fetchVal(
-                "SELECT count(*) FROM pg_stat_activity WHERE pid = $1 AND state = 'active'", conn.serverPid())
-                .then(n -> n.equals(1L) ? Async.completed(false) : Async.sleep(Duration.ofMillis(10), true))),
-                Duration.ofSeconds(50)));
+        PgServer.awaitSleeping(watcher, conn.serverPid());
 
         server.stopImmediately();
 

@@ -312,6 +312,22 @@ public final class PgServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits, asking through {@code observer}, until the backend {@code pid} is inside
+     * {@code pg_sleep} (its wait event is {@code PgSleep}): not still parsing or binding the query,
+     * where a cancel or a terminate would land on something else. A guard of {@link #HANG_GUARD}.
+     *
+     * @param observer another connection of the same loop
+     * @param pid the backend to watch
+     */
+    public static void awaitSleeping(PgConnection observer, int pid) {
+        io.eventloop.testing.LoopAssertions.assertCompletes(io.eventloop.Async.waitFor(io.eventloop.Async.repeat(
+                () -> observer.fetchVal("SELECT count(*) FROM pg_stat_activity WHERE pid = $1 AND wait_event = 'PgSleep'", pid)
+                        .then(n -> n.equals(1L) ? io.eventloop.Async.completed(false)
+                                : io.eventloop.Async.sleep(Duration.ofMillis(10), true))),
+                HANG_GUARD));
+    }
+
     /** Sockets this JVM has open now: the count a test must leave as it found it. */
     public static long openSockets() throws IOException {
         try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {

@@ -83,10 +83,7 @@ class PgTransactionTest {
 
     /** Waits, through the other connection, until the backend {@code pid} runs a query. */
     private void awaitRunning(int pid) {
-        assertCompletes(Async.waitFor(Async.repeat(() -> other.fetchVal(
-                "SELECT count(*) FROM pg_stat_activity WHERE pid = $1 AND state = 'active'", pid)
-                .then(n -> n.equals(1L) ? Async.completed(false) : Async.sleep(Duration.ofMillis(10), true))),
-                Duration.ofSeconds(50)));
+        PgServer.awaitSleeping(other, pid);
     }
 
     @Test
