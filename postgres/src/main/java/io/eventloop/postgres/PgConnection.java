@@ -58,9 +58,26 @@ import java.util.concurrent.TimeoutException;
  */
 public final class PgConnection implements AsyncCloseable {
     private final PgProtocol protocol;
+    /** The pool this handle was acquired from, or null for a connection of its own. */
+    final PgPool pool;
+    /** Set once the handle went back to its pool: from then on it runs nothing. */
+    boolean released;
 
-    private PgConnection(PgProtocol protocol) {
+    private PgConnection(PgProtocol protocol, PgPool pool) {
         this.protocol = protocol;
+        this.pool = pool;
+    }
+
+    /** A handle on a pooled connection, for one acquire: released, it refuses to run anything. */
+    static PgConnection leased(PgProtocol protocol, PgPool pool) {
+        return new PgConnection(protocol, pool);
+    }
+
+    private void checkNotReleased(String what) {
+        if (released) {
+            throw new IllegalStateException("cannot " + what + ": this connection was released to its pool (PgPool"
+                    + ".release) and may be someone else's now; acquire another");
+        }
     }
 
     /**
@@ -119,7 +136,7 @@ public final class PgConnection implements AsyncCloseable {
                     if (!result.isDone()) {
                         result.fail(r.isCancelled() ? new PgConnectionException("cancelled") : r.exception());
                     }
-                } else if (!result.complete(new PgConnection(protocol))) {
+                } else if (!result.complete(new PgConnection(protocol, null))) {
                     protocol.abort(); // cancelled meanwhile
                 }
             });
@@ -191,6 +208,7 @@ public final class PgConnection implements AsyncCloseable {
             throw new IllegalStateException("PgConnection is used from thread " + Thread.currentThread().getName()
                     + ", not its loop's; from another thread go through EventLoop.submit");
         }
+        checkNotReleased("run a query");
         return protocol.submit(sql, args, mode, simple).future;
     }
 
@@ -202,6 +220,7 @@ public final class PgConnection implements AsyncCloseable {
      */
     @Override
     public Future<Void> closeAsync() {
+        checkNotReleased("close it");
         return protocol.closeGracefully();
     }
 
@@ -210,6 +229,7 @@ public final class PgConnection implements AsyncCloseable {
      * {@link PgConnectionException}. asyncpg's {@code terminate()}.
      */
     public void terminate() {
+        checkNotReleased("terminate it");
         protocol.abort();
     }
 

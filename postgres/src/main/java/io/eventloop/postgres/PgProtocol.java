@@ -98,6 +98,8 @@ final class PgProtocol implements Protocol {
     private int partialLength;
     /** Batches handed to the transport. */
     long writes;
+    /** Queries submitted over the connection's life, refused ones included: what a pool's maxQueries counts. */
+    long queries;
 
     PgProtocol(EventLoop loop, PgUri uri, PgOptions options) {
         this.loop = loop;
@@ -303,6 +305,7 @@ final class PgProtocol implements Protocol {
     /** Queues a query: it goes out with this iteration's batch (see the class comment). */
     Query submit(String sql, Object[] args, Query.Mode mode, boolean simple) {
         Query q = new Query(this, loop, sql, args, mode, simple);
+        queries++;
         if (refusal != null) {
             q.future.fail(new PgConnectionException(q.describe() + ": " + refusal.getMessage(), refusal.getCause()));
             return q;
@@ -638,8 +641,16 @@ final class PgProtocol implements Protocol {
 
     /** Open, nothing issued and unanswered, not inside a transaction: may go back to a pool. */
     boolean isIdle() {
-        return isOpen() && phase == Phase.READY && outgoing.isEmpty() && inflight.isEmpty() && !cancelling
-                && transactionStatus == 'I';
+        return isSettled() && transactionStatus == 'I';
+    }
+
+    /**
+     * Open, nothing issued and unanswered, no CancelRequest on its way: the server waits for the
+     * next query, inside a transaction or not. A connection that is not settled has a state its
+     * user cannot know.
+     */
+    boolean isSettled() {
+        return isOpen() && phase == Phase.READY && outgoing.isEmpty() && inflight.isEmpty() && !cancelling;
     }
 
     /** The ReadyForQuery status of the last exchange: 'I' idle, 'T' in a transaction, 'E' in a failed one. */
