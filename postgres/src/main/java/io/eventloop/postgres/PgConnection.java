@@ -53,6 +53,12 @@ import java.util.concurrent.TimeoutException;
  * runs, and its answer is dropped. If the CancelRequest cannot be sent, the connection is closed
  * rather than left in a state its user cannot know.
  *
+ * <p><b>Pooled.</b> A connection from {@link PgPool#acquire()} is a handle for that one acquire:
+ * once {@link PgPool#release released}, a query, {@link #closeAsync()} or {@link #terminate()} on it
+ * throws an {@link IllegalStateException} (asyncpg's "connection has been released back to the
+ * pool"), since the connection underneath may be someone else's by then. Closing an acquired one
+ * closes the connection itself, as in asyncpg; the pool drops it when it is released.
+ *
  * <p><b>Threads.</b> Loop thread only, like everything on the loop; from another thread go
  * through {@link EventLoop#submit}.
  */
@@ -217,6 +223,7 @@ public final class PgConnection implements AsyncCloseable {
      * now on fail at once. asyncpg's {@code close()}.
      *
      * @return completes once the socket is closed
+     * @throws IllegalStateException if this connection came from a {@link PgPool} and was released
      */
     @Override
     public Future<Void> closeAsync() {
@@ -227,6 +234,8 @@ public final class PgConnection implements AsyncCloseable {
     /**
      * Closes the connection at once; every query waiting fails with a
      * {@link PgConnectionException}. asyncpg's {@code terminate()}.
+     *
+     * @throws IllegalStateException if this connection came from a {@link PgPool} and was released
      */
     public void terminate() {
         checkNotReleased("terminate it");

@@ -346,7 +346,6 @@ public final class PgPool implements AsyncCloseable {
         while (wanted-- > 0 && state == State.OPEN && size() < options.maxSize()) {
             open().onDone(this::openedForWaiters);
         }
-        replenish();
     }
 
     /** An open started for waiting callers ended: a failure goes to the first of them. */
@@ -361,7 +360,11 @@ public final class PgPool implements AsyncCloseable {
         }
     }
 
-    /** Opens connections until the pool has its minimum again; their failures are dropped (the next acquire tries again). */
+    /**
+     * Opens connections until the pool has its minimum again, after one was taken out. A failure
+     * goes to the first waiting caller, if any, and is not retried here: the next acquire opens a
+     * connection on demand, so a server that is down is not dialled in a loop.
+     */
     private void replenish() {
         while (state == State.OPEN && size() < options.minSize()) {
             open().onDone(this::openedForWaiters);
@@ -519,6 +522,11 @@ public final class PgPool implements AsyncCloseable {
     }
 
     private void makeIdle(Member m) {
+        if (m.generation != generation) {
+            retire(m, true); // expired while it was being reset or checked
+            dispatch();
+            return;
+        }
         m.idleSince = loop.time();
         idle.addLast(m);
         Duration lifetime = options.maxInactiveConnectionLifetime();
@@ -550,6 +558,7 @@ public final class PgPool implements AsyncCloseable {
         } else {
             m.protocol.abort();
         }
+        replenish();
     }
 
     /** A connection's socket closed: if it was still a member, the server or the network closed it. */
@@ -559,6 +568,7 @@ public final class PgPool implements AsyncCloseable {
             idle.remove(m);
             stopExpiry(m);
             if (state == State.OPEN) {
+                replenish();
                 dispatch();
             }
         }

@@ -11,6 +11,9 @@
  *       getters; its documentation has the table of types.</li>
  *   <li>{@link io.eventloop.postgres.PgOptions} — timeouts, the statement cache, limits, TLS
  *       trust.</li>
+ *   <li>{@link io.eventloop.postgres.PgPool} with {@link io.eventloop.postgres.PgPoolOptions} —
+ *       asyncpg's {@code Pool}: {@code acquire}, {@code release}, {@code withConnection}, the
+ *       shortcuts, sizes, lifetimes, a reset on release, graceful close.</li>
  *   <li>Failures: {@link io.eventloop.postgres.PgException} (an ErrorResponse: SQLSTATE, detail,
  *       hint, position), {@link io.eventloop.postgres.PgConnectionException} (no answer because
  *       of the connection, or a server that broke the protocol);

@@ -414,4 +414,29 @@ class PgPoolTest {
         assertEquals(10, pool.idleSize());
         assertEquals(0, pool.waiting());
     }
+
+    @Test
+    void theGuidesExamplesRun() {
+        String uri = server.uri();
+        assertCompletes(admin.execute("CREATE TABLE orders (id serial PRIMARY KEY, item text)"));
+        PgPoolOptions options = PgPoolOptions.defaults()
+                .minSize(2)                                  // asyncpg: min_size=2
+                .maxSize(10)                                 // max_size=10
+                .acquireTimeout(Duration.ofSeconds(5));      // acquire(timeout=5), for every acquire
+        Future<Object> count = PgPool.create(uri, options).then(pool ->
+                pool.withConnection(conn -> conn.execute("BEGIN")          // async with pool.acquire() as conn:
+                                .then(tag -> conn.execute("INSERT INTO orders (item) VALUES ($1)", "tea"))
+                                .then(tag -> conn.execute("COMMIT")))      // released here, on every path
+                        .then(tag -> pool.fetchVal("SELECT count(*) FROM orders"))  // acquire, run, release
+                        .ensure(pool::closeAsync));
+        assertEquals(1L, assertCompletes(count));
+
+        PgPool pool = pool(sized(1, 1));
+        Future<Object> pid = pool.acquire().then(conn ->
+                conn.fetchVal("SELECT pg_backend_pid()")
+                        .ensure(() -> pool.release(conn)));                // finally: await pool.release(conn)
+        assertEquals(pool.backendPids().get(0), assertCompletes(pid));
+        assertEquals(1, pool.idleSize());
+        assertCompletes(admin.execute("DROP TABLE orders"));
+    }
 }
