@@ -72,7 +72,11 @@ class PgPoolTest {
     }
 
     private PgPool pool(PgPoolOptions options) {
-        PgPool pool = assertCompletes(PgPool.create(server.uri(), options));
+        return pool(server.uri(), options);
+    }
+
+    private PgPool pool(String uri, PgPoolOptions options) {
+        PgPool pool = assertCompletes(PgPool.create(uri, options));
         pools.add(pool);
         return pool;
     }
@@ -121,6 +125,22 @@ class PgPoolTest {
         PgException refused = assertFails(PgException.class,
                 PgPool.create(server.uri(PgServer.USER, "wrong"), sized(2, 2)));
         assertEquals("28P01", refused.sqlState());
+    }
+
+    @Test
+    void anAcquireThatMustOpenAConnectionFailsWithItsErrorAndTheNextOneTriesAgain() throws IOException {
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        PgPool pool = pool("postgresql://tester@127.0.0.1:" + port + "/postgres", sized(0, 2));
+        assertEquals(0, pool.size());
+        for (int i = 0; i < 2; i++) {
+            PgConnectionException e = assertFails(PgConnectionException.class, pool.fetchVal("SELECT 1"));
+            assertTrue(e.getMessage().contains("127.0.0.1:" + port), e.getMessage());
+            assertEquals(0, pool.size());
+            assertEquals(0, pool.waiting());
+        }
     }
 
     @Test
@@ -184,6 +204,23 @@ class PgPoolTest {
         assertCompletes(pool.release(held));
         assertEquals("next", assertCompletes(next));
         assertEquals(1, pool.idleSize(), "the connection is back, not held by the cancelled acquire");
+    }
+
+    @Test
+    void cancellingAWaitingWithConnectionNeverRunsItsBody() {
+        PgPool pool = pool(sized(1, 1));
+        PgConnection held = assertCompletes(pool.acquire());
+        boolean[] ran = {false};
+        Future<Object> waiting = pool.withConnection(c -> {
+            ran[0] = true;
+            return c.fetchVal("SELECT 1");
+        });
+        assertTrue(waiting.cancel());
+        assertFails(CancellationException.class, waiting);
+        assertEquals(0, pool.waiting());
+        assertCompletes(pool.release(held));
+        assertFalse(ran[0]);
+        assertEquals(1, pool.idleSize());
     }
 
     @Test
@@ -358,6 +395,18 @@ class PgPoolTest {
         assertCompletes(closing);
         assertEquals(0, pool.size());
         assertTrue(assertFails(IllegalStateException.class, pool.fetchVal("SELECT 1")).getMessage().contains("closed"));
+    }
+
+    @Test
+    void closingWhileAReleasedConnectionIsBeingResetWaitsForTheResetThenClosesIt() {
+        PgPool pool = pool(sized(1, 1));
+        PgConnection held = assertCompletes(pool.acquire());
+        Future<Void> released = pool.release(held);
+        assertFalse(released.isDone(), "the reset is on its way");
+        Future<Void> closing = pool.closeAsync();
+        assertCompletes(released);
+        assertCompletes(closing);
+        assertEquals(0, pool.size());
     }
 
     @Test
