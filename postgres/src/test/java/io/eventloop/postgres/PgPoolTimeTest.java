@@ -62,8 +62,14 @@ class PgPoolTimeTest {
         return pool;
     }
 
-    private static void signal(String signal, int pid) throws IOException, InterruptedException {
-        Process kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(pid)).inheritIO().start();
+    /** Sends {@code signal} to a backend (as root, or as the user the cluster runs as) with the kill program. */
+    private static void signal(String signal, int pid) throws InterruptedException {
+        Process kill;
+        try {
+            kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(pid)).inheritIO().start();
+        } catch (IOException e) {
+            throw new AssertionError("this test needs the kill program: install the Debian package procps", e);
+        }
         assertEquals(0, kill.waitFor(), "kill -" + signal + " " + pid);
     }
 
