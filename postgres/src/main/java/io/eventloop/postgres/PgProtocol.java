@@ -51,7 +51,9 @@ import java.util.concurrent.TimeoutException;
  * Cancelling a query that waits behind others on the server cancels nothing there (the signal
  * would hit whichever query runs when it lands); its answer is dropped when it comes. If the
  * side connection cannot be made, the connection is closed: the query's fate on the server is
- * unknown.
+ * unknown. A connection closed while its side connection is open counts as closed ({@link #closed()})
+ * only once the server has closed that one too (or {@link PgOptions#connectTimeout} has passed and
+ * it was aborted), so no socket outlives the connection.
  *
  * <p><b>Loss.</b> {@code connectionLost} fails every query, written or not, with a
  * {@link PgConnectionException} naming the server (the query the server was running gets the
@@ -116,7 +118,7 @@ final class PgProtocol implements Protocol {
         return ready;
     }
 
-    /** Completes once the connection is closed. */
+    /** Completes once the connection is closed, and the side connection of a CancelRequest too if one was open. */
     Future<Void> closed() {
         return closed;
     }
@@ -498,6 +500,9 @@ final class PgProtocol implements Protocol {
     private Query cancelled;
     private boolean cancelledAnswered;
     private boolean cancelSideClosed;
+    /** The side connection of the last CancelRequest: its dial, and a future that completes once it is closed or failed. */
+    private Future<Transport> cancelDial;
+    private Future<Void> cancelSideDone;
 
     /**
      * {@code q}'s future was cancelled or timed out. Not written yet: the flush drops it. The
@@ -519,6 +524,7 @@ final class PgProtocol implements Protocol {
         request.int32(backendSecret);
         request.end();
         byte[] bytes = Arrays.copyOf(request.array(), request.size());
+        Future<Void> done = loop.createFuture();
         Protocol side = new Protocol() {
             @Override
             public void connectionMade(Transport t) {
@@ -528,11 +534,15 @@ final class PgProtocol implements Protocol {
             @Override
             public void connectionLost(Throwable cause) {
                 cancelSideClosed = true; // the server closes it once it has signalled the backend
+                done.complete(null);
                 settleCancel();
             }
         };
-        uri.dial(loop, () -> side, options.connectTimeout()).onDone(c -> {
+        cancelSideDone = done;
+        cancelDial = uri.dial(loop, () -> side, options.connectTimeout());
+        cancelDial.onDone(c -> {
             if (c.isCancelled() || c.exception() != null) {
+                done.complete(null);
                 Throwable e = c.isCancelled() ? new PgConnectionException("cancelled") : c.exception();
                 // the query runs on and nothing can stop it: the connection's state is unknown to its user
                 refuse(new PgConnectionException("cannot send a CancelRequest to " + server + " (" + e
@@ -601,7 +611,25 @@ final class PgProtocol implements Protocol {
             q.lost(new PgConnectionException(q.describe() + " was not sent: " + refusal.getMessage(), refusal.getCause()));
         }
         statements.clear();
-        closed.complete(null);
+        Future<Void> side = cancelSideDone;
+        if (side == null || side.isDone()) {
+            closed.complete(null);
+            return;
+        }
+        // a CancelRequest's side connection is still open: closed() means no socket is left, so it
+        // waits for the server to close that one too, at most connectTimeout
+        Future<Transport> dial = cancelDial;
+        var bound = loop.callLater(options.connectTimeout(), () -> {
+            if (dial.isDone() && dial.exception() == null && !dial.isCancelled()) {
+                dial.result().abort();
+            } else {
+                dial.cancel();
+            }
+        });
+        side.onDone(x -> {
+            bound.cancel();
+            closed.complete(null);
+        });
     }
 
     /**

@@ -85,10 +85,18 @@ class PgPoolTest {
         return PgPoolOptions.defaults().minSize(min).maxSize(max);
     }
 
-    /** Runs the loop (sleeping 10 ms between looks) until {@code condition} holds. */
+    /** Runs the loop (sleeping 10 ms between looks) until {@code condition}, which must not wait, holds. */
     private static void await(BooleanSupplier condition) {
         assertCompletes(Async.waitFor(Async.repeat(() -> condition.getAsBoolean() ? Async.completed(false)
                 : Async.sleep(Duration.ofMillis(10), true)), PgServer.HANG_GUARD));
+    }
+
+    /** Waits, through the admin connection, until the backend {@code pid} runs a query. */
+    private void awaitRunning(int pid) {
+        assertCompletes(Async.waitFor(Async.repeat(() -> admin.fetchVal(
+                "SELECT count(*) FROM pg_stat_activity WHERE pid = $1 AND state = 'active'", pid)
+                .then(n -> n.equals(1L) ? Async.completed(false) : Async.sleep(Duration.ofMillis(10), true))),
+                PgServer.HANG_GUARD));
     }
 
     private long backendsOf(String application) {
@@ -261,8 +269,7 @@ class PgPoolTest {
         PgPool pool = pool(sized(1, 1));
         int pid = (Integer) assertCompletes(pool.fetchVal("SELECT pg_backend_pid()"));
         Future<Object> slow = pool.withConnection(c -> c.fetchVal("SELECT pg_sleep(60)"));
-        await(() -> (Long) assertCompletes(admin.fetchVal(
-                "SELECT count(*) FROM pg_stat_activity WHERE pid = $1 AND state = 'active'", pid)) == 1L);
+        awaitRunning(pid);
         assertTrue(slow.cancel());
         assertFails(CancellationException.class, slow);
         int next = (Integer) assertCompletes(pool.fetchVal("SELECT pg_backend_pid()"));
