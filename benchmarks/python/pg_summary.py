@@ -17,7 +17,7 @@ from collections import defaultdict
 from pathlib import Path
 
 OURS = "eventloop"
-CLIENTS = ("eventloop", "eventloop-conn", "asyncpg", "asyncpg-conn", "pgjdbc", "vertx")
+CLIENTS = ("eventloop", "eventloop-conn", "eventloop-pool", "asyncpg", "asyncpg-conn", "pgjdbc", "vertx")
 PEERS = ("asyncpg", "asyncpg-conn", "pgjdbc", "vertx")
 SHAPES = {
     "select": ("SELECT $1::int", "queries/s"),
@@ -74,6 +74,9 @@ def main(directory):
             pairs += [(OURS, peer) for peer in PEERS if peer in by_client]
         if "eventloop-conn" in by_client and "asyncpg-conn" in by_client:
             pairs.append(("eventloop-conn", "asyncpg-conn"))
+        if "eventloop-pool" in by_client:
+            # PgPool's shortcuts against asyncpg's pool.fetchval: the same shape on both sides
+            pairs += [("eventloop-pool", peer) for peer in ("asyncpg", OURS) if peer in by_client]
         for python in ("asyncpg", "asyncpg-conn"):
             if python in by_client:
                 pairs += [(python, peer) for peer in ("pgjdbc", "vertx") if peer in by_client]
