@@ -57,8 +57,10 @@ def main(directory):
     if "settings" in machine:
         print(f"settings: {machine['settings']}")
     measured = {c for shape in runs.values() for c in shape}
-    base = OURS if OURS in measured else "asyncpg"
-    if OURS not in measured:
+    base = OURS if OURS in measured else "eventloop-pool" if "eventloop-pool" in measured else "asyncpg"
+    if base == "eventloop-pool":
+        print("eventloop: not measured; the chart is eventloop-pool's ratios")
+    elif OURS not in measured:
         print("eventloop: not measured (see skipped.txt); ratios are asyncpg's to the other peers")
     groups = []
     for shape in (s for s in SHAPES if s in runs):
