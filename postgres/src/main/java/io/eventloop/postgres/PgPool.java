@@ -230,7 +230,8 @@ public final class PgPool implements AsyncCloseable {
         }
         Acquire w = new Acquire();
         waiters.add(w);
-        if (timeout != null) {
+        dispatch();
+        if (timeout != null && !w.isDone()) { // no timer when an idle connection was handed over at once
             w.timer = loop.callLater(timeout, () -> {
                 if (!w.isDone()) {
                     int waiting = waiters.size() - 1;
@@ -241,7 +242,6 @@ public final class PgPool implements AsyncCloseable {
                 }
             });
         }
-        dispatch();
         return w;
     }
 
