@@ -17,7 +17,7 @@ from collections import defaultdict
 from pathlib import Path
 
 OURS = "eventloop"
-CLIENTS = ("eventloop", "eventloop-conn", "eventloop-pool", "asyncpg", "asyncpg-conn", "pgjdbc", "vertx")
+CLIENTS = ("eventloop", "eventloop-conn", "eventloop-pool", "eventloop-pool-noreset", "asyncpg", "asyncpg-conn", "pgjdbc", "vertx")
 PEERS = ("asyncpg", "asyncpg-conn", "pgjdbc", "vertx")
 SHAPES = {
     "select": ("SELECT $1::int", "queries/s"),
@@ -79,6 +79,8 @@ def main(directory):
         if "eventloop-pool" in by_client:
             # PgPool's shortcuts against asyncpg's pool.fetchval: the same shape on both sides
             pairs += [("eventloop-pool", peer) for peer in ("asyncpg", OURS) if peer in by_client]
+        if "eventloop-pool-noreset" in by_client:
+            pairs += [("eventloop-pool-noreset", peer) for peer in ("asyncpg", "eventloop-pool") if peer in by_client]
         for python in ("asyncpg", "asyncpg-conn"):
             if python in by_client:
                 pairs += [(python, peer) for peer in ("pgjdbc", "vertx") if peer in by_client]

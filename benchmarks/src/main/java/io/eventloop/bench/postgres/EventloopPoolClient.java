@@ -16,7 +16,9 @@ import java.util.concurrent.atomic.LongAdder;
  * shape: {@code PgPool.create(uri)} with {@code minSize = maxSize = pool}, and {@code callers}
  * callers, each running the shortcut {@code pool.fetchVal(SELECT, i)} or {@code pool.fetch(ROWS)}
  * (acquire, query, release with asyncpg's reset) and the next when it completes. One query per
- * connection at a time, as with asyncpg's {@code pool.fetchval}; nothing is pipelined. The insert
+ * connection at a time, as with asyncpg's {@code pool.fetchval}; nothing is pipelined. As
+ * {@code eventloop-pool-noreset}, the pool sends no reset ({@code resetQuery("")}): a connection
+ * outside a transaction is idle again as soon as its caller's query has answered. The insert
  * shapes print nothing.
  */
 final class EventloopPoolClient implements PgBench.Client {
@@ -25,9 +27,11 @@ final class EventloopPoolClient implements PgBench.Client {
     private final int callers;
     private final List<CompletableFuture<Void>> stopped = new ArrayList<>();
 
-    EventloopPoolClient(PgBench.Settings s) {
+    /** {@code reset}: true for asyncpg's reset on every release (the default), false for {@code resetQuery("")}. */
+    EventloopPoolClient(PgBench.Settings s, boolean reset) {
         String uri = "postgresql://" + s.user() + "@" + s.host() + ":" + s.port() + "/" + s.database();
-        pool = join(() -> PgPool.create(uri, PgPoolOptions.defaults().minSize(s.pool()).maxSize(s.pool())));
+        PgPoolOptions options = PgPoolOptions.defaults().minSize(s.pool()).maxSize(s.pool());
+        pool = join(() -> PgPool.create(uri, reset ? options : options.resetQuery("")));
         callers = s.callers();
     }
 
