@@ -1,12 +1,15 @@
 package io.eventloop.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.eventloop.EventLoop;
 import io.eventloop.net.Connection;
 import io.eventloop.net.Net;
 import io.eventloop.net.StreamReader;
+import io.eventloop.postgres.PgException;
+import io.eventloop.postgres.PgServer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -115,6 +118,29 @@ class AwaitFormsTest {
         assertEquals(callback, straight);
         assertEquals(List.of("1 alice", "2 bob", "3 carol", "slow query started", "slow query done",
                 "ticks while the query ran: N"), straight.lines().toList());
+    }
+
+    /**
+     * On PostgreSQL ({@code --postgres URI}, a cluster of this test's own): the same lines, and the
+     * same failures for a wrong password and a URI the client refuses.
+     */
+    @Test
+    void databaseOnPostgresPrintsWhatTheCallbackFormPrintsAndFailsAsItDoes() throws Exception {
+        try (PgServer server = PgServer.start()) {
+            String[] args = {"database", "--scale", "0.3", "--postgres", server.uri()};
+            String callback = withoutTicks(output(() -> Examples.main(args)));
+            String straight = withoutTicks(output(() -> AwaitExamples.main(args)));
+            assertEquals(callback, straight);
+            assertEquals(List.of("1 alice", "2 bob", "3 carol", "slow query started", "slow query done",
+                    "ticks while the query ran: N", "executor threads the queries started: 0"),
+                    straight.lines().toList());
+            Scale scale = Scale.parse(new String[] {"--scale", "0.3"}, "test");
+            PgException refused = assertThrows(PgException.class, () -> EventLoop.run(
+                    () -> DatabaseAwait.onPostgres(server.uri(PgServer.USER, "wrong-pw"), scale)));
+            assertEquals("28P01", refused.sqlState());
+            assertThrows(DatabasePostgres.BadUri.class, () -> EventLoop.run(
+                    () -> DatabaseAwait.onPostgres("mysql://app:pw@127.0.0.1/shop", scale)));
+        }
     }
 
     private static String withoutTicks(String text) {

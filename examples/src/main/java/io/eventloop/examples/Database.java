@@ -38,6 +38,11 @@ import java.util.concurrent.Callable;
  * <p>A JDBC connection is not meant for two threads at once. asyncpg refuses a second operation
  * while one is in progress; {@link AsyncConnection} queues it behind an {@link AsyncLock}.
  * {@code --scale F} multiplies the slow query and the ticks.
+ *
+ * <p>{@code --postgres URI} runs the same program on a PostgreSQL server instead, through the
+ * library's own client, {@link io.eventloop.postgres.PgConnection}, whose queries need no executor
+ * thread: see {@link DatabasePostgres}. It prints the same lines, and then how many executor
+ * threads the queries started: none.
  */
 public final class Database {
     private Database() {
@@ -132,9 +137,23 @@ public final class Database {
                 }));
     }
 
-    /** Runs the program: {@code ./run database [--scale F]}. */
+    /** The usage of {@code ./run NAME}: the callback form's and the straight-line form's. */
+    static String usage(String name) {
+        return "./run " + name + " [--scale F] [--postgres URI]\n" + Scale.USAGE
+                + "\n--postgres URI runs it on a PostgreSQL server through the library's own client, every query on the loop"
+                + " thread\n  (postgresql://user:password@host:port/database, or postgresql://user@/database?host=/var/run/postgresql"
+                + " for a Unix socket);\n  without it, on embedded H2 in memory, each JDBC call on an executor thread";
+    }
+
+    /** Runs the program: {@code ./run database [--scale F] [--postgres URI]}. */
     public static void main(String[] args) throws SQLException {
-        Scale scale = Scale.parse(args, "database");
+        Args options = Args.parse(args, usage("database"), "scale", "1", "postgres", "");
+        Scale scale = Scale.of(options);
+        String uri = options.get("postgres");
+        if (!uri.isEmpty()) {
+            DatabasePostgres.run(options, () -> DatabasePostgres.main(uri, scale));
+            return;
+        }
         // a fresh private in-memory database; it disappears when its one connection closes
         String url = "jdbc:h2:mem:example" + System.nanoTime();
         EventLoop.run(() -> main(url, scale));

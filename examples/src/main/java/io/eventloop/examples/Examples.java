@@ -62,7 +62,8 @@ public final class Examples {
         add("wait-first", WaitFirst.class, "asyncio.wait FIRST_COMPLETED, then cancel the pending tasks");
         add("context-manager", ContextManager.class, "async with: acquire, use, release (also when the body fails) via Async.using");
         add("async-iterator", AsyncIteratorDemo.class, "async for over a hand-written AsyncRange: 1 to 5");
-        add("database", Database.class, "asyncpg's fetch on embedded H2 through toThread; a ticker keeps ticking meanwhile");
+        add("database", Database.class, "asyncpg's fetch on embedded H2 through toThread, or (--postgres URI) on"
+                + " PostgreSQL, the queries on the loop thread; a ticker keeps ticking meanwhile");
         add("files", FilesDemo.class, Kind.RUNS, "aiofiles: write a temporary file, read it whole and line by line");
         add("async-from-sync", AsyncFromSync.class, "a plain method that runs a loop (asyncio.run) and run_until_complete");
         group("the tutorials: \"Speed up your Python scripts\"", Kind.WAITS);

@@ -2,6 +2,7 @@ package io.eventloop.postgres;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import io.eventloop.Async;
 import io.eventloop.net.Net;
 import io.eventloop.net.TlsConfig;
 import io.eventloop.net.Transport;
@@ -69,6 +70,11 @@ final class Login {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("this JDK has no TLS context", e);
         }
+    }
+
+    /** The TLS settings of the connection, or null when it is plain: the CancelRequest uses them too. */
+    TlsConfig tls() {
+        return tls;
     }
 
     /** Sends SSLRequest when TLS is asked for, else the StartupMessage. */
@@ -161,7 +167,23 @@ final class Login {
                 if (scram == null) {
                     throw new PgConnectionException("SASLContinue from " + p.server + " before SASL began");
                 }
-                password(scram.clientFinal(PgTypes.text(body, body.remaining())), false);
+                // the salted password takes thousands of HMACs: computed on the default executor,
+                // so that the loop's other connections do not wait for this login
+                Scram exchange = scram;
+                String serverFirst = PgTypes.text(body, body.remaining());
+                Async.toThread(() -> exchange.clientFinal(serverFirst)).onDone(f -> {
+                    if (p.phase != PgProtocol.Phase.AUTHENTICATING || f.isCancelled()) {
+                        return; // the connection ended meanwhile
+                    }
+                    if (f.exception() != null) {
+                        Throwable e = f.exception();
+                        p.failStartup(e instanceof PgConnectionException c ? c
+                                : new PgConnectionException("SCRAM with " + p.server + " failed: " + e, e));
+                        p.abortTransport();
+                        return;
+                    }
+                    password(f.result(), false);
+                });
             }
             case 12 -> {
                 if (scram == null) {

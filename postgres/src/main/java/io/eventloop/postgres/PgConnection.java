@@ -3,12 +3,14 @@ package io.eventloop.postgres;
 import io.eventloop.AsyncCloseable;
 import io.eventloop.EventLoop;
 import io.eventloop.Future;
+import io.eventloop.ThrowingFunction;
 import io.eventloop.net.Net;
 import io.eventloop.net.Transport;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -35,6 +37,16 @@ import java.util.concurrent.TimeoutException;
  * {@code fetchVal}s is one round trip, not a thousand. asyncpg runs one query at a time on a
  * connection ("another operation is in progress"); here several may be in flight, each in its own
  * implicit transaction unless a {@code BEGIN} issued before them opened one.
+ *
+ * <p><b>Transactions.</b> {@link #transaction(ThrowingFunction)} is asyncpg's
+ * {@code async with conn.transaction():}: BEGIN, the body, COMMIT, or ROLLBACK if the body fails
+ * or is cancelled; nested, it uses a savepoint. Every query issued on the connection while the
+ * body runs is inside the transaction, whoever issues it: give a transaction a connection of its
+ * own (asyncpg forbids sharing one anyway).
+ *
+ * <p><b>Notifications.</b> {@link #listen(String)} gives the notifications of a channel as an
+ * {@link io.eventloop.AsyncIterator}; {@link #addListener} is asyncpg's callback form. A
+ * notification on a channel nobody listens on through these is dropped.
  *
  * <p><b>Failures.</b> An error from the server fails that query's future with a
  * {@link PgException} (SQLSTATE, message, detail, hint, position); the connection stays usable and
@@ -68,6 +80,10 @@ public final class PgConnection implements AsyncCloseable {
     final PgPool pool;
     /** Set once the handle went back to its pool: from then on it runs nothing. */
     boolean released;
+    /** The outermost transaction open on this connection (started, not yet ended), or null: asyncpg's {@code _top_xact}. */
+    PgTransaction top;
+    /** Savepoints named so far, for unique names. */
+    int savepoints;
 
     private PgConnection(PgProtocol protocol, PgPool pool) {
         this.protocol = protocol;
@@ -210,12 +226,192 @@ public final class PgConnection implements AsyncCloseable {
     private Future<Object> submit(String sql, Object[] args, Query.Mode mode, boolean simple) {
         Objects.requireNonNull(sql, "sql");
         Objects.requireNonNull(args, "args (for one NULL argument write (Object) null)");
+        checkThread("PgConnection");
+        return protocol.submit(sql, args, mode, simple).future;
+    }
+
+    void checkThread(String what) {
         if (!protocol.loop.inLoopThread()) {
-            throw new IllegalStateException("PgConnection is used from thread " + Thread.currentThread().getName()
+            throw new IllegalStateException(what + " is used from thread " + Thread.currentThread().getName()
                     + ", not its loop's; from another thread go through EventLoop.submit");
         }
-        checkNotReleased("run a query");
-        return protocol.submit(sql, args, mode, simple).future;
+        checkNotReleased("use " + what);
+    }
+
+    // ------------------------------------------------------------------ transactions
+
+    /**
+     * Runs {@code body} in a transaction: asyncpg's {@code async with conn.transaction():}.
+     * {@code BEGIN}, then the body with this connection; when the body's future succeeds,
+     * {@code COMMIT}, and the result is its value; when it fails or is cancelled, {@code ROLLBACK},
+     * and the result is the body's failure (a failing ROLLBACK is added to it as suppressed) or a
+     * cancellation.
+     *
+     * <pre>{@code
+     * Future<String> moved = conn.transaction(c ->
+     *         c.execute("UPDATE accounts SET balance = balance - $1 WHERE id = $2", amount, from)
+     *                 .then(tag -> c.execute("UPDATE accounts SET balance = balance + $1 WHERE id = $2", amount, to)));
+     * }</pre>
+     *
+     * <ul>
+     *   <li><b>Nested:</b> called while a transaction of this connection is open (inside a body),
+     *       it uses {@code SAVEPOINT}, {@code RELEASE SAVEPOINT} and {@code ROLLBACK TO SAVEPOINT}:
+     *       a nested body that fails undoes only its own work, and the outer body may catch its
+     *       failure and go on, as with asyncpg.</li>
+     *   <li><b>Cancelling</b> the returned future (or the body's future) while the body runs
+     *       cancels what the body waits on, so a running query is cancelled on the server first
+     *       (see {@link PgConnection}), then the block is rolled back, and only then does the
+     *       returned future end cancelled. Once the body is done, the COMMIT or ROLLBACK is on its
+     *       way and a cancel is refused ({@code cancel()} returns false): the server's outcome
+     *       stands. asyncpg cancels a COMMIT in progress too, which leaves its outcome unknown.</li>
+     *   <li><b>A failing COMMIT</b> fails the result with the server's {@link PgException}: a
+     *       serialization failure ({@code 40001}) under {@code SERIALIZABLE}, a deferred
+     *       constraint. A body that caught the failure of one of its statements leaves the block
+     *       aborted: its COMMIT fails with SQLSTATE {@code 25P02}, as nothing was committed
+     *       (asyncpg reports success there, though the server rolled back).</li>
+     *   <li><b>Pipelining:</b> any query issued on this connection while the body runs, by the
+     *       body or by anyone else, runs inside the transaction (and another caller's
+     *       {@code transaction} becomes nested in it). asyncpg forbids using one connection from
+     *       two places at once; here it is allowed for plain queries and wrong for transactions:
+     *       give each transaction its own connection, from a pool.</li>
+     * </ul>
+     *
+     * @param <T> the type of the body's value
+     * @param body the work, given this connection; returns the future of its last step
+     * @return the body's value once committed
+     * @throws IllegalStateException if the connection is inside a transaction block opened with
+     *     {@code execute("BEGIN")}, or if not called on the loop's thread
+     */
+    public <T> Future<T> transaction(ThrowingFunction<? super PgConnection, ? extends Future<T>> body) {
+        return transaction(PgTransaction.Options.defaults(), body);
+    }
+
+    /**
+     * Runs {@code body} in a transaction with {@code options}: asyncpg's
+     * {@code async with conn.transaction(isolation="serializable", readonly=True, deferrable=True):}.
+     * Otherwise as {@link #transaction(ThrowingFunction)}. A nested transaction's options must be
+     * the defaults or the outer one's: a savepoint cannot change them.
+     *
+     * <pre>{@code
+     * PgTransaction.Options serializable = PgTransaction.Options.defaults()
+     *         .isolation(PgTransaction.Isolation.SERIALIZABLE);
+     * conn.transaction(serializable, c -> c.fetchVal("SELECT sum(balance) FROM accounts"));
+     * }</pre>
+     *
+     * @param <T> the type of the body's value
+     * @param options the isolation level, read-only and deferrable modes
+     * @param body the work, given this connection; returns the future of its last step
+     * @return the body's value once committed
+     * @throws IllegalArgumentException if the options are inconsistent ({@code deferrable} without
+     *     {@code SERIALIZABLE} and {@code readOnly})
+     * @throws IllegalStateException as for {@link #transaction(ThrowingFunction)}
+     */
+    public <T> Future<T> transaction(PgTransaction.Options options,
+            ThrowingFunction<? super PgConnection, ? extends Future<T>> body) {
+        Objects.requireNonNull(body, "body");
+        checkThread("PgConnection.transaction");
+        return TransactionScope.run(this, transaction(options), body);
+    }
+
+    /**
+     * A transaction to start, commit and roll back by hand: asyncpg's {@code tr = conn.transaction()},
+     * then {@code await tr.start()} ... {@code await tr.commit()}. Prefer
+     * {@link #transaction(ThrowingFunction)}, which cannot forget the end.
+     *
+     * @return a transaction, not started
+     */
+    public PgTransaction transaction() {
+        return transaction(PgTransaction.Options.defaults());
+    }
+
+    /**
+     * A transaction with {@code options} to start, commit and roll back by hand.
+     *
+     * @param options the isolation level, read-only and deferrable modes
+     * @return a transaction, not started
+     * @throws IllegalArgumentException if the options are inconsistent
+     */
+    public PgTransaction transaction(PgTransaction.Options options) {
+        Objects.requireNonNull(options, "options");
+        return new PgTransaction(this, options);
+    }
+
+    // ------------------------------------------------------------------ LISTEN and NOTIFY
+
+    /**
+     * Listens on {@code channel}: the notifications sent to it from now on, as an async iterator.
+     * {@code Async.forEach(notifications, n -> ...)} is {@code async for}. The connection runs
+     * {@code LISTEN} with the name quoted as an identifier, so it is taken exactly as given (case,
+     * spaces and quotes included): it matches {@code pg_notify('Orders', ...)} and
+     * {@code NOTIFY "Orders"}, while an unquoted {@code NOTIFY Orders} means {@code orders}.
+     *
+     * <p>Each iterator gets every notification of its channel; the connection runs
+     * {@code UNLISTEN} when the last iterator or listener of the channel is closed. How a slow
+     * consumer, a lost connection and a transaction affect an iterator is written on
+     * {@link Notifications}. The connection still runs queries meanwhile.
+     *
+     * <p>Compared with asyncpg, which has only {@link #addListener}: an iterator pulls, with a
+     * bounded buffer ({@link PgOptions#notificationBuffer(int)}).
+     *
+     * @param channel the channel's name: 1 to 63 bytes of UTF-8, no NUL
+     * @return the iterator, once the server has run {@code LISTEN}; fails with the server's
+     *     {@link PgException} or a {@link PgConnectionException}
+     * @throws IllegalArgumentException if {@code channel} is empty, longer than 63 bytes (PostgreSQL
+     *     would cut it) or holds a NUL
+     * @throws IllegalStateException if not called on the loop's thread
+     */
+    public Future<Notifications> listen(String channel) {
+        checkThread("PgConnection.listen");
+        Listening.quote(channel);
+        Notifications notifications = new Notifications(protocol.loop, protocol.listening, channel,
+                protocol.options.notificationBuffer());
+        return protocol.listening.add(channel, notifications.listener()).map(v -> notifications);
+    }
+
+    /**
+     * Calls {@code callback} with each notification on {@code channel}: asyncpg's
+     * {@code await conn.add_listener(channel, callback)}. The channel is quoted as for
+     * {@link #listen}. Each call runs on a later loop iteration ({@code callSoon}), in the order
+     * the notifications came; an exception it throws goes to the loop's exception handler. There
+     * is no buffer limit: a callback runs as soon as the loop gets to it. The same callback added
+     * twice to a channel is called once per notification (asyncpg keeps a set). Callbacks are not
+     * told when the connection is lost (nor are asyncpg's); an iterator from {@link #listen} is.
+     *
+     * @param channel the channel's name: 1 to 63 bytes of UTF-8, no NUL
+     * @param callback what to call with each notification
+     * @return completes once the server has run {@code LISTEN}; fails with its error (the callback
+     *     is then not added)
+     * @throws IllegalArgumentException if {@code channel} is not a valid name, as for {@link #listen}
+     * @throws IllegalStateException if not called on the loop's thread
+     */
+    public Future<Void> addListener(String channel, Consumer<Notification> callback) {
+        Objects.requireNonNull(callback, "callback");
+        checkThread("PgConnection.addListener");
+        Listening.quote(channel);
+        Listening.Callback existing = protocol.listening.callback(channel, callback);
+        if (existing != null) {
+            return protocol.listening.listen(channel); // listed once, as asyncpg's set; LISTEN anyway, as asyncpg does not
+        }
+        return protocol.listening.add(channel, protocol.listening.new Callback(callback));
+    }
+
+    /**
+     * Stops calling {@code callback} for {@code channel}: asyncpg's
+     * {@code await conn.remove_listener(channel, callback)}. When it was the channel's last
+     * listener (and no iterator is open on it), the connection runs {@code UNLISTEN}. Removing a
+     * callback that was not added does nothing, as in asyncpg.
+     *
+     * @param channel the channel given to {@link #addListener}
+     * @param callback the callback given to {@link #addListener}
+     * @return completes once done (after the {@code UNLISTEN}, if one was needed)
+     * @throws IllegalStateException if not called on the loop's thread
+     */
+    public Future<Void> removeListener(String channel, Consumer<Notification> callback) {
+        Objects.requireNonNull(channel, "channel");
+        Objects.requireNonNull(callback, "callback");
+        checkThread("PgConnection.removeListener");
+        Listening.Callback existing = protocol.listening.callback(channel, callback);
+        return existing == null ? io.eventloop.Async.completed(null) : protocol.listening.remove(channel, existing);
     }
 
     /**

@@ -28,6 +28,7 @@ public final class PgOptions {
     private int statementCacheSize = 100;
     private int maxPending = 100_000;
     private int maxMessageSize = 64 * 1024 * 1024;
+    private int notificationBuffer = 10_000;
     private TlsConfig tls;
 
     private PgOptions() {
@@ -40,6 +41,7 @@ public final class PgOptions {
         c.statementCacheSize = statementCacheSize;
         c.maxPending = maxPending;
         c.maxMessageSize = maxMessageSize;
+        c.notificationBuffer = notificationBuffer;
         c.tls = tls;
         return c;
     }
@@ -47,7 +49,8 @@ public final class PgOptions {
     /**
      * Connect timeout 60 s (asyncpg's default), no command timeout, 100 cached statements
      * (asyncpg's default), at most 100,000 queries waiting per connection, messages from the
-     * server up to 64 MiB (one row, one error), and {@link TlsConfig#client()} (the JDK's trusted
+     * server up to 64 MiB (one row, one error), 10,000 unread notifications per
+     * {@link Notifications} iterator, and {@link TlsConfig#client()} (the JDK's trusted
      * authorities) when the URI asks for TLS.
      *
      * @return the defaults
@@ -141,6 +144,28 @@ public final class PgOptions {
     }
 
     /**
+     * How many notifications may wait unread in one {@link Notifications} iterator (from
+     * {@link PgConnection#listen}). One more ends that iterator with a
+     * {@link NotificationOverflowException} after the ones it kept, and it stops listening; the
+     * connection, its queries and its other iterators go on (the reasons are on
+     * {@link Notifications}). A notification is at most 8,000 bytes of payload, so the default
+     * 10,000 bounds one iterator's buffer near 80 MB. asyncpg has no limit (its callbacks are
+     * scheduled as notifications come).
+     *
+     * @param notifications at least 1
+     * @return a copy with this setting
+     * @throws IllegalArgumentException if below 1
+     */
+    public PgOptions notificationBuffer(int notifications) {
+        if (notifications < 1) {
+            throw new IllegalArgumentException("notificationBuffer must be >= 1, not " + notifications);
+        }
+        PgOptions c = copy();
+        c.notificationBuffer = notifications;
+        return c;
+    }
+
+    /**
      * The trust and TLS settings used when the URI's {@code sslmode} asks for TLS
      * ({@code require}, {@code verify-ca}, {@code verify-full}); {@code require} turns off the
      * host name check, as in libpq. Default {@link TlsConfig#client()}.
@@ -200,6 +225,15 @@ public final class PgOptions {
     }
 
     /**
+     * How many notifications one {@link Notifications} iterator keeps unread before it gives up.
+     *
+     * @return the limit, in notifications
+     */
+    public int notificationBuffer() {
+        return notificationBuffer;
+    }
+
+    /**
      * The trust and TLS settings used when the URI's {@code sslmode} asks for TLS.
      *
      * @return the TLS settings, or null for {@link TlsConfig#client()}
@@ -219,6 +253,6 @@ public final class PgOptions {
     public String toString() {
         return "PgOptions[connectTimeout=" + connectTimeout + ", commandTimeout=" + commandTimeout
                 + ", statementCacheSize=" + statementCacheSize + ", maxPending=" + maxPending
-                + ", maxMessageSize=" + maxMessageSize + "]";
+                + ", maxMessageSize=" + maxMessageSize + ", notificationBuffer=" + notificationBuffer + "]";
     }
 }

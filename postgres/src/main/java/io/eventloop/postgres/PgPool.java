@@ -38,9 +38,10 @@ import java.util.function.Supplier;
  * two halves, for a connection held across callbacks. The shortcuts {@link #fetch},
  * {@link #fetchRow}, {@link #fetchVal} and {@link #execute} acquire, run one query and release,
  * as asyncpg's {@code pool.fetch(...)} do. A transaction (several statements that must see the
- * same connection) belongs inside one {@code withConnection} body; a transaction helper on the
- * connection composes with it. Since a {@link PgConnection} pipelines, queries that need no
- * transaction can also share one connection instead of taking turns on several.
+ * same connection) belongs inside one {@code withConnection} body:
+ * {@code pool.withConnection(conn -> conn.transaction(c -> ...))}. Since a {@link PgConnection}
+ * pipelines, queries that need no transaction can also share one connection instead of taking
+ * turns on several.
  *
  * <p><b>Acquiring.</b> An idle connection is handed out at once, the most recently used first
  * (asyncpg's LIFO, which lets the others age out); with none idle and fewer than
@@ -67,8 +68,9 @@ import java.util.function.Supplier;
  *   <li>expired ({@link #expireConnections()}) or past {@link PgPoolOptions#maxQueries()}:
  *       closed with a Terminate (the server rolls back an open transaction) and replaced up to
  *       the minimum;</li>
- *   <li>otherwise reset as asyncpg resets it: {@code ROLLBACK} if it is in a transaction (open or
- *       failed), then {@link PgPoolOptions#resetQuery()}, in one simple query. Once that answers
+ *   <li>otherwise reset as asyncpg resets it: the caller's notification listeners and iterators
+ *       ({@link PgConnection#listen}) end, then {@code ROLLBACK} if it is in a transaction (open
+ *       or failed), then {@link PgPoolOptions#resetQuery()}, in one simple query. Once that answers
  *       and the connection is outside any transaction, it is idle and the next caller may have
  *       it; if the reset fails, the connection is closed and replaced.</li>
  * </ul>
@@ -505,6 +507,11 @@ public final class PgPool implements AsyncCloseable {
             dispatch();
             finishCloseIfDone();
             return Async.completed(null);
+        }
+        if (p.listening.channelCount() > 0) {
+            // the caller's listeners and iterators end here, as asyncpg's reset drops its listeners;
+            // the reset's UNLISTEN * clears the server's side
+            p.listening.ended(null);
         }
         String reset = p.transactionStatus() != 'I'
                 ? (options.resetQuery().isEmpty() ? "ROLLBACK" : "ROLLBACK; " + options.resetQuery())

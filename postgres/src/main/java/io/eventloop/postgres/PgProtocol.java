@@ -55,6 +55,11 @@ import java.util.concurrent.TimeoutException;
  * only once the server has closed that one too (or {@link PgOptions#connectTimeout} has passed and
  * it was aborted), so no socket outlives the connection.
  *
+ * <p><b>Notifications.</b> A NotificationResponse belongs to no exchange (the backend sends one
+ * when it is between transactions, which may be inside another exchange's answer, just before
+ * its ReadyForQuery): it goes to
+ * {@link Listening}, which hands it to the channel's listeners. A loss ends them too.
+ *
  * <p><b>Loss.</b> {@code connectionLost} fails every query, written or not, with a
  * {@link PgConnectionException} naming the server (the query the server was running gets the
  * server's FATAL error when it sent one), and refuses queries from then on. A message the
@@ -80,6 +85,8 @@ final class PgProtocol implements Protocol {
     /** Prepared statements by SQL text, least recently used first. */
     private final LinkedHashMap<String, Statement> statements = new LinkedHashMap<>(16, 0.75f, true);
     private final Map<String, String> parameters = new HashMap<>();
+    /** The channels listened on, and who gets their notifications. */
+    final Listening listening = new Listening(this);
     /** The connection's transport: the socket's, then the TLS one once the handshake is done. */
     Transport transport;
     Phase phase = Phase.STARTING;
@@ -91,6 +98,8 @@ final class PgProtocol implements Protocol {
     /** A CancelRequest is on its way: nothing is written until it is settled (see the class comment). */
     private boolean cancelling;
     private boolean closeWhenIdle;
+    /** closeGracefully() or abort() was called: the end is the client's, not a loss. */
+    private boolean closedByClient;
     /** Why submit() fails at once; null while queries are accepted. */
     private PgConnectionException refusal;
     /** A FATAL error the server sent before closing, for the query it was running. */
@@ -218,8 +227,12 @@ final class PgProtocol implements Protocol {
 
     private void handle(byte type, ByteBuffer body) throws PgConnectionException {
         switch (type) {
-            case 'N', 'A' -> {
-                return; // NoticeResponse, NotificationResponse: nobody listens yet
+            case 'N' -> {
+                return; // NoticeResponse: nobody listens yet
+            }
+            case 'A' -> {
+                listening.notification(body); // NotificationResponse: comes whenever the backend is between transactions
+                return;
             }
             case 'S' -> {
                 parameters.put(Exchange.cstring(body), Exchange.cstring(body));
@@ -525,17 +538,30 @@ final class PgProtocol implements Protocol {
         request.end();
         byte[] bytes = Arrays.copyOf(request.array(), request.size());
         Future<Void> done = loop.createFuture();
-        Protocol side = new Protocol() {
+        CancelRequest cancel = new CancelRequest(bytes, login.tls(), () -> {
+            cancelSideClosed = true; // the server closes it once it has signalled the backend
+            settleCancel();
+        }, this::cancelNotSent);
+        Protocol side = new Protocol() { // the request, and when its socket is closed (see closed())
             @Override
             public void connectionMade(Transport t) {
-                t.write(bytes);
+                cancel.connectionMade(t);
+            }
+
+            @Override
+            public void dataReceived(ByteBuffer data) {
+                cancel.dataReceived(data);
+            }
+
+            @Override
+            public boolean eofReceived() {
+                return cancel.eofReceived();
             }
 
             @Override
             public void connectionLost(Throwable cause) {
-                cancelSideClosed = true; // the server closes it once it has signalled the backend
+                cancel.connectionLost(cause);
                 done.complete(null);
-                settleCancel();
             }
         };
         cancelSideDone = done;
@@ -543,13 +569,17 @@ final class PgProtocol implements Protocol {
         cancelDial.onDone(c -> {
             if (c.isCancelled() || c.exception() != null) {
                 done.complete(null);
-                Throwable e = c.isCancelled() ? new PgConnectionException("cancelled") : c.exception();
-                // the query runs on and nothing can stop it: the connection's state is unknown to its user
-                refuse(new PgConnectionException("cannot send a CancelRequest to " + server + " (" + e
-                        + "); the connection is closed, as the cancelled query may still be running", e));
-                abortTransport();
+                cancelNotSent(c.isCancelled() ? new PgConnectionException("cancelled") : c.exception());
             }
         });
+    }
+
+    /** The CancelRequest could not be delivered: the query runs on, and nothing can stop it. */
+    private void cancelNotSent(Throwable e) {
+        // the connection's state is unknown to its user
+        refuse(new PgConnectionException("cannot send a CancelRequest to " + server + " (" + e
+                + "); the connection is closed, as the cancelled query may still be running", e));
+        abortTransport();
     }
 
     private void settleCancel() {
@@ -611,6 +641,7 @@ final class PgProtocol implements Protocol {
             q.lost(new PgConnectionException(q.describe() + " was not sent: " + refusal.getMessage(), refusal.getCause()));
         }
         statements.clear();
+        listening.ended(closedByClient ? null : refusal);
         Future<Void> side = cancelSideDone;
         if (side == null || side.isDone()) {
             closed.complete(null);
@@ -639,6 +670,7 @@ final class PgProtocol implements Protocol {
     Future<Void> closeGracefully() {
         refuse(new PgConnectionException("the connection to " + server + " is closed"));
         closeWhenIdle = true;
+        closedByClient = true;
         closeIfIdle();
         return closed;
     }
@@ -659,6 +691,7 @@ final class PgProtocol implements Protocol {
     /** Closes at once: every waiting query fails (asyncpg's {@code terminate()}). */
     void abort() {
         refuse(new PgConnectionException("the connection to " + server + " was closed by the client"));
+        closedByClient = true;
         abortTransport();
     }
 

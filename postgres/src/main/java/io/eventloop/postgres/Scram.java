@@ -13,9 +13,10 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * The client side of SCRAM-SHA-256 (RFC 5802 and 7677) as PostgreSQL uses it, without channel
  * binding ({@code n,,}), and the MD5 password hash. Built on {@code javax.crypto}'s HMAC; the
- * salted password is RFC 5802's {@code Hi()} written out, so its bytes are plainly the password's
- * UTF-8 (the password is not SASLprep-normalised: an ASCII password, the common case, is its own
- * normal form).
+ * salted password is RFC 5802's {@code Hi()} written out, over the UTF-8 of the password after
+ * {@link SaslPrep} (as PostgreSQL prepares it when it stores the verifier). {@link #clientFinal}
+ * runs the {@code Hi()} iterations (4,096 by default, a few milliseconds), so {@link Login} calls
+ * it off the loop thread.
  *
  * <pre>
  *   client-first   n,,n=,r=CLIENT_NONCE                       (SASLInitialResponse)
@@ -35,7 +36,7 @@ final class Scram {
     private byte[] saltedPassword;
 
     Scram(String password) {
-        this.password = password.getBytes(UTF_8);
+        this.password = SaslPrep.prepare(password).getBytes(UTF_8);
         byte[] nonce = new byte[18];
         new SecureRandom().nextBytes(nonce);
         this.clientNonce = Base64.getEncoder().encodeToString(nonce);

@@ -6,7 +6,14 @@
  * <h2>The map</h2>
  * <ul>
  *   <li>{@link io.eventloop.postgres.PgConnection} — connect with a URI, {@code fetch},
- *       {@code fetchRow}, {@code fetchVal}, {@code execute}; pipelined; cancellation.</li>
+ *       {@code fetchRow}, {@code fetchVal}, {@code execute}; pipelined; cancellation;
+ *       {@code transaction(body)}; {@code listen(channel)} and {@code addListener}.</li>
+ *   <li>{@link io.eventloop.postgres.PgTransaction} — a transaction block or savepoint: the manual
+ *       form under {@code transaction(body)}, its {@code Options} and {@code Isolation}.</li>
+ *   <li>{@link io.eventloop.postgres.Notifications} — the notifications of a channel as an async
+ *       iterator, with a bounded buffer; {@link io.eventloop.postgres.Notification} — one of them
+ *       (pid, channel, payload); {@link io.eventloop.postgres.NotificationOverflowException} — a
+ *       consumer that fell behind.</li>
  *   <li>{@link io.eventloop.postgres.Row} — a result row: values by position or name, typed
  *       getters; its documentation has the table of types.</li>
  *   <li>{@link io.eventloop.postgres.PgOptions} — timeouts, the statement cache, limits, TLS
@@ -26,7 +33,10 @@
  *       {@code Query} (Bind/Execute/Sync, or a simple Query; its rows and tag), {@code PgTypes}
  *       (binary encoding and decoding by OID), {@code MessageWriter} (one batch of frontend
  *       messages), {@code Login} (SSLRequest and TLS, the startup message, authentication),
- *       {@code Scram} (SCRAM-SHA-256 and MD5), {@code PgUri}, {@code PgRow}.</li>
+ *       {@code Scram} (SCRAM-SHA-256 and MD5), {@code PgUri}, {@code PgRow},
+ *       {@code Listening} (the channels listened on and their listeners, LISTEN and UNLISTEN),
+ *       {@code TransactionScope} (the future of {@code transaction(body)}: start, body, commit or
+ *       rollback).</li>
  * </ul>
  *
  * <h2>One byte buffer, followed</h2>

@@ -53,6 +53,38 @@ class PgConnectTest {
     }
 
     @Test
+    void aScramPasswordIsPreparedAsTheServerPreparedIt(EventLoop loop) {
+        PgConnection admin = assertCompletes(PgConnection.connect(server.uri()));
+        try {
+            // the server stores the verifier of the SASLprep'd password: "I\u00ADX" (soft hyphen) is "IX",
+            // "e\u0301" (e and a combining acute) is "\u00E9"
+            assertCompletes(admin.execute("DROP ROLE IF EXISTS prep_user; CREATE ROLE prep_user LOGIN PASSWORD 'I\u00ADXe\u0301'"));
+            assertEquals("prep_user", whoAmI(server.uri("prep_user", "I\u00ADXe\u0301")));
+            assertEquals("prep_user", whoAmI(server.uri("prep_user", "IX\u00E9")));
+            PgException wrong = assertFails(PgException.class, PgConnection.connect(server.uri("prep_user", "IXe")));
+            assertEquals("28P01", wrong.sqlState());
+        } finally {
+            assertCompletes(admin.execute("DROP ROLE IF EXISTS prep_user"));
+            assertCompletes(admin.closeAsync());
+        }
+    }
+
+    @Test
+    void aPasswordWithAProhibitedCharacterIsUsedAsItIs(EventLoop loop) {
+        PgConnection admin = assertCompletes(PgConnection.connect(server.uri()));
+        try {
+            // a private-use character: neither side prepares it, so the soft hyphen stays and counts
+            assertCompletes(admin.execute("DROP ROLE IF EXISTS raw_user; CREATE ROLE raw_user LOGIN PASSWORD 'a\u00ADb\uE000'"));
+            assertEquals("raw_user", whoAmI(server.uri("raw_user", "a\u00ADb\uE000")));
+            assertEquals("28P01", assertFails(PgException.class,
+                    PgConnection.connect(server.uri("raw_user", "ab\uE000"))).sqlState());
+        } finally {
+            assertCompletes(admin.execute("DROP ROLE IF EXISTS raw_user"));
+            assertCompletes(admin.closeAsync());
+        }
+    }
+
+    @Test
     void md5LogsIn(EventLoop loop) {
         assertEquals("md5_user", whoAmI(server.uri("md5_user", "md5-pw")));
     }

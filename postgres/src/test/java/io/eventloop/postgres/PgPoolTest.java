@@ -341,6 +341,15 @@ class PgPoolTest {
     }
 
     @Test
+    void anIteratorLeftListeningByACallerEndsWhenItsConnectionIsReleased() {
+        PgPool pool = pool(sized(1, 1));
+        Notifications news = assertCompletes(pool.withConnection(c -> c.listen("news")));
+        assertEquals(java.util.Optional.empty(), assertCompletes(news.next()), "ended with the release");
+        assertEquals(0L, assertCompletes(pool.fetchVal("SELECT count(*) FROM pg_listening_channels()")));
+        assertEquals(1, pool.idleSize());
+    }
+
+    @Test
     void releasingTwiceOrAConnectionFromElsewhereFailsAndAReleasedHandleRunsNothing() {
         PgPool pool = pool(sized(1, 1));
         PgPool other = pool(sized(1, 1));

@@ -33,11 +33,11 @@ import java.util.stream.Stream;
  * </ul>
  * A missing PostgreSQL fails the test, naming the Debian package.
  */
-final class PgServer implements AutoCloseable {
+public final class PgServer implements AutoCloseable {
     /** A guard against hangs, never an assertion of speed. */
     static final Duration HANG_GUARD = Duration.ofSeconds(60);
-    static final String USER = "tester";
-    static final String PASSWORD = "tester-pw";
+    public static final String USER = "tester";
+    public static final String PASSWORD = "tester-pw";
 
     private static final boolean ROOT = "root".equals(System.getProperty("user.name"));
 
@@ -51,7 +51,7 @@ final class PgServer implements AutoCloseable {
     private final Path bin;
     private final Path dir;
     private final Path data;
-    final int port;
+    public final int port;
 
     private PgServer(Path bin, Path dir, int port) {
         this.bin = bin;
@@ -61,7 +61,7 @@ final class PgServer implements AutoCloseable {
     }
 
     /** A new cluster, started, with the roles above; ready when this returns. */
-    static PgServer start() throws IOException {
+    public static PgServer start() throws IOException {
         return start(false);
     }
 
@@ -120,12 +120,12 @@ final class PgServer implements AutoCloseable {
     }
 
     /** {@code postgresql://user:password@127.0.0.1:port/postgres}. */
-    String uri(String user, String password) {
+    public String uri(String user, String password) {
         return "postgresql://" + user + (password != null ? ":" + password : "") + "@127.0.0.1:" + port + "/postgres";
     }
 
     /** The superuser's URI, over scram-sha-256. */
-    String uri() {
+    public String uri() {
         return uri(USER, PASSWORD);
     }
 
@@ -160,7 +160,7 @@ final class PgServer implements AutoCloseable {
     }
 
     /** The directory of the Unix socket. */
-    Path socketDirectory() {
+    public Path socketDirectory() {
         return dir;
     }
 
@@ -313,7 +313,7 @@ final class PgServer implements AutoCloseable {
     }
 
     /** Sockets this JVM has open now: the count a test must leave as it found it. */
-    static long openSockets() throws IOException {
+    public static long openSockets() throws IOException {
         try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
             return fds.filter(fd -> {
                 try {
