@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Supplier;
 
 /**
  * Connections to one PostgreSQL server, each used by one caller at a time and given back for the
@@ -100,33 +99,18 @@ public final class PgPool implements AsyncCloseable {
 
     private enum State { OPEN, CLOSING, TERMINATED, CLOSED }
 
-    /** One connection of the pool, idle or not. */
-    private static final class Member {
-        final PgProtocol protocol;
-        final int generation;
-        /** Loop time when it last became idle. */
-        long idleSince;
-        /** Closes it once idle too long, while the pool is above its minimum. */
-        TimerHandle expiry;
-
-        Member(PgProtocol protocol, int generation) {
-            this.protocol = protocol;
-            this.generation = generation;
-        }
-    }
-
     private final EventLoop loop;
     private final String uri;
     private final String server;
     private final PgPoolOptions options;
     /** Every connection open and not being closed: idle, handed out, being checked or reset. */
-    private final Set<Member> all = new LinkedHashSet<>();
+    private final Set<PoolMember> all = new LinkedHashSet<>();
     /** Idle connections, the most recently used last. */
-    private final ArrayDeque<Member> idle = new ArrayDeque<>();
+    private final ArrayDeque<PoolMember> idle = new ArrayDeque<>();
     /** Callers waiting for a connection, first come first served; none of them done. */
-    private final ArrayDeque<Acquire> waiters = new ArrayDeque<>();
+    private final ArrayDeque<PoolAcquire> waiters = new ArrayDeque<>();
     /** The handles given out and not released yet. */
-    private final Map<PgConnection, Member> leased = new IdentityHashMap<>();
+    private final Map<PgConnection, PoolMember> leased = new IdentityHashMap<>();
     private int opening;
     private int checking;
     /** Connections whose socket is not closed yet: the members, and those being closed. */
@@ -180,12 +164,12 @@ public final class PgPool implements AsyncCloseable {
         loop.checkThread("PgPool.create");
         PgUri parsed = PgUri.parse(uri);
         PgPool pool = new PgPool(loop, uri, parsed.server(), options);
-        List<Future<Member>> opens = new ArrayList<>();
+        List<Future<PoolMember>> opens = new ArrayList<>();
         for (int i = 0; i < options.minSize(); i++) {
             opens.add(pool.open());
         }
         return Async.gatherSettled(opens).then(outcomes -> {
-            for (Future<Member> f : outcomes) {
+            for (Future<PoolMember> f : outcomes) {
                 if (f.exception() != null) {
                     Throwable e = f.exception();
                     Throwable why = e instanceof PgConnectionException ? new PgConnectionException("the pool could not"
@@ -230,7 +214,7 @@ public final class PgPool implements AsyncCloseable {
         if (state != State.OPEN) {
             return Async.failed(new IllegalStateException(closedMessage()));
         }
-        Acquire w = new Acquire();
+        PoolAcquire w = new PoolAcquire(loop, this);
         waiters.add(w);
         dispatch();
         if (timeout != null && !w.isDone()) { // no timer when an idle connection was handed over at once
@@ -264,7 +248,7 @@ public final class PgPool implements AsyncCloseable {
      */
     public <T> Future<T> withConnection(ThrowingFunction<? super PgConnection, ? extends Future<T>> body) {
         Objects.requireNonNull(body, "body");
-        Holder<T> holder = new Holder<>(body);
+        PoolHolder<T> holder = new PoolHolder<>(this, body);
         Future<PgConnection> acquired = acquire();
         if (acquired.isDone() && !acquired.isCancelled() && acquired.exception() == null) {
             // an idle connection was free: the body starts at once, as async with does when it need
@@ -338,7 +322,7 @@ public final class PgPool implements AsyncCloseable {
     /** Hands idle connections to waiting callers, in order, and opens connections for the rest. */
     private void dispatch() {
         while (!waiters.isEmpty() && !idle.isEmpty()) {
-            Member m = idle.pollLast();
+            PoolMember m = idle.pollLast();
             stopExpiry(m);
             if (!m.protocol.isIdle()) {
                 retire(m, false); // lost meanwhile: its closed() has not been seen yet
@@ -353,7 +337,7 @@ public final class PgPool implements AsyncCloseable {
                 check(m);
                 continue;
             }
-            Acquire w = waiters.poll();
+            PoolAcquire w = waiters.poll();
             PgConnection lease = PgConnection.leased(m.protocol, this);
             leased.put(lease, m);
             w.lease = lease;
@@ -366,10 +350,10 @@ public final class PgPool implements AsyncCloseable {
     }
 
     /** An open started for waiting callers ended: a failure goes to the first of them. */
-    private void openedForWaiters(Future<Member> f) {
+    private void openedForWaiters(Future<PoolMember> f) {
         Throwable e = f.exception();
         if (e != null) {
-            Acquire w = waiters.poll();
+            PoolAcquire w = waiters.poll();
             if (w != null) {
                 w.fail(e);
             }
@@ -389,9 +373,9 @@ public final class PgPool implements AsyncCloseable {
     }
 
     /** Opens one connection and runs the init hook; the member joins the pool idle. */
-    private Future<Member> open() {
+    private Future<PoolMember> open() {
         opening++;
-        Future<Member> result = loop.createFuture();
+        Future<PoolMember> result = loop.createFuture();
         PgConnection.connect(uri, options.connectionOptions()).onDone(c -> {
             if (c.isCancelled() || c.exception() != null) {
                 opening--;
@@ -424,7 +408,7 @@ public final class PgPool implements AsyncCloseable {
                     return;
                 }
                 opening--;
-                Member m = new Member(conn.protocol(), generation);
+                PoolMember m = new PoolMember(conn.protocol(), generation);
                 all.add(m);
                 live++;
                 m.protocol.closed().onDone(x -> lost(m));
@@ -441,7 +425,7 @@ public final class PgPool implements AsyncCloseable {
     }
 
     /** Checks a connection idle for long with an empty query; a live one becomes idle again, a dead one is replaced. */
-    private void check(Member m) {
+    private void check(PoolMember m) {
         checking++;
         PgProtocol p = m.protocol;
         Future<Object> answer = p.submit("", NO_ARGS, Query.Mode.TAG, true).future;
@@ -489,9 +473,9 @@ public final class PgPool implements AsyncCloseable {
     }
 
     /** The handle goes back: see the class comment for what happens to its connection. */
-    private Future<Void> giveBack(PgConnection lease) {
+    Future<Void> giveBack(PgConnection lease) {
         lease.released = true;
-        Member m = leased.remove(lease);
+        PoolMember m = leased.remove(lease);
         if (m == null || !all.contains(m)) {
             return Async.completed(null); // lost meanwhile, or the pool was terminated
         }
@@ -537,13 +521,13 @@ public final class PgPool implements AsyncCloseable {
     }
 
     /** Gives back a handle whose acquire was taken back, unless it is already back. */
-    private void releaseQuietly(PgConnection lease) {
+    void releaseQuietly(PgConnection lease) {
         if (!lease.released) {
             giveBack(lease);
         }
     }
 
-    private void makeIdle(Member m) {
+    private void makeIdle(PoolMember m) {
         if (m.generation != generation) {
             retire(m, true); // expired while it was being reset or checked
             dispatch();
@@ -563,7 +547,7 @@ public final class PgPool implements AsyncCloseable {
         dispatch();
     }
 
-    private static void stopExpiry(Member m) {
+    private static void stopExpiry(PoolMember m) {
         if (m.expiry != null) {
             m.expiry.cancel();
             m.expiry = null;
@@ -571,7 +555,7 @@ public final class PgPool implements AsyncCloseable {
     }
 
     /** Takes a connection out of the pool and closes it: with a Terminate, or at once. */
-    private void retire(Member m, boolean graceful) {
+    private void retire(PoolMember m, boolean graceful) {
         all.remove(m);
         idle.remove(m);
         stopExpiry(m);
@@ -584,7 +568,7 @@ public final class PgPool implements AsyncCloseable {
     }
 
     /** A connection's socket closed: if it was still a member, the server or the network closed it. */
-    private void lost(Member m) {
+    private void lost(PoolMember m) {
         live--;
         if (all.remove(m)) {
             idle.remove(m);
@@ -610,7 +594,7 @@ public final class PgPool implements AsyncCloseable {
     public void expireConnections() {
         loop.checkThread("PgPool.expireConnections");
         generation++;
-        for (Member m : new ArrayList<>(idle)) {
+        for (PoolMember m : new ArrayList<>(idle)) {
             retire(m, true);
         }
         dispatch();
@@ -631,7 +615,7 @@ public final class PgPool implements AsyncCloseable {
             closed = loop.createFuture();
             state = State.CLOSING;
             failWaiters();
-            for (Member m : new ArrayList<>(idle)) {
+            for (PoolMember m : new ArrayList<>(idle)) {
                 retire(m, true);
             }
             finishCloseIfDone();
@@ -653,14 +637,14 @@ public final class PgPool implements AsyncCloseable {
         }
         state = State.TERMINATED;
         failWaiters();
-        for (Member m : new ArrayList<>(all)) {
+        for (PoolMember m : new ArrayList<>(all)) {
             retire(m, false);
         }
         finishCloseIfDone();
     }
 
     private void failWaiters() {
-        for (Acquire w = waiters.poll(); w != null; w = waiters.poll()) {
+        for (PoolAcquire w = waiters.poll(); w != null; w = waiters.poll()) {
             w.fail(new IllegalStateException(closedMessage()));
         }
     }
@@ -714,6 +698,16 @@ public final class PgPool implements AsyncCloseable {
         return options.maxSize();
     }
 
+    /** A waiting caller's acquire ended without a connection (cancelled, timed out, failed): it leaves the queue. */
+    void acquireEnded(PoolAcquire w) {
+        waiters.remove(w);
+    }
+
+    /** The server's host:port, for messages. */
+    String server() {
+        return server;
+    }
+
     /** Callers waiting for a connection. For tests. */
     int waiting() {
         return waiters.size();
@@ -728,91 +722,5 @@ public final class PgPool implements AsyncCloseable {
     public String toString() {
         return "PgPool[" + server + ", " + size() + " open, " + idle.size() + " idle, " + waiters.size() + " waiting"
                 + (state == State.OPEN ? "" : ", " + state.name().toLowerCase(java.util.Locale.ROOT)) + "]";
-    }
-
-    /** A caller waiting for a connection; one handed over and then taken back goes back to the pool. */
-    private final class Acquire extends Future<PgConnection> {
-        TimerHandle timer;
-        PgConnection lease;
-
-        Acquire() {
-            super(loop);
-        }
-
-        @Override
-        public boolean cancel(String message) {
-            boolean cancelled = super.cancel(message);
-            if (cancelled) {
-                ended();
-            }
-            return cancelled;
-        }
-
-        @Override
-        public boolean fail(Throwable error) {
-            boolean failed = super.fail(error);
-            if (failed) {
-                ended();
-            }
-            return failed;
-        }
-
-        private void ended() {
-            if (timer != null) {
-                timer.cancel();
-            }
-            waiters.remove(this);
-        }
-
-        @Override
-        public boolean complete(PgConnection value) {
-            boolean completed = super.complete(value);
-            if (completed && timer != null) {
-                timer.cancel();
-            }
-            return completed;
-        }
-
-        /** Handed a connection, then its awaiter was cancelled before it resumed: the connection goes back. */
-        @Override
-        protected boolean retract() {
-            if (lease != null) {
-                releaseQuietly(lease);
-            }
-            return true;
-        }
-
-        @Override
-        public String toString() {
-            return "PgPool.acquire[" + server + "]";
-        }
-    }
-
-    /** The body of {@link #withConnection} and the release at its end, which runs only if the body got the connection. */
-    private final class Holder<T> implements ThrowingFunction<PgConnection, Future<T>>, Supplier<Future<?>> {
-        private final ThrowingFunction<? super PgConnection, ? extends Future<T>> body;
-        private PgConnection conn;
-
-        Holder(ThrowingFunction<? super PgConnection, ? extends Future<T>> body) {
-            this.body = body;
-        }
-
-        @Override
-        public Future<T> apply(PgConnection c) throws Exception {
-            conn = c;
-            Future<T> f = body.apply(c);
-            if (f == null) {
-                throw new NullPointerException("the body given to PgPool.withConnection returned null instead of a Future");
-            }
-            return f;
-        }
-
-        @Override
-        public Future<?> get() {
-            if (conn == null || conn.released) {
-                return Async.completed(null);
-            }
-            return giveBack(conn);
-        }
     }
 }

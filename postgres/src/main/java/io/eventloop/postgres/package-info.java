@@ -36,7 +36,9 @@
  *       {@code Scram} (SCRAM-SHA-256 and MD5), {@code PgUri}, {@code PgRow},
  *       {@code Listening} (the channels listened on and their listeners, LISTEN and UNLISTEN),
  *       {@code TransactionScope} (the future of {@code transaction(body)}: start, body, commit or
- *       rollback).</li>
+ *       rollback), and the pool's {@code PoolMember} (one connection of it), {@code PoolAcquire}
+ *       (a caller waiting in its queue) and {@code PoolHolder} (a {@code withConnection} body and
+ *       its release).</li>
  * </ul>
  *
  * <h2>One byte buffer, followed</h2>
