@@ -27,6 +27,8 @@
 #   PG_CLIENTS="eventloop eventloop-conn asyncpg asyncpg-conn pgjdbc vertx"
 #     asyncpg-conn: asyncpg without its pool, one caller per connection holding it for the whole run;
 #     eventloop-conn: our client in the same shape, one caller per connection (both select and rows only)
+#     eventloop-pool: our PgPool's shortcuts (pool.fetchVal, pool.fetch), asyncpg's pool shape (select and rows);
+#     eventloop-pool-noreset: the same with PgPoolOptions.resetQuery("") (no reset round trip per use)
 # A smoke run, about two minutes:
 #   PG_REPS=1 PG_WARMUP=0.5 PG_DURATION=1 PG_INSERT_ROWS=10000 benchmarks/run-postgres.sh
 set -euo pipefail
@@ -70,7 +72,7 @@ mkdir -p "$out"
 clients=()
 for c in "${wanted[@]}"; do
   case "$c" in
-    eventloop|eventloop-conn)
+    eventloop|eventloop-conn|eventloop-pool|eventloop-pool-noreset)
       if [ ! -f postgres/pom.xml ]; then
         echo "skipping $c: this tree has no postgres module (io.eventloop.postgres), nothing to measure" | tee -a "$out/skipped.txt"
       elif [ ! -f benchmarks/target/classes/io/eventloop/bench/postgres/EventloopClient.class ]; then
@@ -79,7 +81,7 @@ for c in "${wanted[@]}"; do
         clients+=("$c")
       fi ;;
     asyncpg|asyncpg-conn|pgjdbc|vertx) clients+=("$c") ;;
-    *) echo "unknown client $c (eventloop, eventloop-conn, asyncpg, asyncpg-conn, pgjdbc, vertx)" >&2; exit 1 ;;
+    *) echo "unknown client $c (eventloop, eventloop-conn, eventloop-pool, eventloop-pool-noreset, asyncpg, asyncpg-conn, pgjdbc, vertx)" >&2; exit 1 ;;
   esac
 done
 [ "${#clients[@]}" -gt 0 ] || { echo "no client to run" >&2; exit 1; }
@@ -141,6 +143,9 @@ for rep in $(seq "$reps"); do
       cmd=("$python" benchmarks/python/pg_bench.py "${common[@]}")
     elif [ "$c" = asyncpg-conn ]; then
       cmd=("$python" benchmarks/python/pg_bench.py --mode conn --shapes select,rows "${common[@]}")
+    elif [ "$c" = eventloop-pool ] || [ "$c" = eventloop-pool-noreset ]; then
+      cmd=(java "${jvm[@]}" -cp "$jar" io.eventloop.bench.postgres.PgBench --client "$c" "${common[@]}"
+        --shapes select,rows)
     elif [ "$c" = eventloop-conn ]; then
       cmd=(java "${jvm[@]}" -cp "$jar" io.eventloop.bench.postgres.PgBench --client eventloop --name "$c" "${common[@]}"
         --callers "$pool" --shapes select,rows)

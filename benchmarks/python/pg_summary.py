@@ -17,7 +17,7 @@ from collections import defaultdict
 from pathlib import Path
 
 OURS = "eventloop"
-CLIENTS = ("eventloop", "eventloop-conn", "asyncpg", "asyncpg-conn", "pgjdbc", "vertx")
+CLIENTS = ("eventloop", "eventloop-conn", "eventloop-pool", "eventloop-pool-noreset", "asyncpg", "asyncpg-conn", "pgjdbc", "vertx")
 PEERS = ("asyncpg", "asyncpg-conn", "pgjdbc", "vertx")
 SHAPES = {
     "select": ("SELECT $1::int", "queries/s"),
@@ -57,8 +57,10 @@ def main(directory):
     if "settings" in machine:
         print(f"settings: {machine['settings']}")
     measured = {c for shape in runs.values() for c in shape}
-    base = OURS if OURS in measured else "asyncpg"
-    if OURS not in measured:
+    base = OURS if OURS in measured else "eventloop-pool" if "eventloop-pool" in measured else "asyncpg"
+    if base == "eventloop-pool":
+        print("eventloop: not measured; the chart is eventloop-pool's ratios")
+    elif OURS not in measured:
         print("eventloop: not measured (see skipped.txt); ratios are asyncpg's to the other peers")
     groups = []
     for shape in (s for s in SHAPES if s in runs):
@@ -74,6 +76,11 @@ def main(directory):
             pairs += [(OURS, peer) for peer in PEERS if peer in by_client]
         if "eventloop-conn" in by_client and "asyncpg-conn" in by_client:
             pairs.append(("eventloop-conn", "asyncpg-conn"))
+        if "eventloop-pool" in by_client:
+            # PgPool's shortcuts against asyncpg's pool.fetchval: the same shape on both sides
+            pairs += [("eventloop-pool", peer) for peer in ("asyncpg", OURS) if peer in by_client]
+        if "eventloop-pool-noreset" in by_client:
+            pairs += [("eventloop-pool-noreset", peer) for peer in ("asyncpg", "eventloop-pool") if peer in by_client]
         for python in ("asyncpg", "asyncpg-conn"):
             if python in by_client:
                 pairs += [(python, peer) for peer in ("pgjdbc", "vertx") if peer in by_client]

@@ -68,18 +68,41 @@ import java.util.function.Function;
  * runs, and its answer is dropped. If the CancelRequest cannot be sent, the connection is closed
  * rather than left in a state its user cannot know.
  *
+ * <p><b>Pooled.</b> A connection from {@link PgPool#acquire()} is a handle for that one acquire:
+ * once {@link PgPool#release released}, a query, {@link #closeAsync()} or {@link #terminate()} on it
+ * throws an {@link IllegalStateException} (asyncpg's "connection has been released back to the
+ * pool"), since the connection underneath may be someone else's by then. Closing an acquired one
+ * closes the connection itself, as in asyncpg; the pool drops it when it is released.
+ *
  * <p><b>Threads.</b> Loop thread only, like everything on the loop; from another thread go
  * through {@link EventLoop#submit}.
  */
 public final class PgConnection implements AsyncCloseable {
     private final PgProtocol protocol;
+    /** The pool this handle was acquired from, or null for a connection of its own. */
+    final PgPool pool;
+    /** Set once the handle went back to its pool: from then on it runs nothing. */
+    boolean released;
     /** The outermost transaction open on this connection (started, not yet ended), or null: asyncpg's {@code _top_xact}. */
     PgTransaction top;
     /** Savepoints named so far, for unique names. */
     int savepoints;
 
-    private PgConnection(PgProtocol protocol) {
+    private PgConnection(PgProtocol protocol, PgPool pool) {
         this.protocol = protocol;
+        this.pool = pool;
+    }
+
+    /** A handle on a pooled connection, for one acquire: released, it refuses to run anything. */
+    static PgConnection leased(PgProtocol protocol, PgPool pool) {
+        return new PgConnection(protocol, pool);
+    }
+
+    private void checkNotReleased(String what) {
+        if (released) {
+            throw new IllegalStateException("cannot " + what + ": this connection was released to its pool (PgPool"
+                    + ".release) and may be someone else's now; acquire another");
+        }
     }
 
     /**
@@ -138,7 +161,7 @@ public final class PgConnection implements AsyncCloseable {
                     if (!result.isDone()) {
                         result.fail(r.isCancelled() ? new PgConnectionException("cancelled") : r.exception());
                     }
-                } else if (!result.complete(new PgConnection(protocol))) {
+                } else if (!result.complete(new PgConnection(protocol, null))) {
                     protocol.abort(); // cancelled meanwhile
                 }
             });
@@ -428,6 +451,7 @@ public final class PgConnection implements AsyncCloseable {
             throw new IllegalStateException(what + " is used from thread " + Thread.currentThread().getName()
                     + ", not its loop's; from another thread go through EventLoop.submit");
         }
+        checkNotReleased("use " + what);
     }
 
     private Future<Object> submit(String sql, Object[] args, Query.Mode mode, boolean simple) {
@@ -618,17 +642,22 @@ public final class PgConnection implements AsyncCloseable {
      * now on fail at once. asyncpg's {@code close()}.
      *
      * @return completes once the socket is closed
+     * @throws IllegalStateException if this connection came from a {@link PgPool} and was released
      */
     @Override
     public Future<Void> closeAsync() {
+        checkNotReleased("close it");
         return protocol.closeGracefully();
     }
 
     /**
      * Closes the connection at once; every query waiting fails with a
      * {@link PgConnectionException}. asyncpg's {@code terminate()}.
+     *
+     * @throws IllegalStateException if this connection came from a {@link PgPool} and was released
      */
     public void terminate() {
+        checkNotReleased("terminate it");
         protocol.abort();
     }
 

@@ -58,7 +58,9 @@ import java.util.concurrent.TimeoutException;
  * Cancelling a query that waits behind others on the server cancels nothing there (the signal
  * would hit whichever query runs when it lands); its answer is dropped when it comes. If the
  * side connection cannot be made, the connection is closed: the query's fate on the server is
- * unknown.
+ * unknown. A connection closed while its side connection is open counts as closed ({@link #closed()})
+ * only once the server has closed that one too (or {@link PgOptions#connectTimeout} has passed and
+ * it was aborted), so no socket outlives the connection.
  *
  * <p><b>Notifications.</b> A NotificationResponse belongs to no exchange (the backend sends one
  * when it is between transactions, which may be inside another exchange's answer, just before
@@ -120,6 +122,8 @@ final class PgProtocol implements Protocol {
     private int partialLength;
     /** Batches handed to the transport. */
     long writes;
+    /** Queries submitted over the connection's life, refused ones included: what a pool's maxQueries counts. */
+    long queries;
 
     PgProtocol(EventLoop loop, PgUri uri, PgOptions options) {
         this.loop = loop;
@@ -136,7 +140,7 @@ final class PgProtocol implements Protocol {
         return ready;
     }
 
-    /** Completes once the connection is closed. */
+    /** Completes once the connection is closed, and the side connection of a CancelRequest too if one was open. */
     Future<Void> closed() {
         return closed;
     }
@@ -344,6 +348,7 @@ final class PgProtocol implements Protocol {
     }
 
     private Query submit(Query q) {
+        queries++;
         if (refusal != null) {
             q.future.fail(new PgConnectionException(q.describe() + ": " + refusal.getMessage(), refusal.getCause()));
             return q;
@@ -523,6 +528,9 @@ final class PgProtocol implements Protocol {
     private Query cancelled;
     private boolean cancelledAnswered;
     private boolean cancelSideClosed;
+    /** The side connection of the last CancelRequest: its dial, and a future that completes once it is closed or failed. */
+    private Future<Transport> cancelDial;
+    private Future<Void> cancelSideDone;
 
     /**
      * {@code q}'s future was cancelled or timed out. Not written yet: the flush drops it. The
@@ -547,12 +555,38 @@ final class PgProtocol implements Protocol {
         request.int32(backendSecret);
         request.end();
         byte[] bytes = Arrays.copyOf(request.array(), request.size());
-        Protocol side = new CancelRequest(bytes, login.tls(), () -> {
+        Future<Void> done = loop.createFuture();
+        CancelRequest cancel = new CancelRequest(bytes, login.tls(), () -> {
             cancelSideClosed = true; // the server closes it once it has signalled the backend
             settleCancel();
         }, this::cancelNotSent);
-        uri.dial(loop, () -> side, options.connectTimeout()).onDone(c -> {
+        Protocol side = new Protocol() { // the request, and when its socket is closed (see closed())
+            @Override
+            public void connectionMade(Transport t) {
+                cancel.connectionMade(t);
+            }
+
+            @Override
+            public void dataReceived(ByteBuffer data) {
+                cancel.dataReceived(data);
+            }
+
+            @Override
+            public boolean eofReceived() {
+                return cancel.eofReceived();
+            }
+
+            @Override
+            public void connectionLost(Throwable cause) {
+                cancel.connectionLost(cause);
+                done.complete(null);
+            }
+        };
+        cancelSideDone = done;
+        cancelDial = uri.dial(loop, () -> side, options.connectTimeout());
+        cancelDial.onDone(c -> {
             if (c.isCancelled() || c.exception() != null) {
+                done.complete(null);
                 cancelNotSent(c.isCancelled() ? new PgConnectionException("cancelled") : c.exception());
             }
         });
@@ -640,7 +674,25 @@ final class PgProtocol implements Protocol {
         }
         statements.clear();
         listening.ended(closedByClient ? null : refusal);
-        closed.complete(null);
+        Future<Void> side = cancelSideDone;
+        if (side == null || side.isDone()) {
+            closed.complete(null);
+            return;
+        }
+        // a CancelRequest's side connection is still open: closed() means no socket is left, so it
+        // waits for the server to close that one too, at most connectTimeout
+        Future<Transport> dial = cancelDial;
+        var bound = loop.callLater(options.connectTimeout(), () -> {
+            if (dial.isDone() && dial.exception() == null && !dial.isCancelled()) {
+                dial.result().abort();
+            } else {
+                dial.cancel();
+            }
+        });
+        side.onDone(x -> {
+            bound.cancel();
+            closed.complete(null);
+        });
     }
 
     /**
@@ -682,8 +734,16 @@ final class PgProtocol implements Protocol {
 
     /** Open, nothing issued and unanswered, not inside a transaction: may go back to a pool. */
     boolean isIdle() {
-        return isOpen() && phase == Phase.READY && outgoing.isEmpty() && inflight.isEmpty() && !cancelling
-                && transactionStatus == 'I';
+        return isSettled() && transactionStatus == 'I';
+    }
+
+    /**
+     * Open, nothing issued and unanswered, no CancelRequest on its way: the server waits for the
+     * next query, inside a transaction or not. A connection that is not settled has a state its
+     * user cannot know.
+     */
+    boolean isSettled() {
+        return isOpen() && phase == Phase.READY && outgoing.isEmpty() && inflight.isEmpty() && !cancelling;
     }
 
     /** The ReadyForQuery status of the last exchange: 'I' idle, 'T' in a transaction, 'E' in a failed one. */

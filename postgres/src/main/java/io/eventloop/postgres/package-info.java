@@ -23,6 +23,9 @@
  *       getters; its documentation has the table of types.</li>
  *   <li>{@link io.eventloop.postgres.PgOptions} — timeouts, the statement cache, limits, TLS
  *       trust.</li>
+ *   <li>{@link io.eventloop.postgres.PgPool} with {@link io.eventloop.postgres.PgPoolOptions} —
+ *       asyncpg's {@code Pool}: {@code acquire}, {@code release}, {@code withConnection}, the
+ *       shortcuts, sizes, lifetimes, a reset on release, graceful close.</li>
  *   <li>Failures: {@link io.eventloop.postgres.PgException} (an ErrorResponse: SQLSTATE, detail,
  *       hint, position), {@link io.eventloop.postgres.PgConnectionException} (no answer because
  *       of the connection, or a server that broke the protocol);
@@ -38,7 +41,9 @@
  *       {@code Scram} (SCRAM-SHA-256 and MD5), {@code PgUri}, {@code PgRow},
  *       {@code Listening} (the channels listened on and their listeners, LISTEN and UNLISTEN),
  *       {@code TransactionScope} (the future of {@code transaction(body)}: start, body, commit or
- *       rollback); for the bulk
+ *       rollback), the pool's {@code PoolMember} (one connection of it), {@code PoolAcquire}
+ *       (a caller waiting in its queue) and {@code PoolHolder} (a {@code withConnection} body and
+ *       its release); for the bulk
  *       writes {@code Bulk} (a query's body written a chunk at a time) with {@code ExecuteMany},
  *       {@code CopyIn}, {@code CopyOut}, {@code CopyQuery} (arguments of a COPY query), and
  *       {@code BulkWriter} (the chunks, back-pressure, and the rule that nothing else is written

@@ -137,4 +137,39 @@ class PgCancelTest {
             assertTrue(conn.isClosed());
         }
     }
+
+    @Test
+    void aConnectionClosedWhileItsCancelRequestIsOutCountsAsClosedOnceTheSideConnectionIsClosedToo(EventLoop loop) {
+        List<FakeServer.Side> cancelSides = new ArrayList<>();
+        FakeServer.Side[] main = {null};
+        int[] binds = {0};
+        try (FakeServer fake = assertCompletes(FakeServer.start(loop, (side, chunk) -> {
+            if (chunk.length == 16 && chunk[3] == 16 && chunk[4] == 0x04 && chunk[5] == (byte) 0xD2) {
+                cancelSides.add(side); // held open: the server has not got round to it yet
+            } else if (main[0] == null) {
+                main[0] = side;
+                side.send(READY);
+            } else if (chunk[0] == 'P') {
+                side.send(FakeServer.preparedOneInt4());
+            } else {
+                binds[0]++;
+            }
+        }))) {
+            PgConnection conn = assertCompletes(PgConnection.connect(fake.uri()));
+            Future<Object> running = conn.fetchVal("SELECT 1");
+            while (binds[0] == 0) {
+                runIterations(loop, 1);
+            }
+            running.cancel();
+            while (cancelSides.isEmpty()) {
+                runIterations(loop, 1);
+            }
+            conn.terminate();
+            Future<Void> closed = conn.protocol().closed();
+            runIterations(loop, 5);
+            assertTrue(!closed.isDone(), "the CancelRequest's connection is still open");
+            cancelSides.get(0).close();
+            assertCompletes(closed);
+        }
+    }
 }

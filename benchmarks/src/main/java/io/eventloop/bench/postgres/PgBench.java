@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.LongAdder;
  * which creates the server and its tables.
  *
  * <pre>
- * java -cp benchmarks.jar io.eventloop.bench.postgres.PgBench --client pgjdbc|vertx|eventloop
+ * java -cp benchmarks.jar io.eventloop.bench.postgres.PgBench --client pgjdbc|vertx|eventloop|eventloop-pool
  *     [--host 127.0.0.1] [--port 5432] [--user postgres] [--database postgres]
  *     [--pool 10] [--callers 50] [--threads 10] [--warmup 2] [--duration 4]
  *     [--insert-rows 100000] [--shapes select,rows,executemany,copy] [--name LABEL]
@@ -118,7 +118,7 @@ public final class PgBench {
             }
         }
         if (client == null || pool < 1 || callers < 1 || insertRows < 5) {
-            throw new IllegalArgumentException("usage: --client pgjdbc|vertx|eventloop [--pool N] [--callers N] ...");
+            throw new IllegalArgumentException("usage: --client pgjdbc|vertx|eventloop|eventloop-pool [--pool N] [--callers N] ...");
         }
         for (String s : shapes) {
             if (!List.of("select", "rows", "executemany", "copy").contains(s)) {
@@ -161,7 +161,9 @@ public final class PgBench {
             case "pgjdbc" -> new PgjdbcClient(s);
             case "vertx" -> new VertxClient(s);
             case "eventloop" -> new EventloopClient(s);
-            default -> throw new IllegalArgumentException("unknown client " + name + " (eventloop, pgjdbc, vertx)");
+            case "eventloop-pool" -> new EventloopPoolClient(s, true);
+            case "eventloop-pool-noreset" -> new EventloopPoolClient(s, false);
+            default -> throw new IllegalArgumentException("unknown client " + name + " (eventloop, eventloop-pool, pgjdbc, vertx)");
         };
     }
 
