@@ -91,12 +91,9 @@ class PgPoolTest {
                 : Async.sleep(Duration.ofMillis(10), true)), PgServer.HANG_GUARD));
     }
 
-    /** Waits, through the admin connection, until the backend {@code pid} runs a query. */
+    /** Waits, through the admin connection, until the backend {@code pid} is inside pg_sleep. */
     private void awaitRunning(int pid) {
-        assertCompletes(Async.waitFor(Async.repeat(() -> admin.fetchVal(
-                "SELECT count(*) FROM pg_stat_activity WHERE pid = $1 AND state = 'active'", pid)
-                .then(n -> n.equals(1L) ? Async.completed(false) : Async.sleep(Duration.ofMillis(10), true))),
-                PgServer.HANG_GUARD));
+        PgServer.awaitSleeping(admin, pid);
     }
 
     private long backendsOf(String application) {
