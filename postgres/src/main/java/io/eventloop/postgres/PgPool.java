@@ -68,10 +68,15 @@ import java.util.concurrent.TimeoutException;
  *       closed with a Terminate (the server rolls back an open transaction) and replaced up to
  *       the minimum;</li>
  *   <li>otherwise reset as asyncpg resets it: the caller's notification listeners and iterators
- *       ({@link PgConnection#listen}) end, then {@code ROLLBACK} if it is in a transaction (open
- *       or failed), then {@link PgPoolOptions#resetQuery()}, in one simple query. Once that answers
- *       and the connection is outside any transaction, it is idle and the next caller may have
- *       it; if the reset fails, the connection is closed and replaced.</li>
+ *       ({@link PgConnection#listen}) end, then {@link PgPoolOptions#resetQuery()} runs, in one
+ *       simple query. Outside a transaction the connection is idle at once, with the reset
+ *       pipelined: the next caller's queries are written behind it and run after it, so a release
+ *       costs the server one statement and nobody a round trip (asyncpg waits for its reset's
+ *       answer). Inside a transaction (open or failed) the reset begins with {@code ROLLBACK}, and
+ *       the connection is idle once that has answered, so that the next caller finds it outside
+ *       any transaction. If a reset fails (the connection was lost), the connection is closed and
+ *       replaced, even if the next caller has it by then: its queries then fail as on any lost
+ *       connection.</li>
  * </ul>
  * Releasing a handle twice throws an {@link IllegalStateException}; releasing a connection this
  * pool did not hand out (another pool's, or one from {@link PgConnection#connect}) throws an
@@ -324,7 +329,7 @@ public final class PgPool implements AsyncCloseable {
         while (!waiters.isEmpty() && !idle.isEmpty()) {
             PoolMember m = idle.pollLast();
             stopExpiry(m);
-            if (!m.protocol.isIdle()) {
+            if (!m.protocol.isOpen()) {
                 retire(m, false); // lost meanwhile: its closed() has not been seen yet
                 continue;
             }
@@ -480,7 +485,7 @@ public final class PgPool implements AsyncCloseable {
             return Async.completed(null); // lost meanwhile, or the pool was terminated
         }
         PgProtocol p = m.protocol;
-        if (!p.isSettled()) {
+        if (!p.isSettled(m.resetsPending())) {
             retire(m, false); // its state is unknown: never handed to anyone again
             dispatch();
             finishCloseIfDone();
@@ -501,6 +506,21 @@ public final class PgPool implements AsyncCloseable {
                 ? (options.resetQuery().isEmpty() ? "ROLLBACK" : "ROLLBACK; " + options.resetQuery())
                 : options.resetQuery();
         if (reset.isEmpty()) {
+            makeIdle(m);
+            return Async.completed(null);
+        }
+        if (p.transactionStatus() == 'I') {
+            // pipelined: the next caller's queries go out behind the reset on the same connection,
+            // so giving a connection back costs the server one statement, not the pool a round trip
+            Query q = p.submit(reset, NO_ARGS, Query.Mode.TAG, true);
+            m.resetting(q);
+            q.future.onDone(f -> {
+                if ((f.exception() != null || f.isCancelled()) && all.contains(m)) {
+                    retire(m, state != State.TERMINATED && p.isOpen()); // its session state is unknown
+                    dispatch();
+                    finishCloseIfDone();
+                }
+            });
             makeIdle(m);
             return Async.completed(null);
         }
@@ -559,7 +579,7 @@ public final class PgPool implements AsyncCloseable {
         all.remove(m);
         idle.remove(m);
         stopExpiry(m);
-        if (graceful && m.protocol.isSettled()) {
+        if (graceful && m.protocol.isSettled(m.resetsPending())) {
             m.protocol.closeGracefully();
         } else {
             m.protocol.abort();

@@ -743,7 +743,12 @@ final class PgProtocol implements Protocol {
      * user cannot know.
      */
     boolean isSettled() {
-        return isOpen() && phase == Phase.READY && outgoing.isEmpty() && inflight.isEmpty() && !cancelling;
+        return isSettled(0);
+    }
+
+    /** {@link #isSettled()} but for {@code own} exchanges still waiting that the asker issued itself (a pool's reset). */
+    boolean isSettled(int own) {
+        return isOpen() && phase == Phase.READY && outgoing.size() + inflight.size() == own && !cancelling;
     }
 
     /** The ReadyForQuery status of the last exchange: 'I' idle, 'T' in a transaction, 'E' in a failed one. */

@@ -192,6 +192,7 @@ class PgPoolTest {
             holder = assertCompletes(w);
             assertEquals(first.serverPid(), holder.serverPid(), "the same connection, passed on");
         }
+        runIterations(EventLoop.current(), 2); // the callbacks of futures that were done at once
         assertEquals(List.of("a", "b", "c"), order);
         assertCompletes(pool.release(holder));
         assertEquals(1, pool.idleSize());
@@ -414,12 +415,30 @@ class PgPoolTest {
     void closingWhileAReleasedConnectionIsBeingResetWaitsForTheResetThenClosesIt() {
         PgPool pool = pool(sized(1, 1));
         PgConnection held = assertCompletes(pool.acquire());
+        PgProtocol protocol = held.protocol();
         Future<Void> released = pool.release(held);
-        assertFalse(released.isDone(), "the reset is on its way");
+        assertTrue(released.isDone(), "idle at once: the reset is pipelined");
+        assertEquals(1, protocol.waiting(), "the reset is on its way");
         Future<Void> closing = pool.closeAsync();
-        assertCompletes(released);
         assertCompletes(closing);
+        assertEquals(0, protocol.waiting(), "the reset was answered before the Terminate");
         assertEquals(0, pool.size());
+    }
+
+    @Test
+    void aReleasedConnectionIsHandedOnWithItsResetPipelinedAheadOfTheNextCallersQuery() {
+        PgPool pool = pool(sized(1, 1));
+        PgConnection held = assertCompletes(pool.acquire());
+        PgProtocol protocol = held.protocol();
+        Object before = assertCompletes(held.fetchVal("SELECT current_setting('search_path')"));
+        assertCompletes(held.execute("SET search_path = left_behind"));
+        Future<Object> next = pool.fetchVal("SELECT current_setting('search_path')");
+        assertEquals(1, pool.waiting());
+        assertTrue(pool.release(held).isDone(), "idle at once");
+        assertEquals(1, protocol.waiting(), "the reset is on its way");
+        assertEquals(before, assertCompletes(next), "the reset ran before the next caller's query");
+        assertEquals(1, pool.idleSize());
+        assertEquals(protocol, assertCompletes(pool.acquire()).protocol(), "the same connection throughout");
     }
 
     @Test
