@@ -24,11 +24,11 @@
 # the clients' logs, server.log, skipped.txt, failed.txt). Settings (environment):
 #   PG_REPS=5 PG_WARMUP=2 PG_DURATION=4 PG_CALLERS=50 PG_POOL=10 PG_INSERT_ROWS=100000
 #   PG_THREADS=           pgjdbc's threads (default: as many as the pool's connections)
-#   PG_CLIENTS="eventloop eventloop-conn asyncpg asyncpg-conn pgjdbc vertx"
+#   PG_CLIENTS="eventloop eventloop-pool eventloop-conn asyncpg asyncpg-conn pgjdbc vertx"
 #     asyncpg-conn: asyncpg without its pool, one caller per connection holding it for the whole run;
 #     eventloop-conn: our client in the same shape, one caller per connection (both select and rows only)
 #     eventloop-pool: our PgPool's shortcuts (pool.fetchVal, pool.fetch), asyncpg's pool shape (select and rows);
-#     eventloop-pool-noreset: the same with PgPoolOptions.resetQuery("") (no reset round trip per use)
+#     eventloop-pool-noreset (not in the default set): the same with PgPoolOptions.resetQuery("") (no reset per use)
 # A smoke run, about two minutes:
 #   PG_REPS=1 PG_WARMUP=0.5 PG_DURATION=1 PG_INSERT_ROWS=10000 benchmarks/run-postgres.sh
 set -euo pipefail
@@ -43,7 +43,7 @@ callers="${PG_CALLERS:-50}"
 pool="${PG_POOL:-10}"
 threads="${PG_THREADS:-$pool}"
 insert_rows="${PG_INSERT_ROWS:-100000}"
-read -r -a wanted <<< "${PG_CLIENTS:-eventloop eventloop-conn asyncpg asyncpg-conn pgjdbc vertx}"
+read -r -a wanted <<< "${PG_CLIENTS:-eventloop eventloop-pool eventloop-conn asyncpg asyncpg-conn pgjdbc vertx}"
 pgbin=/usr/lib/postgresql/15/bin
 python=/usr/bin/python3
 jar=benchmarks/target/benchmarks.jar
