@@ -87,22 +87,44 @@ final class PgTypes {
 
     // ------------------------------------------------------------------ decoding
 
+    /**
+     * Whether {@link #decode} of {@code oid} reads exactly the value's {@code len} bytes (a
+     * fixed-size type, whose length it checks, or a byte string), so that it may read in place
+     * from a message holding more after the value, rather than from a slice bounded to it.
+     */
+    static boolean readsExactly(int oid) {
+        switch (oid) {
+            case BOOL, INT2, INT4, INT8, OID, FLOAT4, FLOAT8, UUID_OID, DATE, TIME, TIMESTAMP, TIMESTAMPTZ, BYTEA,
+                    TEXT, VARCHAR, BPCHAR, NAME, JSON, UNKNOWN:
+                return true;
+            default:
+                return false;
+        }
+    }
+
     /** The value of {@code len} bytes at {@code b}'s position, in {@code oid}'s binary format. */
     static Object decode(int oid, ByteBuffer b, int len) {
         switch (oid) {
             case BOOL:
+                size(oid, len, 1);
                 return b.get() != 0;
             case INT2:
+                size(oid, len, 2);
                 return b.getShort();
             case INT4:
+                size(oid, len, 4);
                 return b.getInt();
             case INT8:
+                size(oid, len, 8);
                 return b.getLong();
             case OID:
+                size(oid, len, 4);
                 return b.getInt() & 0xFFFFFFFFL;
             case FLOAT4:
+                size(oid, len, 4);
                 return b.getFloat();
             case FLOAT8:
+                size(oid, len, 8);
                 return b.getDouble();
             case BYTEA: {
                 byte[] v = new byte[len];
@@ -117,14 +139,19 @@ final class PgTypes {
                 return text(b, len - 1);
             }
             case UUID_OID:
+                size(oid, len, 16);
                 return new UUID(b.getLong(), b.getLong());
             case DATE:
+                size(oid, len, 4);
                 return date(b.getInt());
             case TIME:
+                size(oid, len, 8);
                 return LocalTime.ofNanoOfDay(Math.min(b.getLong() * 1000, LocalTime.MAX.toNanoOfDay()));
             case TIMESTAMP:
+                size(oid, len, 8);
                 return timestamp(b.getLong());
             case TIMESTAMPTZ: {
+                size(oid, len, 8);
                 LocalDateTime t = timestamp(b.getLong());
                 return t == LocalDateTime.MAX ? OffsetDateTime.MAX : t == LocalDateTime.MIN ? OffsetDateTime.MIN
                         : t.atOffset(ZoneOffset.UTC);
@@ -141,6 +168,17 @@ final class PgTypes {
                 return text(b, len); // a text-format column
         }
     }
+
+    private static void size(int oid, int len, int expected) {
+        if (len != expected) {
+            throw new IllegalStateException("a value of " + len + " bytes for type OID " + oid + ", which has " + expected);
+        }
+    }
+
+    /** The last day a timestamp fell on: rows of one result often share it. Immutable, so racing threads are safe. */
+    private record Day(long epochDay, LocalDate date) { }
+
+    private static Day lastDay = new Day(0, LocalDate.ofEpochDay(0));
 
     static String text(ByteBuffer b, int len) {
         String s;
@@ -172,9 +210,13 @@ final class PgTypes {
         if (micros == Long.MIN_VALUE) {
             return LocalDateTime.MIN;
         }
-        long seconds = Math.floorDiv(micros, 1_000_000L);
-        int nanos = (int) Math.floorMod(micros, 1_000_000L) * 1000;
-        return LocalDateTime.ofEpochSecond(seconds + PG_EPOCH_SECONDS, nanos, ZoneOffset.UTC);
+        long epochDay = Math.floorDiv(micros, 86_400_000_000L) + PG_EPOCH_DAYS;
+        Day day = lastDay;
+        if (day.epochDay() != epochDay) {
+            day = new Day(epochDay, LocalDate.ofEpochDay(epochDay));
+            lastDay = day;
+        }
+        return LocalDateTime.of(day.date(), LocalTime.ofNanoOfDay(Math.floorMod(micros, 86_400_000_000L) * 1000));
     }
 
     /** numeric: BigDecimal, or Double.NaN / ±Infinity for the values a BigDecimal cannot hold. */

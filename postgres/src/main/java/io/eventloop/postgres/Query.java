@@ -142,8 +142,10 @@ final class Query extends Exchange {
             }
             if (len >= 0) {
                 int end = body.position() + len;
-                ByteBuffer value = body.slice(body.position(), len);
-                values[i] = columns.binary[i] ? PgTypes.decode(columns.oids[i], value, len) : PgTypes.text(value, len);
+                int oid = columns.oids[i];
+                // read in place where the decoder reads exactly len bytes; a slice bounds the others
+                ByteBuffer value = !columns.binary[i] || PgTypes.readsExactly(oid) ? body : body.slice(body.position(), len);
+                values[i] = columns.binary[i] ? PgTypes.decode(oid, value, len) : PgTypes.text(value, len);
                 body.position(end);
             }
         }

@@ -162,6 +162,18 @@ class PgBrokenServerTest {
     }
 
     @Test
+    void aFixedSizeValueOfTheWrongLengthIsAProtocolErrorNotAMisreading(EventLoop loop) {
+        // an int4 column whose value is 2 bytes, followed by bytes that a reader of 4 would take
+        byte[] shortValue = message('D', int16(1), int32(2), int16(7), int16(0x7FFF));
+        try (FakeServer fake = afterLogin(FakeServer.preparedOneInt4(), concat(message('2'), shortValue))) {
+            PgConnection conn = assertCompletes(PgConnection.connect(fake.uri()));
+            PgConnectionException e = assertFails(PgConnectionException.class, conn.fetchVal("SELECT 1"));
+            assertTrue(e.getMessage().contains("a value of 2 bytes for type OID 23, which has 4"), e.getMessage());
+            assertTrue(conn.isClosed());
+        }
+    }
+
+    @Test
     void closingMidAnswerFailsEveryQueryWaiting(EventLoop loop) {
         int[] n = {0};
         try (FakeServer fake = start((side, chunk) -> {
