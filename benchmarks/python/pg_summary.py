@@ -97,8 +97,10 @@ def main(directory):
                 met = "met" if median >= TARGETS[peer] else "not met"
                 target = f"   target >= {TARGETS[peer]:.1f}: {met}"
             print(f"    {ours} / {peer}: {median:.2f} (one round: {low:.2f}-{high:.2f}){target}")
-            if ours == base or (base == OURS and ours == "eventloop-conn"):
-                label = LABELS[peer] if ours == base else "a connection per caller, vs asyncpg likewise"
+            like_for_like = {("eventloop-conn", "asyncpg-conn"): "a connection per caller, vs asyncpg likewise",
+                             ("eventloop-pool", "asyncpg"): "PgPool, vs asyncpg's pool"}
+            if ours == base or (base == OURS and (ours, peer) in like_for_like):
+                label = LABELS[peer] if ours == base else like_for_like[(ours, peer)]
                 bars.append({"peer": peer if ours == base else ours, "label": label, "ratio": f"{median:.2f}",
                              "low": f"{low:.2f}", "high": f"{high:.2f}"})
         if base not in by_client:
