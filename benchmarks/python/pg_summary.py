@@ -106,6 +106,8 @@ def main(directory):
         if base not in by_client:
             print(f"    ({shape}: {base} has no figure, no ratio)")
             continue
+        if not bars:
+            continue  # no peer measured for this shape: nothing to draw
         groups.append({"shape": title,
                        "detail": f"{base} {statistics.median(by_client[base].values()):,.0f} {unit}",
                        "bars": bars})

@@ -94,6 +94,26 @@ abstract class Bulk {
     /** The exchange, for messages. */
     abstract String describe();
 
+    /** Parse, Bind and Execute of {@code sql} as the unnamed statement and portal, without parameters: how a COPY starts. */
+    static void runUnnamed(MessageWriter out, String sql) {
+        out.begin((byte) 'P');
+        out.int8(0);
+        out.cstring(sql);
+        out.int16(0);
+        out.end();
+        out.begin((byte) 'B');
+        out.int8(0);
+        out.int8(0);
+        out.int16(0);
+        out.int16(0);
+        out.int16(0);
+        out.end();
+        out.begin((byte) 'E');
+        out.int8(0);
+        out.int32(0);
+        out.end();
+    }
+
     // ------------------------------------------------------------------ sources
 
     /** The elements of an {@link Iterable}, or of an {@link AsyncIterator} taken as they are ready. */

@@ -56,22 +56,7 @@ final class CopyIn extends Bulk {
             if (records) {
                 columns(st);
             }
-            out.begin((byte) 'P');
-            out.int8(0);
-            out.cstring(copySql);
-            out.int16(0);
-            out.end();
-            out.begin((byte) 'B');
-            out.int8(0);
-            out.int8(0);
-            out.int16(0);
-            out.int16(0);
-            out.int16(0);
-            out.end();
-            out.begin((byte) 'E');
-            out.int8(0);
-            out.int32(0);
-            out.end();
+            runUnnamed(out, copySql);
             openData(out);
             if (records) {
                 out.bytes(HEADER);

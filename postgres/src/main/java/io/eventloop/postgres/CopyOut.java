@@ -29,22 +29,7 @@ final class CopyOut extends Bulk {
 
     @Override
     Step encode(MessageWriter out, Statement st, int chunk) {
-        out.begin((byte) 'P');
-        out.int8(0);
-        out.cstring(copySql);
-        out.int16(0);
-        out.end();
-        out.begin((byte) 'B');
-        out.int8(0);
-        out.int8(0);
-        out.int16(0);
-        out.int16(0);
-        out.int16(0);
-        out.end();
-        out.begin((byte) 'E');
-        out.int8(0);
-        out.int32(0);
-        out.end();
+        runUnnamed(out, copySql);
         out.begin((byte) 'S');
         out.end();
         return Step.DONE;

@@ -3,6 +3,8 @@ package io.eventloop.bench.postgres;
 import io.eventloop.Future;
 import io.eventloop.bench.LoopThread;
 import io.eventloop.postgres.PgConnection;
+import io.eventloop.postgres.PgPool;
+import io.eventloop.postgres.PgPoolOptions;
 import io.eventloop.postgres.Row;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,30 +13,48 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * This library's client ({@code io.eventloop.postgres.PgConnection}) on one loop thread: {@code
- * pool} connections opened with {@code PgConnection.connect(uri)}, and {@code callers} callers, caller
- * k on connection k mod {@code pool}, each running {@code fetchVal(SELECT, i)} or {@code
- * fetch(ROWS)} and the next when it completes. The module has no pool yet, so the callers are
- * spread over the connections as a fixed assignment, and the connection pipelines the queries of
- * the callers that share it (several in flight on one connection) where asyncpg's pool lends a
- * connection to one query at a time. The insert shapes are {@code executeMany(INSERT, rows)} (one
- * call is one implicit transaction, so no {@code BEGIN}/{@code COMMIT} around it, where asyncpg's
- * shape wraps {@code executemany} in {@code conn.transaction()}) and {@code
+ * This library's client on one loop thread, in two shapes. With connections ({@code eventloop},
+ * {@code eventloop-conn}): {@code pool} connections opened with {@code PgConnection.connect(uri)},
+ * and {@code callers} callers, caller k on connection k mod {@code pool}, each running {@code
+ * fetchVal(SELECT, i)} or {@code fetch(ROWS)} and the next when it completes; the connection
+ * pipelines the queries of the callers that share it (several in flight on one connection) where a
+ * pool lends a connection to one query at a time. With the pool ({@code eventloop-pool}):
+ * {@code PgPool.create(uri)} with {@code minSize = maxSize = pool}, each caller running the
+ * shortcuts {@code pool.fetchVal} / {@code pool.fetch} (acquire, query, release with asyncpg's
+ * reset), asyncpg's pool shape; as {@code eventloop-pool-noreset}, with {@code resetQuery("")}.
+ * The insert shapes, with connections only, are {@code executeMany(INSERT, rows)} (one call is
+ * one implicit transaction, so no {@code BEGIN}/{@code COMMIT} around it, where asyncpg's shape
+ * wraps {@code executemany} in {@code conn.transaction()}) and {@code
  * copyRecordsToTable("pg_bench_insert", rows, "a", "b", "c", "d", "e")} (binary COPY), on the
  * first connection.
  */
 final class EventloopClient implements PgBench.Client {
     private final LoopThread thread = new LoopThread();
     private final List<PgConnection> connections = new ArrayList<>();
+    /** The pool in the pool shapes, else null. */
+    private final PgPool pool;
     private final int callers;
     private final List<CompletableFuture<Void>> stopped = new ArrayList<>();
 
+    /** Connections, no pool. */
     EventloopClient(PgBench.Settings s) {
-        String uri = "postgresql://" + s.user() + "@" + s.host() + ":" + s.port() + "/" + s.database();
+        String uri = uri(s);
         for (int i = 0; i < s.pool(); i++) {
             connections.add(join(() -> PgConnection.connect(uri)));
         }
+        pool = null;
         callers = s.callers();
+    }
+
+    /** A pool; {@code reset}: true for asyncpg's reset on every release (the default), false for {@code resetQuery("")}. */
+    EventloopClient(PgBench.Settings s, boolean reset) {
+        PgPoolOptions options = PgPoolOptions.defaults().minSize(s.pool()).maxSize(s.pool());
+        pool = join(() -> PgPool.create(uri(s), reset ? options : options.resetQuery("")));
+        callers = s.callers();
+    }
+
+    private static String uri(PgBench.Settings s) {
+        return "postgresql://" + s.user() + "@" + s.host() + ":" + s.port() + "/" + s.database();
     }
 
     @Override
@@ -42,7 +62,7 @@ final class EventloopClient implements PgBench.Client {
         boolean select = query.equals(PgBench.SELECT);
         thread.runAndWait(() -> {
             for (int k = 0; k < callers; k++) {
-                PgConnection c = connections.get(k % connections.size());
+                PgConnection c = pool == null ? connections.get(k % connections.size()) : null;
                 CompletableFuture<Void> end = new CompletableFuture<>();
                 stopped.add(end);
                 int first = k * 1_000_000;
@@ -57,7 +77,7 @@ final class EventloopClient implements PgBench.Client {
                         }
                         int arg = i++;
                         if (select) {
-                            c.fetchVal(query, arg).onDone(f -> {
+                            (c != null ? c.fetchVal(query, arg) : pool.fetchVal(query, arg)).onDone(f -> {
                                 if (failed(f, end, go)) {
                                     return;
                                 }
@@ -66,7 +86,7 @@ final class EventloopClient implements PgBench.Client {
                                 run();
                             });
                         } else {
-                            c.fetch(query).onDone(f -> {
+                            (c != null ? c.fetch(query) : pool.fetch(query)).onDone(f -> {
                                 if (failed(f, end, go)) {
                                     return;
                                 }
@@ -109,12 +129,18 @@ final class EventloopClient implements PgBench.Client {
 
     @Override
     public boolean executeMany(List<Object[]> rows) {
+        if (pool != null) {
+            return false;
+        }
         join(() -> connections.get(0).executeMany(PgBench.INSERT, rows));
         return true;
     }
 
     @Override
     public boolean copy(List<Object[]> rows) {
+        if (pool != null) {
+            return false;
+        }
         String tag = join(() -> connections.get(0).copyRecordsToTable(PgBench.INSERT_TABLE, rows, "a", "b", "c", "d", "e"));
         if (!tag.equals("COPY " + rows.size())) {
             throw new IllegalStateException("copyRecordsToTable answered " + tag + " for " + rows.size() + " rows");
@@ -124,7 +150,8 @@ final class EventloopClient implements PgBench.Client {
 
     @Override
     public void truncate() {
-        join(() -> connections.get(0).execute("TRUNCATE " + PgBench.INSERT_TABLE));
+        join(() -> pool != null ? pool.execute("TRUNCATE " + PgBench.INSERT_TABLE)
+                : connections.get(0).execute("TRUNCATE " + PgBench.INSERT_TABLE));
     }
 
     /** Runs {@code call} on the loop thread and waits for the future it returns. */
@@ -146,6 +173,9 @@ final class EventloopClient implements PgBench.Client {
     public void close() throws Exception {
         for (PgConnection c : connections) {
             join(c::closeAsync);
+        }
+        if (pool != null) {
+            join(pool::closeAsync);
         }
         thread.close();
     }

@@ -161,8 +161,8 @@ public final class PgBench {
             case "pgjdbc" -> new PgjdbcClient(s);
             case "vertx" -> new VertxClient(s);
             case "eventloop" -> new EventloopClient(s);
-            case "eventloop-pool" -> new EventloopPoolClient(s, true);
-            case "eventloop-pool-noreset" -> new EventloopPoolClient(s, false);
+            case "eventloop-pool" -> new EventloopClient(s, true);
+            case "eventloop-pool-noreset" -> new EventloopClient(s, false);
             default -> throw new IllegalArgumentException("unknown client " + name + " (eventloop, eventloop-pool, pgjdbc, vertx)");
         };
     }
