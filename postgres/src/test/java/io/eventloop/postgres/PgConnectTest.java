@@ -10,8 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.eventloop.EventLoop;
 import io.eventloop.testing.EventLoopTest;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,25 +17,7 @@ import org.junit.jupiter.api.Test;
  * password, trust), refused logins, startup parameters.
  */
 @EventLoopTest
-class PgConnectTest {
-    private static PgServer server;
-    private static long socketsBefore;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        server = PgServer.start();
-        socketsBefore = PgServer.openSockets();
-    }
-
-    @AfterAll
-    static void stopServer() throws Exception {
-        try {
-            assertEquals(socketsBefore, PgServer.openSockets(), "every socket the tests opened is closed");
-        } finally {
-            server.close();
-        }
-    }
-
+class PgConnectTest extends PgServerCase {
     private static String whoAmI(String uri) {
         PgConnection conn = assertCompletes(PgConnection.connect(uri));
         try {

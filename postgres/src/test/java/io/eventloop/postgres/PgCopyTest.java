@@ -28,9 +28,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.function.Function;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,25 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
  * sink holding the server back.
  */
 @EventLoopTest
-class PgCopyTest {
-    private static PgServer server;
-    private static long socketsBefore;
+class PgCopyTest extends PgServerCase {
     private PgConnection conn;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        server = PgServer.start();
-        socketsBefore = PgServer.openSockets();
-    }
-
-    @AfterAll
-    static void stopServer() throws Exception {
-        try {
-            assertEquals(socketsBefore, PgServer.openSockets(), "every socket the tests opened is closed");
-        } finally {
-            server.close();
-        }
-    }
 
     @BeforeEach
     void connect(EventLoop loop) {

@@ -16,9 +16,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -28,25 +26,8 @@ import org.junit.jupiter.api.Test;
  * large input written with back-pressure in bounded memory.
  */
 @EventLoopTest
-class PgExecuteManyTest {
-    private static PgServer server;
-    private static long socketsBefore;
+class PgExecuteManyTest extends PgServerCase {
     private PgConnection conn;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        server = PgServer.start();
-        socketsBefore = PgServer.openSockets();
-    }
-
-    @AfterAll
-    static void stopServer() throws Exception {
-        try {
-            assertEquals(socketsBefore, PgServer.openSockets(), "every socket the tests opened is closed");
-        } finally {
-            server.close();
-        }
-    }
 
     @BeforeEach
     void connect(EventLoop loop) {

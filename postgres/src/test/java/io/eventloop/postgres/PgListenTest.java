@@ -17,9 +17,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.function.Consumer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -32,26 +30,9 @@ import org.junit.jupiter.api.Test;
  * notification on the same socket) makes the arrival certain before a test looks.
  */
 @EventLoopTest
-class PgListenTest {
-    private static PgServer server;
-    private static long socketsBefore;
+class PgListenTest extends PgServerCase {
     private PgConnection listener;
     private PgConnection sender;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        server = PgServer.start();
-        socketsBefore = PgServer.openSockets();
-    }
-
-    @AfterAll
-    static void stopServer() throws Exception {
-        try {
-            assertEquals(socketsBefore, PgServer.openSockets(), "every socket the tests opened is closed");
-        } finally {
-            server.close();
-        }
-    }
 
     @BeforeEach
     void connect() {

@@ -22,9 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -35,27 +33,10 @@ import org.junit.jupiter.api.Test;
  * tests on fake time (acquire timeout, idle lifetime, health check) are in {@link PgPoolTimeTest}.
  */
 @EventLoopTest
-class PgPoolTest {
-    private static PgServer server;
-    private static long socketsBefore;
+class PgPoolTest extends PgServerCase {
     private final List<PgPool> pools = new ArrayList<>();
     /** A connection of its own, to watch and kill the pool's backends. */
     private PgConnection admin;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        server = PgServer.start();
-        socketsBefore = PgServer.openSockets();
-    }
-
-    @AfterAll
-    static void stopServer() throws Exception {
-        try {
-            assertEquals(socketsBefore, PgServer.openSockets(), "every socket the tests opened is closed");
-        } finally {
-            server.close();
-        }
-    }
 
     @BeforeEach
     void connect() {

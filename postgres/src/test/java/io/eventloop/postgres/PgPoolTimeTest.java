@@ -17,9 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,25 +26,8 @@ import org.junit.jupiter.api.Test;
  * health check of a connection idle for long.
  */
 @EventLoopTest(autoAdvance = false)
-class PgPoolTimeTest {
-    private static PgServer server;
-    private static long socketsBefore;
+class PgPoolTimeTest extends PgServerCase {
     private final List<PgPool> pools = new ArrayList<>();
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        server = PgServer.start();
-        socketsBefore = PgServer.openSockets();
-    }
-
-    @AfterAll
-    static void stopServer() throws Exception {
-        try {
-            assertEquals(socketsBefore, PgServer.openSockets(), "every socket the tests opened is closed");
-        } finally {
-            server.close();
-        }
-    }
 
     @AfterEach
     void closePools() {

@@ -18,9 +18,7 @@ import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeoutException;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -30,25 +28,8 @@ import org.junit.jupiter.api.Test;
  * and the command timeout.
  */
 @EventLoopTest
-class PgQueryTest {
-    private static PgServer server;
-    private static long socketsBefore;
+class PgQueryTest extends PgServerCase {
     private PgConnection conn;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        server = PgServer.start();
-        socketsBefore = PgServer.openSockets();
-    }
-
-    @AfterAll
-    static void stopServer() throws Exception {
-        try {
-            assertEquals(socketsBefore, PgServer.openSockets(), "every socket the tests opened is closed");
-        } finally {
-            server.close();
-        }
-    }
 
     @BeforeEach
     void connect(EventLoop loop) {

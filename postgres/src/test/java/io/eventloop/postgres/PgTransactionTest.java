@@ -19,9 +19,7 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -33,26 +31,9 @@ import org.junit.jupiter.api.Test;
  * {@code transactionStatus()} is back to {@code 'I'}.
  */
 @EventLoopTest
-class PgTransactionTest {
-    private static PgServer server;
-    private static long socketsBefore;
+class PgTransactionTest extends PgServerCase {
     private PgConnection conn;
     private PgConnection other;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        server = PgServer.start();
-        socketsBefore = PgServer.openSockets();
-    }
-
-    @AfterAll
-    static void stopServer() throws Exception {
-        try {
-            assertEquals(socketsBefore, PgServer.openSockets(), "every socket the tests opened is closed");
-        } finally {
-            server.close();
-        }
-    }
 
     @BeforeEach
     void connect() {
