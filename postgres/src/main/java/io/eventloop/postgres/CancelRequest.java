@@ -1,10 +1,13 @@
 package io.eventloop.postgres;
 
+import io.eventloop.EventLoop;
+import io.eventloop.Future;
 import io.eventloop.net.Net;
 import io.eventloop.net.Protocol;
 import io.eventloop.net.TlsConfig;
 import io.eventloop.net.Transport;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.function.Consumer;
 
@@ -22,27 +25,72 @@ import java.util.function.Consumer;
  */
 final class CancelRequest implements Protocol {
     private static final int SSL_REQUEST = 80_877_103;
+    private static final int CANCEL_REQUEST = 80_877_102;
 
     private final byte[] request;
     private final TlsConfig tls;
-    private final Runnable closed;
-    private final Consumer<Exception> failed;
+    private final Runnable delivered;
+    private final Consumer<Throwable> notSent;
+    /** Completes once the side connection is gone: closed, lost, or never made. */
+    private final Future<Void> closed;
+    private Future<Transport> dial;
     private Transport transport;
     private boolean awaitingSslAnswer;
     private boolean sent;
     private boolean settled;
 
-    /**
-     * @param request the CancelRequest message, whole
-     * @param tls the TLS settings of the cancelled connection, or null when it is plain
-     * @param closed run when the server has closed the side connection (the request delivered)
-     * @param failed run instead when TLS could not be set up: the request was not delivered
-     */
-    CancelRequest(byte[] request, TlsConfig tls, Runnable closed, Consumer<Exception> failed) {
+    private CancelRequest(EventLoop loop, byte[] request, TlsConfig tls, Runnable delivered, Consumer<Throwable> notSent) {
         this.request = request;
         this.tls = tls;
-        this.closed = closed;
-        this.failed = failed;
+        this.delivered = delivered;
+        this.notSent = notSent;
+        this.closed = loop.createFuture();
+    }
+
+    /**
+     * Dials {@code uri} and sends the CancelRequest for backend {@code pid} with its key.
+     *
+     * @param tls the TLS settings of the cancelled connection, or null when it is plain
+     * @param delivered run when the server has closed the side connection (the request delivered)
+     * @param notSent run instead when the side connection or its TLS could not be made
+     */
+    static CancelRequest send(EventLoop loop, PgUri uri, Duration connectTimeout, int pid, int secret, TlsConfig tls,
+            Runnable delivered, Consumer<Throwable> notSent) {
+        MessageWriter message = new MessageWriter();
+        message.beginUntyped();
+        message.int32(CANCEL_REQUEST);
+        message.int32(pid);
+        message.int32(secret);
+        message.end();
+        CancelRequest cancel = new CancelRequest(loop, Arrays.copyOf(message.array(), message.size()), tls, delivered, notSent);
+        cancel.dial = uri.dial(loop, () -> cancel, connectTimeout);
+        cancel.dial.onDone(c -> {
+            if (c.isCancelled() || c.exception() != null) {
+                cancel.fail(c.isCancelled() ? new PgConnectionException("cancelled") : c.exception());
+                cancel.closed.complete(null);
+            }
+        });
+        return cancel;
+    }
+
+    /** Completes once the side connection is gone. */
+    Future<Void> closed() {
+        return closed;
+    }
+
+    /** {@link #closed()}, the side connection aborted (or its dial cancelled) if the server has not closed it within {@code bound}. */
+    Future<Void> closedWithin(Duration bound) {
+        if (!closed.isDone()) {
+            var timer = dial.loop().callLater(bound, () -> {
+                if (dial.isDone() && dial.exception() == null && !dial.isCancelled()) {
+                    dial.result().abort();
+                } else {
+                    dial.cancel();
+                }
+            });
+            closed.onDone(x -> timer.cancel());
+        }
+        return closed;
     }
 
     @Override
@@ -89,10 +137,10 @@ final class CancelRequest implements Protocol {
         sent = true;
     }
 
-    private void fail(Exception e) {
+    private void fail(Throwable e) {
         if (!settled) {
             settled = true;
-            failed.accept(e);
+            notSent.accept(e);
         }
     }
 
@@ -103,7 +151,8 @@ final class CancelRequest implements Protocol {
                     + (cause != null ? ": " + cause : ""), cause));
         } else if (!settled) {
             settled = true;
-            closed.run();
+            delivered.run();
         }
+        closed.complete(null);
     }
 }

@@ -76,8 +76,6 @@ import java.util.concurrent.TimeoutException;
 final class PgProtocol implements Protocol {
     enum Phase { STARTING, TLS, AUTHENTICATING, READY, CLOSED }
 
-    private static final int CANCEL_REQUEST = 80_877_102;
-
     final EventLoop loop;
     final PgUri uri;
     final String server;
@@ -528,9 +526,8 @@ final class PgProtocol implements Protocol {
     private Query cancelled;
     private boolean cancelledAnswered;
     private boolean cancelSideClosed;
-    /** The side connection of the last CancelRequest: its dial, and a future that completes once it is closed or failed. */
-    private Future<Transport> cancelDial;
-    private Future<Void> cancelSideDone;
+    /** The last CancelRequest's side connection (see closed()). */
+    private CancelRequest cancel;
 
     /**
      * {@code q}'s future was cancelled or timed out. Not written yet: the flush drops it. The
@@ -548,48 +545,10 @@ final class PgProtocol implements Protocol {
         cancelled = q;
         cancelledAnswered = false;
         cancelSideClosed = false;
-        MessageWriter request = new MessageWriter();
-        request.beginUntyped();
-        request.int32(CANCEL_REQUEST);
-        request.int32(backendPid);
-        request.int32(backendSecret);
-        request.end();
-        byte[] bytes = Arrays.copyOf(request.array(), request.size());
-        Future<Void> done = loop.createFuture();
-        CancelRequest cancel = new CancelRequest(bytes, login.tls(), () -> {
+        cancel = CancelRequest.send(loop, uri, options.connectTimeout(), backendPid, backendSecret, login.tls(), () -> {
             cancelSideClosed = true; // the server closes it once it has signalled the backend
             settleCancel();
         }, this::cancelNotSent);
-        Protocol side = new Protocol() { // the request, and when its socket is closed (see closed())
-            @Override
-            public void connectionMade(Transport t) {
-                cancel.connectionMade(t);
-            }
-
-            @Override
-            public void dataReceived(ByteBuffer data) {
-                cancel.dataReceived(data);
-            }
-
-            @Override
-            public boolean eofReceived() {
-                return cancel.eofReceived();
-            }
-
-            @Override
-            public void connectionLost(Throwable cause) {
-                cancel.connectionLost(cause);
-                done.complete(null);
-            }
-        };
-        cancelSideDone = done;
-        cancelDial = uri.dial(loop, () -> side, options.connectTimeout());
-        cancelDial.onDone(c -> {
-            if (c.isCancelled() || c.exception() != null) {
-                done.complete(null);
-                cancelNotSent(c.isCancelled() ? new PgConnectionException("cancelled") : c.exception());
-            }
-        });
     }
 
     /** The CancelRequest could not be delivered: the query runs on, and nothing can stop it. */
@@ -674,25 +633,13 @@ final class PgProtocol implements Protocol {
         }
         statements.clear();
         listening.ended(closedByClient ? null : refusal);
-        Future<Void> side = cancelSideDone;
-        if (side == null || side.isDone()) {
+        if (cancel == null || cancel.closed().isDone()) {
             closed.complete(null);
-            return;
+        } else {
+            // a CancelRequest's side connection is still open: closed() means no socket is left, so it
+            // waits for the server to close that one too, at most connectTimeout
+            cancel.closedWithin(options.connectTimeout()).onDone(x -> closed.complete(null));
         }
-        // a CancelRequest's side connection is still open: closed() means no socket is left, so it
-        // waits for the server to close that one too, at most connectTimeout
-        Future<Transport> dial = cancelDial;
-        var bound = loop.callLater(options.connectTimeout(), () -> {
-            if (dial.isDone() && dial.exception() == null && !dial.isCancelled()) {
-                dial.result().abort();
-            } else {
-                dial.cancel();
-            }
-        });
-        side.onDone(x -> {
-            bound.cancel();
-            closed.complete(null);
-        });
     }
 
     /**

@@ -37,7 +37,7 @@
  *       {@code Exchange} with {@code Statement} (Parse/Describe/Sync of a new SQL text) and
  *       {@code Query} (Bind/Execute/Sync, or a simple Query; its rows and tag), {@code PgTypes}
  *       (binary encoding and decoding by OID), {@code MessageWriter} (one batch of frontend
- *       messages), {@code Login} (SSLRequest and TLS, the startup message, authentication),
+ *       messages), {@code Login} (SSLRequest and TLS, the startup message, authentication), {@code CancelRequest} (the side connection that stops a running query, over TLS when the connection is),
  *       {@code Scram} (SCRAM-SHA-256 and MD5), {@code PgUri}, {@code PgRow},
  *       {@code Listening} (the channels listened on and their listeners, LISTEN and UNLISTEN),
  *       {@code TransactionScope} (the future of {@code transaction(body)}: start, body, commit or
