@@ -79,7 +79,9 @@ final class TransactionScope<T> extends Future<T> {
                 return;
             }
             commit.onDone(c -> {
-                if (c.exception() != null) {
+                if (c.isCancelled()) {
+                    end(cancellation(c), null);
+                } else if (c.exception() != null) {
                     super.fail(c.exception());
                 } else {
                     super.complete(value);
@@ -91,7 +93,7 @@ final class TransactionScope<T> extends Future<T> {
             end(failure, null);
             return;
         }
-        tx.rollback().onDone(r -> end(failure, r.exception()));
+        tx.rollback().onDone(r -> end(failure, r.isCancelled() ? cancellation(r) : r.exception()));
     }
 
     /** Ends with the body's failure (cancelled if it is a cancellation), a rollback failure suppressed in it. */
