@@ -20,7 +20,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * many sockets, pipes and selectors ({@code /proc/self/fd} entries that are not files) as before
  * the test. Files are not counted: the class loader opens jars lazily and keeps them.
  */
-final class NoLeaks implements BeforeEachCallback, AfterEachCallback {
+public final class NoLeaks implements BeforeEachCallback, AfterEachCallback {
     private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(NoLeaks.class);
 
     static {
@@ -53,10 +53,14 @@ final class NoLeaks implements BeforeEachCallback, AfterEachCallback {
     }
 
     @Override
+    @SuppressWarnings("unchecked")
     public void afterEach(ExtensionContext context) throws Exception {
         awaitNoLoopThreads();
-        @SuppressWarnings("unchecked")
-        List<String> before = (List<String>) context.getStore(NS).get("descriptors");
+        assertNoDescriptorsLeft((List<String>) context.getStore(NS).get("descriptors"));
+    }
+
+    /** Fails, naming them, if the process has more descriptors of {@link #descriptors()}'s kinds than {@code before}. */
+    public static void assertNoDescriptorsLeft(List<String> before) {
         List<String> after = descriptors();
         if (after.size() != before.size()) {
             List<String> extra = new ArrayList<>(after);
@@ -66,7 +70,7 @@ final class NoLeaks implements BeforeEachCallback, AfterEachCallback {
     }
 
     /** Sockets, pipes, selectors (epoll, eventfd) the process has open now. */
-    static List<String> descriptors() {
+    public static List<String> descriptors() {
         List<String> out = new ArrayList<>();
         try (DirectoryStream<Path> fds = Files.newDirectoryStream(Paths.get("/proc/self/fd"))) {
             for (Path fd : fds) {

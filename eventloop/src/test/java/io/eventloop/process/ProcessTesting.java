@@ -1,14 +1,13 @@
 package io.eventloop.process;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.eventloop.Async;
 import io.eventloop.EventLoop;
 import io.eventloop.Future;
+import io.eventloop.net.NoLeaks;
 import java.io.File;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -97,37 +96,15 @@ final class ProcessTesting implements BeforeEachCallback, AfterEachCallback {
     }
 
     @Override
+    @SuppressWarnings("unchecked")
     public void afterEach(ExtensionContext context) throws Exception {
         awaitNoPipeThreads();
-        @SuppressWarnings("unchecked")
-        List<String> before = (List<String>) context.getStore(NS).get("descriptors");
-        List<String> after = descriptors();
-        if (after.size() != before.size()) {
-            List<String> extra = new ArrayList<>(after);
-            before.forEach(extra::remove);
-            assertEquals(before.size(), after.size(), "descriptors left open by the test: " + extra);
-        }
+        NoLeaks.assertNoDescriptorsLeft((List<String>) context.getStore(NS).get("descriptors"));
     }
 
     /** Pipes, sockets, selectors (epoll, eventfd) the process has open now. */
     static List<String> descriptors() {
-        List<String> out = new ArrayList<>();
-        try (DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {
-            for (Path fd : fds) {
-                String target;
-                try {
-                    target = Files.readSymbolicLink(fd).toString();
-                } catch (IOException e) {
-                    continue; // the directory stream's own descriptor, gone already
-                }
-                if (target.startsWith("socket:") || target.startsWith("pipe:") || target.startsWith("anon_inode:")) {
-                    out.add(target);
-                }
-            }
-        } catch (IOException e) {
-            throw new AssertionError("cannot list /proc/self/fd", e);
-        }
-        return out;
+        return NoLeaks.descriptors();
     }
 
     /** The live threads of child pipes. */
