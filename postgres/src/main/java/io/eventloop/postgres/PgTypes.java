@@ -175,11 +175,6 @@ final class PgTypes {
         }
     }
 
-    /** The last day a timestamp fell on: rows of one result often share it. Immutable, so racing threads are safe. */
-    private record Day(long epochDay, LocalDate date) { }
-
-    private static Day lastDay = new Day(0, LocalDate.ofEpochDay(0));
-
     static String text(ByteBuffer b, int len) {
         String s;
         if (b.hasArray()) {
@@ -210,13 +205,9 @@ final class PgTypes {
         if (micros == Long.MIN_VALUE) {
             return LocalDateTime.MIN;
         }
-        long epochDay = Math.floorDiv(micros, 86_400_000_000L) + PG_EPOCH_DAYS;
-        Day day = lastDay;
-        if (day.epochDay() != epochDay) {
-            day = new Day(epochDay, LocalDate.ofEpochDay(epochDay));
-            lastDay = day;
-        }
-        return LocalDateTime.of(day.date(), LocalTime.ofNanoOfDay(Math.floorMod(micros, 86_400_000_000L) * 1000));
+        long seconds = Math.floorDiv(micros, 1_000_000L);
+        int nanos = (int) Math.floorMod(micros, 1_000_000L) * 1000;
+        return LocalDateTime.ofEpochSecond(seconds + PG_EPOCH_SECONDS, nanos, ZoneOffset.UTC);
     }
 
     /** numeric: BigDecimal, or Double.NaN / ±Infinity for the values a BigDecimal cannot hold. */
